@@ -1,0 +1,56 @@
+# BT-portalen. `make run`: the system with demo data on SQLite; `make test`: the whole suite.
+# Every target is idempotent: a second run only does what changed.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP_STAMP := $(VENV)/.requirements-installed
+NPM_STAMP := node_modules/.package-installed
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+HOST ?= 127.0.0.1:8000
+
+.PHONY: setup run test test-fast migrate demo messages clean check-deploy
+
+setup: $(PIP_STAMP) $(NPM_STAMP) $(MO_FILES)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(PIP_STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(NPM_STAMP): package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check-format -o $@ $<
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	@echo "BT-portalen: http://$(HOST)/  (demo logins: see README, password demo-bt-2026)"
+	$(PY) manage.py runserver $(HOST)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: setup
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+messages: setup
+	$(PY) manage.py makemessages -l sv --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles
+	$(MAKE) $(MO_FILES)
+
+check-deploy: setup
+	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=bt.example.se \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 $(MO_FILES)

@@ -1,0 +1,58 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts import personnummer as pnr
+from accounts.models import SupervisorProfile, User
+from btportal.forms import BootstrapFormMixin
+
+
+class PersonnummerField(forms.CharField):
+    """Accepts the usual written forms; cleans to the 12-digit normalised form."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 13)
+        kwargs.setdefault("label", _("Personnummer"))
+        kwargs.setdefault("help_text", _("YYYYMMDD-NNNN. A samordningsnummer is accepted too."))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return ""
+        return pnr.normalise(value)
+
+
+class ProfileForm(BootstrapFormMixin, forms.ModelForm):
+    personnummer = PersonnummerField(required=False)
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "phone", "personnummer"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.personnummer:
+            self.initial["personnummer"] = self.instance.personnummer_display
+        self.fields["personnummer"].widget.attrs["autocomplete"] = "off"
+
+    def clean_personnummer(self):
+        value = self.cleaned_data["personnummer"]
+        if value and User.objects.filter(personnummer=value).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another person is already registered with this personnummer."))
+        return value
+
+
+class SupervisorProfileForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = SupervisorProfile
+        fields = ["specialty", "specialist_since", "supervisor_training_date", "bt_supervisor_training_date", "workplace"]
+        widgets = {
+            "specialist_since": forms.DateInput(attrs={"type": "date"}),
+            "supervisor_training_date": forms.DateInput(attrs={"type": "date"}),
+            "bt_supervisor_training_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["workplace"].queryset = units

@@ -1,0 +1,176 @@
+"""People: the user account, role assignments with scope and validity, supervisor profiles."""
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts import personnummer as pnr
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who logs in with their email address."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    personnummer = models.CharField(
+        _("personnummer"),
+        max_length=12,
+        blank=True,
+        default="",
+        help_text=_("Swedish personnummer or samordningsnummer, stored as 12 digits."),
+    )
+    phone = models.CharField(_("telephone"), max_length=40, blank=True, default="")
+
+    objects = UserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["personnummer"], condition=~Q(personnummer=""), name="user_personnummer_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def personnummer_masked(self) -> str:
+        return pnr.masked(self.personnummer)
+
+    @property
+    def personnummer_display(self) -> str:
+        return pnr.formatted(self.personnummer)
+
+
+class Role(models.TextChoices):
+    BT_LAKARE = "bt_lakare", _("BT doctor")
+    HANDLEDARE = "handledare", _("Supervisor")
+    HUVUDHANDLEDARE = "huvudhandledare", _("Main supervisor")
+    STUDIEREKTOR = "studierektor", _("Director of studies")
+    VERKSAMHETSCHEF = "verksamhetschef", _("Head of unit")
+    KANSLI = "kansli", _("BT office")
+    EXTERN_BEDOMARE = "extern_bedomare", _("External assessor")
+    GRANSKARE = "granskare", _("Quality reviewer")
+    ADMIN = "admin", _("Administrator")
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def active(self, on: datetime.date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
+
+
+class RoleAssignment(models.Model):
+    """A role held by a user, limited to a scope (a region or a unit subtree) and a period.
+
+    Scope by role: kansli → region; studierektor, verksamhetschef → unit (and the units below);
+    granskare → unit or region under review; handledare, huvudhandledare, extern_bedomare → the
+    trainees they are assigned to (a unit may be given as their workplace); bt_lakare → self;
+    admin → everything.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    region = models.ForeignKey(
+        "organisations.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    unit = models.ForeignKey(
+        "organisations.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_from__lte=models.F("valid_to")),
+                name="role_valid_from_before_to",
+            )
+        ]
+
+    def __str__(self):
+        scope = self.unit or self.region or ""
+        return f"{self.user} – {self.get_role_display()} {scope}".strip()
+
+    def is_active(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or on <= self.valid_to)
+
+
+class SupervisorProfile(models.Model):
+    """A handledare's qualifications: the rules module judges whether they may supervise."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="supervisor_profile")
+    specialty = models.CharField(_("specialty"), max_length=120, blank=True, default="")
+    specialist_since = models.DateField(_("specialist since"), null=True, blank=True)
+    supervisor_training_date = models.DateField(
+        _("supervisor training (handledarutbildning)"), null=True, blank=True
+    )
+    bt_supervisor_training_date = models.DateField(
+        _("BT supervisor training (BT-handledarutbildning)"), null=True, blank=True
+    )
+    workplace = models.ForeignKey(
+        "organisations.Unit", verbose_name=_("workplace"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("supervisor profile")
+        verbose_name_plural = _("supervisor profiles")
+
+    def __str__(self):
+        return f"{self.user} ({self.specialty})" if self.specialty else str(self.user)
+
+    @property
+    def is_specialist(self) -> bool:
+        return self.specialist_since is not None
+
+    @property
+    def has_supervisor_training(self) -> bool:
+        return self.supervisor_training_date is not None
+
+    @property
+    def has_bt_supervisor_training(self) -> bool:
+        return self.bt_supervisor_training_date is not None

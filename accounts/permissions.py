@@ -1,0 +1,231 @@
+"""The one object-level permission layer.
+
+Every view declares a permission with `@permission("name")` (or `@public`). A permission has
+two parts:
+- *who may ask at all*: a set of roles (checked by the decorator, before the view runs);
+- *which objects*: a scoped queryset. An object is allowed exactly when it is in the user's
+  scoped queryset, so list pages (which filter by the same queryset) and detail pages agree.
+
+Views fetch objects through `get_object_for(user, perm, queryset, **lookup)`, which answers 404
+for a missing object and 403 for one outside the user's scope.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import Role, RoleAssignment
+
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+
+STAFF_ROLES = {Role.KANSLI, Role.STUDIEREKTOR, Role.VERKSAMHETSCHEF, Role.ADMIN}
+SUPERVISOR_ROLES = {Role.HANDLEDARE, Role.HUVUDHANDLEDARE}
+
+
+# ---------------------------------------------------------------------------
+# Role look-ups (cached on the user object for the duration of a request)
+# ---------------------------------------------------------------------------
+
+def active_assignments(user, on: datetime.date | None = None) -> list[RoleAssignment]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    on = on or timezone.localdate()
+    cache = getattr(user, "_bt_assignments", None)
+    if cache is None or cache[0] != on:
+        rows = list(RoleAssignment.objects.active(on).filter(user=user).select_related("region", "unit"))
+        cache = (on, rows)
+        user._bt_assignments = cache
+    return cache[1]
+
+
+def roles_of(user) -> set[str]:
+    roles = {a.role for a in active_assignments(user)}
+    if getattr(user, "is_superuser", False):
+        roles.add(Role.ADMIN)
+    return roles
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def is_admin(user) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
+def _scopes(user, roles: Iterable[str]) -> tuple[set[int], list[str]]:
+    """Region ids and unit paths the user's assignments of `roles` cover."""
+    region_ids: set[int] = set()
+    unit_paths: list[str] = []
+    for a in active_assignments(user):
+        if a.role not in roles:
+            continue
+        if a.unit_id:
+            unit_paths.append(a.unit.path)
+        elif a.region_id:
+            region_ids.add(a.region_id)
+    return region_ids, unit_paths
+
+
+def _unit_q(prefix: str, region_ids: set[int], unit_paths: list[str]) -> Q:
+    q = Q(pk__in=[])
+    if region_ids:
+        q |= Q(**{f"{prefix}region_id__in": region_ids})
+    for path in unit_paths:
+        q |= Q(**{f"{prefix}path__startswith": path})
+    return q
+
+
+# ---------------------------------------------------------------------------
+# Scoped querysets: the single definition of "which objects may this user see"
+# ---------------------------------------------------------------------------
+
+def visible_regions(user) -> QuerySet:
+    from organisations.models import Region, Unit
+
+    if is_admin(user):
+        return Region.objects.all()
+    region_ids, unit_paths = _scopes(user, {Role.KANSLI, Role.STUDIEREKTOR, Role.VERKSAMHETSCHEF, Role.GRANSKARE})
+    q = Q(pk__in=region_ids)
+    if unit_paths:
+        unit_q = Q(pk__in=[])
+        for path in unit_paths:
+            unit_q |= Q(path__startswith=path)
+        q |= Q(pk__in=Unit.objects.filter(unit_q).values("region_id"))
+    return Region.objects.filter(q)
+
+
+def visible_units(user) -> QuerySet:
+    from organisations.models import Unit
+
+    if is_admin(user):
+        return Unit.objects.all()
+    region_ids, unit_paths = _scopes(user, {Role.KANSLI, Role.STUDIEREKTOR, Role.VERKSAMHETSCHEF, Role.GRANSKARE})
+    return Unit.objects.filter(_unit_q("", region_ids, unit_paths))
+
+
+def visible_trainees(user) -> QuerySet:
+    from trainees.models import Trainee
+
+    if not getattr(user, "is_authenticated", False):
+        return Trainee.objects.none()
+    if is_admin(user):
+        return Trainee.objects.all()
+    region_ids, unit_paths = _scopes(user, {Role.KANSLI, Role.STUDIEREKTOR, Role.VERKSAMHETSCHEF})
+    q = Q(user=user) | Q(main_supervisor=user) | _unit_q("home_unit__", region_ids, unit_paths)
+    return Trainee.objects.filter(q)
+
+
+def visible_supervisors(user) -> QuerySet:
+    from accounts.models import SupervisorProfile
+
+    if not getattr(user, "is_authenticated", False):
+        return SupervisorProfile.objects.none()
+    if is_admin(user):
+        return SupervisorProfile.objects.all()
+    region_ids, unit_paths = _scopes(user, {Role.KANSLI, Role.STUDIEREKTOR, Role.VERKSAMHETSCHEF})
+    return SupervisorProfile.objects.filter(Q(user=user) | _unit_q("workplace__", region_ids, unit_paths))
+
+
+# ---------------------------------------------------------------------------
+# The permission table
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Permission:
+    roles: frozenset[str] | None  # None: any logged-in user
+    scope: Callable[[object], QuerySet] | None = None  # which objects, for object checks
+
+
+_ALL_ROLES = frozenset(Role.values)
+
+PERMISSIONS: dict[str, Permission] = {
+    AUTHENTICATED: Permission(roles=None),
+    "goals.view": Permission(roles=None),
+    "organisations.view_region": Permission(
+        roles=frozenset({Role.ADMIN, Role.KANSLI, Role.STUDIEREKTOR, Role.VERKSAMHETSCHEF, Role.GRANSKARE}),
+        scope=visible_regions,
+    ),
+    "organisations.view_unit": Permission(
+        roles=frozenset({Role.ADMIN, Role.KANSLI, Role.STUDIEREKTOR, Role.VERKSAMHETSCHEF, Role.GRANSKARE}),
+        scope=visible_units,
+    ),
+    "trainees.view_trainee": Permission(roles=_ALL_ROLES - {Role.GRANSKARE}, scope=visible_trainees),
+    "trainees.list_trainees": Permission(
+        roles=frozenset(STAFF_ROLES | SUPERVISOR_ROLES),
+        scope=visible_trainees,
+    ),
+    "accounts.view_supervisor": Permission(
+        roles=frozenset(STAFF_ROLES | SUPERVISOR_ROLES), scope=visible_supervisors
+    ),
+    "accounts.list_supervisors": Permission(roles=frozenset(STAFF_ROLES), scope=visible_supervisors),
+    "audit.view_history": Permission(roles=frozenset({Role.ADMIN})),
+}
+
+
+def can(user, perm: str, obj=None) -> bool:
+    if perm == PUBLIC:
+        return True
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    rule = PERMISSIONS[perm]
+    if rule.roles is not None and not (roles_of(user) & rule.roles):
+        return False
+    if obj is None or rule.scope is None:
+        return True
+    return rule.scope(user).filter(pk=obj.pk).exists()
+
+
+def authorize(user, perm: str, obj=None) -> None:
+    if not can(user, perm, obj):
+        raise PermissionDenied
+
+
+def get_object_for(user, perm: str, queryset, **lookup):
+    """Fetch an object (404 when missing) and check the user may act on it (403 otherwise)."""
+    obj = get_object_or_404(queryset, **lookup)
+    authorize(user, perm, obj)
+    return obj
+
+
+def scoped(user, perm: str) -> QuerySet:
+    rule = PERMISSIONS[perm]
+    assert rule.scope is not None, f"{perm} has no scope"
+    return rule.scope(user)
+
+
+# ---------------------------------------------------------------------------
+# View decorators
+# ---------------------------------------------------------------------------
+
+def permission(perm: str):
+    """Declare and enforce the permission of a view (anonymous users go to the login page)."""
+    if perm not in PERMISSIONS and perm != PUBLIC:
+        raise KeyError(f"Unknown permission {perm!r}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if perm != PUBLIC:
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                authorize(request.user, perm)
+            return view(request, *args, **kwargs)
+
+        wrapped.permission = perm
+        return wrapped
+
+    return decorator
+
+
+public = permission(PUBLIC)

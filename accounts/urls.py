@@ -1,0 +1,11 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("profile/", views.profile, name="profile"),
+    path("supervisors/", views.supervisor_list, name="supervisors"),
+    path("supervisors/<int:pk>/", views.supervisor_detail, name="supervisor"),
+    path("supervisors/<int:pk>/edit/", views.supervisor_edit, name="supervisor_edit"),
+]

@@ -1,0 +1,184 @@
+"""What each role does next: the sections of the home page.
+
+Each role that the user holds contributes one section with its next steps. Steps whose feature
+arrives with a later part of the system are marked `coming=True` and say so on the page.
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from accounts.permissions import roles_of, visible_trainees
+
+
+@dataclass
+class Step:
+    text: str
+    url: str = ""
+    coming: bool = False
+
+
+@dataclass
+class Section:
+    role: str
+    title: str
+    intro: str
+    steps: list[Step] = field(default_factory=list)
+    figures: list[tuple[str, int]] = field(default_factory=list)
+
+
+ROLE_ORDER = [
+    Role.BT_LAKARE,
+    Role.HUVUDHANDLEDARE,
+    Role.HANDLEDARE,
+    Role.EXTERN_BEDOMARE,
+    Role.STUDIEREKTOR,
+    Role.VERKSAMHETSCHEF,
+    Role.KANSLI,
+    Role.GRANSKARE,
+    Role.ADMIN,
+]
+
+
+def home_sections(user) -> list[Section]:
+    roles = roles_of(user)
+    return [_SECTION_BUILDERS[role](user) for role in ROLE_ORDER if role in roles]
+
+
+def _trainee(user) -> Section:
+    steps = []
+    trainee = getattr(user, "trainee", None) if hasattr(user, "trainee") else None
+    if trainee:
+        steps.append(Step(_("See your BT registration and status"), reverse("trainees:detail", args=[trainee.pk])))
+    steps += [
+        Step(_("Read the 18 goals (delmål) of BT"), reverse("goals:list")),
+        Step(_("Keep your individual training plan (IUP) and log activities"), coming=True),
+        Step(_("Ask a supervisor for an assessment (Mini-CEX, DOPS, CBD …)"), coming=True),
+        Step(_("See what is missing before you apply for the BT certificate"), coming=True),
+    ]
+    return Section(Role.BT_LAKARE, _("Your BT"), _("Your training, goals and assessments."), steps)
+
+
+def _supervised(user) -> int:
+    return visible_trainees(user).exclude(user=user).count()
+
+
+def _main_supervisor(user) -> Section:
+    return Section(
+        Role.HUVUDHANDLEDARE,
+        _("Main supervisor"),
+        _("You follow your BT doctors through the whole BT."),
+        [
+            Step(_("Your BT doctors"), reverse("trainees:list")),
+            Step(_("Review and approve IUPs"), coming=True),
+            Step(_("Sign the final assessment with the external assessor"), coming=True),
+        ],
+        [(_("BT doctors you supervise"), _supervised(user))],
+    )
+
+
+def _supervisor(user) -> Section:
+    return Section(
+        Role.HANDLEDARE,
+        _("Supervisor"),
+        _("You supervise BT doctors during their placements at your unit."),
+        [
+            Step(_("Your supervisor profile and training dates"), reverse("accounts:profile")),
+            Step(_("Assessment requests waiting for you"), coming=True),
+            Step(_("Sign placement assessments"), coming=True),
+        ],
+    )
+
+
+def _external(user) -> Section:
+    return Section(
+        Role.EXTERN_BEDOMARE,
+        _("External assessor"),
+        _("You make the final assessment of the BT doctors assigned to you."),
+        [Step(_("Portfolios assigned to you and final assessments to sign"), coming=True)],
+    )
+
+
+def _director(user) -> Section:
+    return Section(
+        Role.STUDIEREKTOR,
+        _("Director of studies"),
+        _("You plan and follow the BT doctors of your units."),
+        [
+            Step(_("BT doctors at your units"), reverse("trainees:list")),
+            Step(_("Units and capacity"), reverse("organisations:regions")),
+            Step(_("Supervisors and their training"), reverse("accounts:supervisors")),
+            Step(_("Plan placements and a whole cohort"), coming=True),
+        ],
+        [(_("BT doctors at your units"), visible_trainees(user).count())],
+    )
+
+
+def _head(user) -> Section:
+    return Section(
+        Role.VERKSAMHETSCHEF,
+        _("Head of unit"),
+        _("You are responsible for BT at your unit and sign the certificate of completed service."),
+        [
+            Step(_("BT doctors at your unit"), reverse("trainees:list")),
+            Step(_("Your unit and its BT capacity"), reverse("organisations:regions")),
+            Step(_("Register a BT doctor"), coming=True),
+            Step(_("Sign certificates of completed service (Bilaga 3)"), coming=True),
+        ],
+    )
+
+
+def _office(user) -> Section:
+    return Section(
+        Role.KANSLI,
+        _("BT office"),
+        _("You run BT in your region: registration, intake, assessors and certificates."),
+        [
+            Step(_("All BT doctors in your region"), reverse("trainees:list")),
+            Step(_("Regions, units and capacity"), reverse("organisations:regions")),
+            Step(_("Supervisors"), reverse("accounts:supervisors")),
+            Step(_("Intake rounds in April and November"), coming=True),
+            Step(_("Assign external assessors and issue BT certificates"), coming=True),
+        ],
+        [(_("BT doctors in your region"), visible_trainees(user).count())],
+    )
+
+
+def _reviewer(user) -> Section:
+    return Section(
+        Role.GRANSKARE,
+        _("Quality reviewer"),
+        _("You review the quality of BT at units (SPUR)."),
+        [
+            Step(_("Units under review"), reverse("organisations:regions")),
+            Step(_("Self-assessments, visits, reports and indicators"), coming=True),
+        ],
+    )
+
+
+def _admin(user) -> Section:
+    return Section(
+        Role.ADMIN,
+        _("Administrator"),
+        _("You manage users, roles, organisations and see the audit history."),
+        [
+            Step(_("Administration and audit history"), reverse("admin:index")),
+            Step(_("Regions and units"), reverse("organisations:regions")),
+            Step(_("All BT doctors"), reverse("trainees:list")),
+        ],
+    )
+
+
+_SECTION_BUILDERS = {
+    Role.BT_LAKARE: _trainee,
+    Role.HUVUDHANDLEDARE: _main_supervisor,
+    Role.HANDLEDARE: _supervisor,
+    Role.EXTERN_BEDOMARE: _external,
+    Role.STUDIEREKTOR: _director,
+    Role.VERKSAMHETSCHEF: _head,
+    Role.KANSLI: _office,
+    Role.GRANSKARE: _reviewer,
+    Role.ADMIN: _admin,
+}

@@ -1,0 +1,96 @@
+"""Each role against representative objects: allowed → 200, denied → 403, anonymous → login."""
+
+import pytest
+from django.urls import reverse
+
+ALL = [
+    "bt_lakare", "handledare", "huvudhandledare", "studierektor", "verksamhetschef", "kansli",
+    "extern_bedomare", "granskare", "admin", "outsider", "stranger_kansli", "stranger_studierektor",
+]
+STAFF_VGR = {"admin", "kansli", "studierektor", "verksamhetschef"}
+
+
+def _urls(w):
+    return {
+        "home": (reverse("home"), set(ALL)),
+        "goals": (reverse("goals:list"), set(ALL)),
+        "goal": (reverse("goals:detail", args=["BT2"]), set(ALL)),
+        "profile": (reverse("accounts:profile"), set(ALL)),
+        "regions": (
+            reverse("organisations:regions"),
+            STAFF_VGR | {"granskare", "stranger_kansli", "stranger_studierektor"},
+        ),
+        "region_vgr": (w.vgr.get_absolute_url(), STAFF_VGR | {"granskare"}),
+        "unit_clinic": (w.clinic.get_absolute_url(), STAFF_VGR | {"granskare"}),
+        # The studierektor's scope is the hospital subtree; the vårdcentral is outside it.
+        "unit_health_centre": (w.health_centre.get_absolute_url(), {"admin", "kansli", "granskare"}),
+        "unit_other_region": (w.other_clinic.get_absolute_url(), {"admin", "stranger_kansli", "stranger_studierektor"}),
+        "trainees": (
+            reverse("trainees:list"),
+            STAFF_VGR | {"handledare", "huvudhandledare", "stranger_kansli", "stranger_studierektor"},
+        ),
+        "trainee": (w.trainee.get_absolute_url(), STAFF_VGR | {"bt_lakare", "huvudhandledare"}),
+        "other_trainee": (w.other_trainee.get_absolute_url(), {"admin", "stranger_kansli", "stranger_studierektor"}),
+        "supervisors": (reverse("accounts:supervisors"), STAFF_VGR | {"stranger_kansli", "stranger_studierektor"}),
+        "supervisor": (
+            reverse("accounts:supervisor", args=[w.supervisor_profile.pk]),
+            STAFF_VGR | {"handledare"},
+        ),
+        "supervisor_edit": (
+            reverse("accounts:supervisor_edit", args=[w.supervisor_profile.pk]),
+            STAFF_VGR | {"handledare"},
+        ),
+    }
+
+
+CASES = [(page, persona) for page in [
+    "home", "goals", "goal", "profile", "regions", "region_vgr", "unit_clinic", "unit_health_centre",
+    "unit_other_region", "trainees", "trainee", "other_trainee", "supervisors", "supervisor", "supervisor_edit",
+] for persona in ALL]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page,persona", CASES)
+def test_it_applies_the_access_matrix(client, world, page, persona):
+    url, allowed = _urls(world)[page]
+    client.force_login(world.users[persona])
+    response = client.get(url)
+    expected = 200 if persona in allowed else 403
+    assert response.status_code == expected, f"{persona} on {page} ({url})"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["home", "goals", "regions", "trainee", "supervisor", "unit_clinic"])
+def test_it_redirects_anonymous_users_to_login(client, world, page):
+    url, _ = _urls(world)[page]
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.django_db
+def test_it_lists_only_trainees_in_scope(client, world):
+    client.force_login(world.users["kansli"])
+    body = client.get(reverse("trainees:list")).content.decode()
+    assert str(world.trainee.user.last_name) in body
+    assert str(world.other_trainee.user.last_name) not in body
+
+
+@pytest.mark.django_db
+def test_it_forgets_expired_roles(client, world):
+    import datetime
+
+    from accounts.models import RoleAssignment
+
+    RoleAssignment.objects.filter(user=world.users["kansli"]).update(valid_to=datetime.date(2020, 1, 1))
+    client.force_login(world.users["kansli"])
+    assert client.get(world.trainee.get_absolute_url()).status_code == 403
+
+
+@pytest.mark.django_db
+def test_it_lets_only_admins_into_the_admin_history(client, world):
+    url = reverse("admin:trainees_trainee_history", args=[world.trainee.pk])
+    client.force_login(world.users["admin"])
+    assert client.get(url).status_code == 200
+    client.force_login(world.users["kansli"])
+    assert client.get(url).status_code == 302  # to the admin login: not staff

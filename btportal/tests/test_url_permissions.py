@@ -1,0 +1,60 @@
+"""Every view of ours declares its permission; anonymous users never get past it."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PROJECT_PACKAGES = ("btportal", "accounts", "organisations", "goals", "trainees")
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry
+
+
+def project_patterns():
+    for route, pattern in _walk(get_resolver().url_patterns):
+        module = getattr(pattern.callback, "__module__", "")
+        if module.split(".")[0] in PROJECT_PACKAGES:
+            yield route, pattern
+
+
+def _sample_url(route: str, pattern: URLPattern) -> str:
+    url = "/" + route
+    for name, converter in pattern.pattern.converters.items():
+        value = {"IntConverter": "999999", "SlugConverter": "x", "UUIDConverter": "00000000-0000-0000-0000-000000000000"}.get(
+            type(converter).__name__, "x"
+        )
+        url = url.replace(f"<{type(converter).__name__.replace('Converter', '').lower()}:{name}>", value)
+        url = url.replace(f"<{name}>", value)
+    return url
+
+
+def test_it_finds_the_project_views():
+    routes = [route for route, _ in project_patterns()]
+    assert len(routes) >= 10
+    assert "trainees/<int:pk>/" in routes
+
+
+@pytest.mark.parametrize("route,pattern", list(project_patterns()), ids=lambda v: str(v) if isinstance(v, str) else "")
+def test_it_declares_a_permission(route, pattern):
+    assert getattr(pattern.callback, "permission", None), f"view for /{route} declares no permission"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route,pattern", list(project_patterns()), ids=lambda v: str(v) if isinstance(v, str) else "")
+def test_it_sends_anonymous_users_to_login(client, route, pattern):
+    if pattern.callback.permission == "public":
+        return
+    response = client.get(_sample_url(route, pattern))
+    assert response.status_code == 302, route
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_it_rejects_an_unknown_permission_name():
+    from accounts.permissions import permission
+
+    with pytest.raises(KeyError):
+        permission("no.such_permission")

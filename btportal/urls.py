@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from btportal import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("people/", include("accounts.urls")),
+    path("organisations/", include("organisations.urls")),
+    path("goals/", include("goals.urls")),
+    path("trainees/", include("trainees.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "BT-portalen"
+admin.site.site_title = "BT-portalen"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

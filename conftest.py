@@ -1,0 +1,72 @@
+"""Shared test fixtures: a small world with one persona per role (healthchecks-style)."""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM must be allowed there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@dataclass
+class World:
+    vgr: object
+    gavleborg: object
+    hospital: object
+    clinic: object
+    health_centre: object
+    other_clinic: object
+    users: dict
+    trainee: object
+    other_trainee: object
+    supervisor_profile: object
+
+
+@pytest.fixture
+def world(db):
+    """Two regions; in VGR a hospital with a clinic and a vårdcentral; one persona per role.
+
+    `users` maps role → user scoped so that the VGR trainee is inside their scope, plus
+    `outsider` (no role) and `stranger_<role>` personas scoped to Gävleborg.
+    """
+    from accounts.models import Role, SupervisorProfile
+    from btportal import factories as f
+    from organisations.models import UnitKind
+
+    vgr, gavleborg = f.region("vgr"), f.region("gavleborg")
+    hospital = f.make_unit(vgr, "Sahlgrenska", kind=UnitKind.HOSPITAL, category="")
+    clinic = f.make_unit(vgr, "Medicinkliniken", parent=hospital, category="akut")
+    health_centre = f.make_unit(vgr, "Vårdcentralen Majorna", kind=UnitKind.HEALTH_CENTRE, category="primarvard")
+    other_clinic = f.make_unit(gavleborg, "Akutkliniken Gävle", category="akut")
+
+    users = {
+        "bt_lakare": f.make_user("bt@example.se", personnummer=f.make_personnummer()),
+        "handledare": f.make_supervisor("handledare@example.se", workplace=clinic),
+        "huvudhandledare": f.make_supervisor("hhl@example.se", role=Role.HUVUDHANDLEDARE, workplace=health_centre),
+        "studierektor": f.make_user("sr@example.se", role=Role.STUDIEREKTOR, unit=hospital),
+        "verksamhetschef": f.make_user("vc@example.se", role=Role.VERKSAMHETSCHEF, unit=clinic),
+        "kansli": f.make_user("kansli@example.se", role=Role.KANSLI, region=vgr),
+        "extern_bedomare": f.make_supervisor("extern@example.se", role=Role.EXTERN_BEDOMARE, workplace=other_clinic),
+        "granskare": f.make_user("granskare@example.se", role=Role.GRANSKARE, region=vgr),
+        "admin": f.make_user("admin@example.se", role=Role.ADMIN),
+        "outsider": f.make_user("outsider@example.se"),
+        "stranger_kansli": f.make_user("kansli2@example.se", role=Role.KANSLI, region=gavleborg),
+        "stranger_studierektor": f.make_user("sr2@example.se", role=Role.STUDIEREKTOR, unit=other_clinic),
+    }
+    trainee = f.make_trainee(
+        users["bt_lakare"], home_unit=clinic, main_supervisor=users["huvudhandledare"]
+    )
+    other_trainee = f.make_trainee(home_unit=other_clinic)
+    return World(
+        vgr=vgr,
+        gavleborg=gavleborg,
+        hospital=hospital,
+        clinic=clinic,
+        health_centre=health_centre,
+        other_clinic=other_clinic,
+        users=users,
+        trainee=trainee,
+        other_trainee=other_trainee,
+        supervisor_profile=SupervisorProfile.objects.get(user=users["handledare"]),
+    )

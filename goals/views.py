@@ -1,0 +1,23 @@
+from django.shortcuts import get_object_or_404, render
+
+from accounts.permissions import permission
+from goals.models import Goal
+
+CURRENT_REGULATION = "HSLF-FS 2021:8"
+
+
+@permission("goals.view")
+def goal_list(request):
+    regulation = request.GET.get("regulation") or CURRENT_REGULATION
+    goals = Goal.objects.filter(regulation=regulation)
+    regulations = Goal.objects.order_by().values_list("regulation", flat=True).distinct()
+    return render(
+        request, "goals/goal_list.html", {"goals": goals, "regulation": regulation, "regulations": regulations}
+    )
+
+
+@permission("goals.view")
+def goal_detail(request, code):
+    regulation = request.GET.get("regulation") or CURRENT_REGULATION
+    goal = get_object_or_404(Goal, regulation=regulation, code=code.upper())
+    return render(request, "goals/goal_detail.html", {"goal": goal})
