@@ -1,0 +1,195 @@
+"""`manage.py seed_demo`: the demo data set, its logins and its idempotence."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from accounts import personnummer as pnr
+from accounts.models import Role, RoleAssignment, SupervisorProfile, User
+from organisations import demo, demo_data
+from organisations.models import PlacementCategory, Region, Unit, UnitCapacity, UnitKind
+from trainees.models import BtType, Trainee
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def demo_settings(settings):
+    settings.DEBUG = True  # pytest-django turns DEBUG off; the command needs it (or --force)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    models = [Unit, UnitCapacity, User, RoleAssignment, SupervisorProfile, Trainee]
+    result = {model.__name__: model.objects.count() for model in models}
+    # The history tables too: a second run must not even re-save unchanged rows.
+    for model in [Unit, User, RoleAssignment, SupervisorProfile, Trainee]:
+        result[f"history:{model.__name__}"] = model.history.count()
+    return result
+
+
+def test_builds_unit_trees_in_the_eight_seed_regions():
+    output = seed()
+    assert "Units:" in output and "BT-läkare: 40" in output
+
+    for slug in demo_data.SEED_REGIONS:
+        region = Region.objects.get(slug=slug)
+        units = Unit.objects.filter(region=region)
+        assert set(units.exclude(category="").values_list("category", flat=True)) == set(PlacementCategory.values)
+        assert units.filter(kind=UnitKind.HOSPITAL, parent=None).count() in (1, 2, 3)
+        primary = units.get(kind=UnitKind.ADMINISTRATION, parent=None, name__startswith="Primärvård ")
+        centres = units.filter(parent=primary, kind=UnitKind.HEALTH_CENTRE)
+        assert 3 <= centres.count() <= 5
+        assert set(centres.values_list("category", flat=True)) == {PlacementCategory.PRIMARY_CARE}
+        for unit in units.exclude(category=""):
+            assert 1 <= unit.bt_capacity <= 4
+            assert unit.parent.kind in (UnitKind.HOSPITAL, UnitKind.ADMINISTRATION)
+            assert unit.path == f"{unit.parent.path}{unit.pk}/"
+    # Regions outside the demo are left alone.
+    assert not Unit.objects.exclude(region__slug__in=demo_data.SEED_REGIONS).exists()
+
+    sahlgrenska = Unit.objects.get(name="Sahlgrenska Universitetssjukhuset")
+    assert Unit.objects.subtree(sahlgrenska).filter(name="Akutkliniken", category="akut").exists()
+    hsa_ids = list(Unit.objects.exclude(hsa_id="").values_list("hsa_id", flat=True))
+    assert hsa_ids and len(hsa_ids) == len(set(hsa_ids))
+    assert all(h.startswith("SE") and "-E" in h for h in hsa_ids)
+
+    july = UnitCapacity.objects.get(unit__name="Vårdcentralen Majorna", month="2027-07-01")
+    assert july.capacity == 0
+    assert july.unit.capacity_in(july.month) == 0
+
+
+def test_trainees_are_spread_over_regions_and_phases():
+    seed()
+    trainees = Trainee.objects.select_related("user", "region", "home_unit", "main_supervisor")
+    assert 35 <= trainees.count() <= 45
+    assert len(set(trainees.values_list("status", flat=True))) >= 4
+    assert set(trainees.values_list("region__slug", flat=True)) == set(demo_data.SEED_REGIONS)
+    assert len(set(trainees.values_list("degree_country", flat=True))) >= 8
+
+    for trainee in trainees:
+        user = trainee.user
+        assert pnr.normalise(user.personnummer) == user.personnummer
+        assert 1985 <= pnr.birth_date(user.personnummer).year <= 1998
+        assert trainee.programme == trainee.region.programme
+        assert trainee.home_unit.region_id == trainee.region_id
+        assert trainee.licence_date < trainee.planned_start
+        assert trainee.degree_date < trainee.licence_date
+        assert trainee.planned_start.month in (4, 9, 11)
+        assert "2025-04-01" <= trainee.planned_start.isoformat() <= "2027-04-30"
+        if trainee.bt_type == BtType.INTEGRATED:
+            assert trainee.st_specialty
+        if trainee.region.slug == "jonkoping":
+            assert trainee.bt_type == BtType.INTEGRATED
+        main = trainee.main_supervisor
+        assert RoleAssignment.objects.filter(
+            user=main, role=Role.HUVUDHANDLEDARE, unit__region=trainee.region
+        ).exists()
+        assert RoleAssignment.objects.filter(user=user, role=Role.BT_LAKARE).exists()
+        assert not user.has_usable_password() or user.email == "bt@example.se"
+
+    hhl = User.objects.get(email="huvudhandledare@example.se")
+    assert hhl.main_supervised_trainees.filter(user__email="bt@example.se").exists()
+    assert hhl.main_supervised_trainees.count() >= 3
+
+
+def test_supervisors_have_profiles_some_with_gaps():
+    seed()
+    for slug in demo_data.SEED_REGIONS:
+        in_region = SupervisorProfile.objects.filter(
+            workplace__region__slug=slug,
+            user__role_assignments__role__in=[Role.HANDLEDARE, Role.HUVUDHANDLEDARE],
+        ).distinct()
+        assert 3 <= in_region.count() <= 6
+    profiles = SupervisorProfile.objects.all()
+    assert profiles.filter(bt_supervisor_training_date__isnull=True).exists()
+    assert profiles.filter(supervisor_training_date__isnull=True).exists()
+    assert profiles.filter(bt_supervisor_training_date__isnull=False).exists()
+    assert SupervisorProfile.objects.get(user__email="extern@example.se").workplace.region.slug != "vgr"
+
+
+def test_all_nine_logins_work_with_the_demo_password():
+    seed()
+    assert len(demo.LOGINS) == 9
+    for email, role in demo.LOGINS:
+        user = authenticate(email=email, password=demo_data.DEMO_PASSWORD)
+        assert user is not None, email
+        assert user.first_name and user.last_name
+        assert RoleAssignment.objects.active().filter(user=user, role=role).exists(), email
+    # Only the nine logins have a usable password.
+    assert User.objects.exclude(password__startswith="!").count() == 9
+
+    admin = User.objects.get(email="admin@example.se")
+    assert admin.is_staff and admin.is_superuser
+    assert not User.objects.filter(is_staff=True).exclude(email="admin@example.se").exists()
+
+    studierektor = RoleAssignment.objects.get(user__email="studierektor@example.se")
+    assert studierektor.unit.name == "Sahlgrenska Universitetssjukhuset" and studierektor.region is None
+    kansli = RoleAssignment.objects.get(user__email="kansli@example.se")
+    assert kansli.region.slug == "vgr" and kansli.unit is None
+    granskare = RoleAssignment.objects.get(user__email="granskare@example.se")
+    assert (granskare.region or granskare.unit.region).slug == "gavleborg"
+    assert RoleAssignment.objects.get(user__email="verksamhetschef@example.se").unit.region.slug == "vgr"
+    assert Trainee.objects.filter(user__email="bt@example.se").exists()
+    for email in ["handledare@example.se", "huvudhandledare@example.se", "extern@example.se"]:
+        assert SupervisorProfile.objects.filter(user__email=email).exists()
+
+
+def test_every_personnummer_is_valid_and_unique():
+    seed()
+    numbers = list(User.objects.exclude(personnummer="").values_list("personnummer", flat=True))
+    assert len(numbers) >= 70
+    assert len(numbers) == len(set(numbers))
+    for number in numbers:
+        assert pnr.normalise(number) == number
+        assert pnr.luhn_check_digit(number[2:11]) == int(number[11])
+
+
+def test_running_twice_changes_nothing():
+    seed()
+    first = counts()
+    output = seed()
+    assert counts() == first
+    assert "Nothing to change" in output
+
+
+def test_rerun_repairs_edited_demo_data():
+    seed()
+    unit = Unit.objects.get(region__slug="vgr", parent=None, name="Skaraborgs Sjukhus")
+    clinic = unit.children.get(name="Medicinkliniken")
+    clinic.bt_capacity = 0
+    clinic.save()
+    User.objects.filter(email="kansli@example.se").update(password="!unusable")
+    before = counts()
+    seed()
+    clinic.refresh_from_db()
+    assert clinic.bt_capacity == 2
+    assert authenticate(email="kansli@example.se", password=demo_data.DEMO_PASSWORD) is not None
+    assert counts()["Unit"] == before["Unit"]
+
+
+def test_the_plan_is_deterministic():
+    assert demo.build_plan() == demo.build_plan()
+
+
+def test_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        seed()
+    assert not Trainee.objects.exists()
+    assert not User.objects.filter(email="admin@example.se").exists()
+
+
+def test_force_runs_without_debug(settings):
+    settings.DEBUG = False
+    seed("--force")
+    assert Trainee.objects.count() == 40
