@@ -114,15 +114,48 @@ def visible_units(user) -> QuerySet:
     return Unit.objects.filter(_unit_q("", region_ids, unit_paths))
 
 
-def visible_trainees(user) -> QuerySet:
+MANAGER_ROLES = {Role.KANSLI, Role.STUDIEREKTOR, Role.VERKSAMHETSCHEF}
+
+
+def manageable_units(user) -> QuerySet:
+    """Units where the user may register BT-läkare and manage their plans."""
+    from organisations.models import Unit
+
+    if is_admin(user):
+        return Unit.objects.all()
+    region_ids, unit_paths = _scopes(user, MANAGER_ROLES)
+    return Unit.objects.filter(_unit_q("", region_ids, unit_paths))
+
+
+def manageable_trainees(user) -> QuerySet:
+    """Trainees whose record and plan the user may change: home unit in their scope."""
     from trainees.models import Trainee
 
     if not getattr(user, "is_authenticated", False):
         return Trainee.objects.none()
     if is_admin(user):
         return Trainee.objects.all()
-    region_ids, unit_paths = _scopes(user, {Role.KANSLI, Role.STUDIEREKTOR, Role.VERKSAMHETSCHEF})
-    q = Q(user=user) | Q(main_supervisor=user) | _unit_q("home_unit__", region_ids, unit_paths)
+    region_ids, unit_paths = _scopes(user, MANAGER_ROLES)
+    return Trainee.objects.filter(_unit_q("home_unit__", region_ids, unit_paths))
+
+
+def visible_trainees(user) -> QuerySet:
+    """Trainees the user may see: their own record, those they supervise (as huvudhandledare
+    or in a placement), and those whose home unit or a placement unit is in their scope."""
+    from trainees.models import Placement, Trainee
+
+    if not getattr(user, "is_authenticated", False):
+        return Trainee.objects.none()
+    if is_admin(user):
+        return Trainee.objects.all()
+    region_ids, unit_paths = _scopes(user, MANAGER_ROLES)
+    hosted = Placement.objects.filter(Q(supervisor=user) | _unit_q("unit__", region_ids, unit_paths))
+    q = (
+        Q(user=user)
+        | Q(main_supervisor=user)
+        | _unit_q("home_unit__", region_ids, unit_paths)
+        | Q(pk__in=hosted.values("trainee_id"))
+    )
     return Trainee.objects.filter(q)
 
 
@@ -164,6 +197,12 @@ PERMISSIONS: dict[str, Permission] = {
     "trainees.list_trainees": Permission(
         roles=frozenset(STAFF_ROLES | SUPERVISOR_ROLES),
         scope=visible_trainees,
+    ),
+    "trainees.register": Permission(roles=frozenset(MANAGER_ROLES | {Role.ADMIN}), scope=manageable_units),
+    "trainees.edit_plan": Permission(roles=frozenset(MANAGER_ROLES | {Role.ADMIN}), scope=manageable_trainees),
+    "trainees.import": Permission(roles=frozenset({Role.KANSLI, Role.STUDIEREKTOR, Role.ADMIN}), scope=manageable_units),
+    "organisations.export_region": Permission(
+        roles=frozenset(MANAGER_ROLES | {Role.ADMIN}), scope=visible_regions
     ),
     "accounts.view_supervisor": Permission(
         roles=frozenset(STAFF_ROLES | SUPERVISOR_ROLES), scope=visible_supervisors

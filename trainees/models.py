@@ -1,6 +1,12 @@
-"""BT-läkare: registration data and lifecycle. Plans and placements build on this."""
+"""BT-läkare: registration, lifecycle, and the plan (placements, leave, credited service).
 
+The plan is judged by the rules module (`trainees.services.check_plan`); nothing here
+re-implements a regulation rule.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -47,8 +53,15 @@ class Trainee(models.Model):
         on_delete=models.SET_NULL,
         related_name="main_supervised_trainees",
     )
+    bt_end = models.DateField(
+        _("end of BT period"), null=True, blank=True, help_text=_("Leave empty when the BT period is open-ended.")
+    )
+    status_since = models.DateField(_("status since"), null=True, blank=True)
+    # Optimistic lock for the plan: every plan change bumps it; a form posted with an older
+    # version is refused instead of silently overwriting someone else's change.
+    plan_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["plan_version"])
 
     class Meta:
         verbose_name = _("BT doctor")
@@ -66,3 +79,125 @@ class Trainee(models.Model):
 
     def get_absolute_url(self):
         return reverse("trainees:detail", args=[self.pk])
+
+
+class PlanCategory(models.TextChoices):
+    """Placement categories; the same ids as the rules module."""
+
+    INTRODUCTION = "introduktion", _("Introduction")
+    EMERGENCY_CARE = "akut", _("Emergency care")
+    PRIMARY_CARE = "primarvard", _("Primary care")
+    PSYCHIATRY = "psykiatri", _("Psychiatry")
+    ELECTIVE = "valfri", _("Elective")
+    OTHER = "annan", _("Other")
+
+
+class Placement(models.Model):
+    """A period of service (placering) at a unit, at an extent in % of full time."""
+
+    trainee = models.ForeignKey(Trainee, on_delete=models.CASCADE, related_name="placements")
+    category = models.CharField(_("category"), max_length=16, choices=PlanCategory.choices)
+    unit = models.ForeignKey(
+        "organisations.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="placements",
+    )
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    extent = models.PositiveSmallIntegerField(
+        _("extent (%)"), default=100, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    supervisor = models.ForeignKey(
+        "accounts.User", verbose_name=_("supervisor (handledare)"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="supervised_placements",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True, default="")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["trainee", "start", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lte=F("end")), name="placement_start_before_end"),
+            models.CheckConstraint(condition=Q(extent__gte=1, extent__lte=100), name="placement_extent_1_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()} {self.start:%Y-%m-%d}–{self.end:%Y-%m-%d}"
+
+
+class LeaveKind(models.TextChoices):
+    PARENTAL = "parental", _("Parental leave")
+    SICK = "sick", _("Sick leave")
+    UNPAID = "unpaid", _("Unpaid leave")
+    VACATION = "vacation", _("Vacation")
+
+
+class Leave(models.Model):
+    """Absence during BT. Parental, sick and unpaid leave must be made up; vacation need not."""
+
+    trainee = models.ForeignKey(Trainee, on_delete=models.CASCADE, related_name="leave")
+    kind = models.CharField(_("kind"), max_length=16, choices=LeaveKind.choices)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    note = models.CharField(_("note"), max_length=200, blank=True, default="")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("leave")
+        verbose_name_plural = _("leave")
+        ordering = ["trainee", "start", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(start__lte=F("end")), name="leave_start_before_end")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.start:%Y-%m-%d}–{self.end:%Y-%m-%d}"
+
+
+class CreditKind(models.TextChoices):
+    FOREIGN = "foreign", _("Service abroad")
+    BEFORE_LICENCE = "before_licence", _("Service before licence")
+
+
+class Credit(models.Model):
+    """Earlier service credited toward BT (tillgodoräknande) after individual assessment."""
+
+    trainee = models.ForeignKey(Trainee, on_delete=models.CASCADE, related_name="credits")
+    category = models.CharField(_("category"), max_length=16, choices=PlanCategory.choices)
+    months = models.DecimalField(
+        _("full-time months"), max_digits=4, decimal_places=2,
+        validators=[MinValueValidator(0.01), MaxValueValidator(24)],
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=CreditKind.choices)
+    note = models.CharField(_("decision / note"), max_length=200, blank=True, default="")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("credited service")
+        verbose_name_plural = _("credited service")
+        ordering = ["trainee", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(months__gt=0), name="credit_months_positive")]
+
+    def __str__(self):
+        return f"{self.months} {self.get_category_display()} ({self.get_kind_display()})"
+
+
+class StatusChange(models.Model):
+    """One transition of a trainee's lifecycle, with its date and reason."""
+
+    trainee = models.ForeignKey(Trainee, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=16, choices=TraineeStatus.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=TraineeStatus.choices)
+    on = models.DateField(_("date"))
+    reason = models.TextField(_("reason"), blank=True, default="")
+    changed_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("changed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["trainee", "-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.trainee}: {self.from_status} → {self.to_status} ({self.on})"

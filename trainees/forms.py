@@ -1,0 +1,167 @@
+import datetime
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+import rules
+from accounts.forms import PersonnummerField
+from accounts.models import User
+from btportal.forms import BootstrapFormMixin
+from organisations.models import Unit
+from trainees.models import BtType, Credit, Leave, Placement, PlanCategory, Trainee
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def supervisors_in(region) -> "QuerySet[User]":
+    return (
+        User.objects.filter(supervisor_profile__isnull=False)
+        .filter(Q(supervisor_profile__workplace__region=region) | Q(supervisor_profile__workplace__isnull=True))
+        .order_by("last_name", "first_name")
+    )
+
+
+class RegistrationForm(BootstrapFormMixin, forms.Form):
+    """Register a BT-läkare: the person and their BT, in one step."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("Email"))
+    personnummer = PersonnummerField()
+    phone = forms.CharField(label=_("Telephone"), max_length=40, required=False)
+    bt_type = forms.ChoiceField(label=_("BT type"), choices=BtType.choices)
+    st_specialty = forms.CharField(
+        label=_("ST specialty"), max_length=120, required=False, help_text=_("Required for BT integrated in ST.")
+    )
+    home_unit = forms.ModelChoiceField(label=_("Home unit"), queryset=Unit.objects.none())
+    programme = forms.ChoiceField(label=_("Programme"), required=False, help_text=_("Empty: the home unit region's programme."))
+    planned_start = forms.DateField(label=_("Planned start"), widget=DATE)
+    licence_date = forms.DateField(label=_("Date of licence (legitimation)"), widget=DATE, required=False)
+    degree_country = forms.CharField(label=_("Country of medical degree"), max_length=80, required=False)
+    degree_date = forms.DateField(label=_("Date of medical degree"), widget=DATE, required=False)
+    draft_plan = forms.BooleanField(
+        label=_("Start a draft plan from the programme template"), required=False, initial=True
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["home_unit"].queryset = units.select_related("region").order_by("region__name", "path")
+        self.fields["programme"].choices = [("", "—")] + [(pid, pid) for pid in rules.programme_ids()]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("A person with this email address is already registered."))
+        return email
+
+    def clean_personnummer(self):
+        value = self.cleaned_data["personnummer"]
+        if value and User.objects.filter(personnummer=value).exists():
+            raise forms.ValidationError(_("Another person is already registered with this personnummer."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        unit = data.get("home_unit")
+        if unit and not data.get("programme"):
+            data["programme"] = unit.region.programme
+        if data.get("bt_type") == BtType.INTEGRATED and not data.get("st_specialty"):
+            self.add_error("st_specialty", _("Give the ST specialty for BT integrated in ST."))
+        programme = data.get("programme")
+        if programme and data.get("bt_type"):
+            if not rules.load_programme(programme).offers(data["bt_type"]):
+                self.add_error("bt_type", _("The programme %(programme)s does not offer this BT type.") % {"programme": programme})
+        licence, start = data.get("licence_date"), data.get("planned_start")
+        if licence and start and licence > start:
+            self.add_error("planned_start", _("BT cannot start before the licence (legitimation) date."))
+        degree = data.get("degree_date")
+        if degree and licence and degree > licence:
+            self.add_error("degree_date", _("The medical degree must come before the licence."))
+        return data
+
+
+class VersionedForm(BootstrapFormMixin, forms.ModelForm):
+    """Carries the plan version the user saw, so concurrent edits are detected."""
+
+    plan_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, trainee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.trainee = trainee
+        self.fields["plan_version"].initial = trainee.plan_version
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end date must not be before the start date."))
+        return data
+
+
+class PlacementForm(VersionedForm):
+    class Meta:
+        model = Placement
+        fields = ["unit", "category", "start", "end", "extent", "supervisor", "note"]
+        widgets = {"start": DATE, "end": DATE}
+        help_texts = {"category": _("Set from the unit; choose it yourself only for an introduction or a placement without a unit yet.")}
+
+    def __init__(self, *args, trainee, **kwargs):
+        super().__init__(*args, trainee=trainee, **kwargs)
+        units = Unit.objects.filter(Q(region=trainee.region) | Q(pk=self.instance.unit_id)).exclude(category="")
+        self.fields["unit"].queryset = units.select_related("parent").order_by("category", "path")
+        self.fields["unit"].required = False
+        self.fields["supervisor"].queryset = supervisors_in(trainee.region) | User.objects.filter(pk=self.instance.supervisor_id or 0)
+        self.fields["category"].required = False
+
+    def clean(self):
+        data = super().clean()
+        unit, category = data.get("unit"), data.get("category")
+        if unit and category != PlanCategory.INTRODUCTION:
+            data["category"] = unit.category
+        elif not category:
+            self.add_error("category", _("Choose a unit or a category."))
+        return data
+
+
+class LeaveForm(VersionedForm):
+    extend_plan = forms.BooleanField(
+        label=_("Extend the plan by the leave"),
+        required=False,
+        initial=True,
+        help_text=_("Parental, sick and unpaid leave must be made up: later placements move accordingly."),
+    )
+
+    class Meta:
+        model = Leave
+        fields = ["kind", "start", "end", "note"]
+        widgets = {"start": DATE, "end": DATE}
+
+
+class CreditForm(VersionedForm):
+    class Meta:
+        model = Credit
+        fields = ["category", "months", "kind", "note"]
+
+
+class MainSupervisorForm(BootstrapFormMixin, forms.Form):
+    main_supervisor = forms.ModelChoiceField(
+        label=_("Main supervisor (huvudhandledare)"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args, trainee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["main_supervisor"].queryset = supervisors_in(trainee.region) | User.objects.filter(
+            pk=trainee.main_supervisor_id or 0
+        )
+        self.fields["main_supervisor"].initial = trainee.main_supervisor_id
+
+
+class StatusForm(BootstrapFormMixin, forms.Form):
+    to = forms.ChoiceField(label=_("New status"))
+    on = forms.DateField(label=_("Date"), widget=DATE, initial=datetime.date.today)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = choices

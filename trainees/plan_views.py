@@ -1,0 +1,178 @@
+"""The plan editor: placements, leave, credited service and supervisors, checked live."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from trainees import services
+from trainees.forms import CreditForm, LeaveForm, MainSupervisorForm, PlacementForm
+from trainees.models import Credit, Leave, Placement
+from trainees.timeline import trainee_timeline
+from trainees.views import _trainee_for
+
+from accounts.permissions import permission
+
+EDIT = "trainees.edit_plan"
+
+
+def _editor_context(trainee, **forms):
+    placements = list(trainee.placements.select_related("unit__parent", "supervisor__supervisor_profile"))
+    context = {
+        "trainee": trainee,
+        "placements": placements,
+        "leave": list(trainee.leave.all()),
+        "credits": list(trainee.credits.all()),
+        "check": services.check_plan(trainee, placements=placements),
+        "placement_form": forms.get("placement_form") or PlacementForm(trainee=trainee),
+        "leave_form": forms.get("leave_form") or LeaveForm(trainee=trainee),
+        "credit_form": forms.get("credit_form") or CreditForm(trainee=trainee),
+        "supervisor_form": forms.get("supervisor_form") or MainSupervisorForm(trainee=trainee),
+        "editing": forms.get("editing"),
+    }
+    context["timeline"] = trainee_timeline(trainee, placements, context["leave"])
+    return context
+
+
+def _version(request):
+    try:
+        return int(request.POST.get("plan_version", ""))
+    except ValueError:
+        return None
+
+
+@permission(EDIT)
+def plan_editor(request, pk):
+    trainee = _trainee_for(request, pk, EDIT)
+    return render(request, "trainees/plan_editor.html", _editor_context(trainee))
+
+
+def _save(request, trainee, form, save, form_key, **extra):
+    """Validate, call the service, and answer with a redirect or the editor with errors."""
+    if form.is_valid():
+        try:
+            save(form)
+            messages.success(request, _("The plan was saved."))
+            return redirect("trainees:plan", pk=trainee.pk)
+        except services.DomainError as error:
+            form.add_error(None, str(error))
+    return render(request, "trainees/plan_editor.html", _editor_context(trainee, **{form_key: form}, **extra), status=400)
+
+
+@permission(EDIT)
+@require_http_methods(["GET", "POST"])
+def placement_edit(request, pk, placement_pk=None):
+    trainee = _trainee_for(request, pk, EDIT)
+    placement = get_object_or_404(Placement, pk=placement_pk, trainee=trainee) if placement_pk else Placement(trainee=trainee)
+    form = PlacementForm(request.POST or None, instance=placement, trainee=trainee)
+    if request.method == "GET":
+        return render(request, "trainees/plan_editor.html", _editor_context(trainee, placement_form=form, editing=placement))
+    return _save(
+        request, trainee, form,
+        lambda f: services.save_placement(trainee, f.save(commit=False), expected_version=_version(request)),
+        "placement_form", editing=placement if placement_pk else None,
+    )
+
+
+@permission(EDIT)
+@require_POST
+def placement_delete(request, pk, placement_pk):
+    trainee = _trainee_for(request, pk, EDIT)
+    placement = get_object_or_404(Placement, pk=placement_pk, trainee=trainee)
+    try:
+        services.delete_placement(trainee, placement, expected_version=_version(request))
+        messages.success(request, _("The placement was removed."))
+    except services.DomainError as error:
+        messages.error(request, str(error))
+    return redirect("trainees:plan", pk=trainee.pk)
+
+
+@permission(EDIT)
+@require_POST
+def leave_add(request, pk):
+    trainee = _trainee_for(request, pk, EDIT)
+    form = LeaveForm(request.POST, trainee=trainee)
+    return _save(
+        request, trainee, form,
+        lambda f: services.save_leave(
+            trainee, f.save(commit=False), expected_version=_version(request), extend_plan=f.cleaned_data["extend_plan"]
+        ),
+        "leave_form",
+    )
+
+
+@permission(EDIT)
+@require_POST
+def leave_delete(request, pk, leave_pk):
+    trainee = _trainee_for(request, pk, EDIT)
+    leave = get_object_or_404(Leave, pk=leave_pk, trainee=trainee)
+    try:
+        services.delete_leave(trainee, leave, expected_version=_version(request))
+    except services.DomainError as error:
+        messages.error(request, str(error))
+    return redirect("trainees:plan", pk=trainee.pk)
+
+
+@permission(EDIT)
+@require_POST
+def credit_add(request, pk):
+    trainee = _trainee_for(request, pk, EDIT)
+    form = CreditForm(request.POST, trainee=trainee)
+    return _save(
+        request, trainee, form,
+        lambda f: services.save_credit(trainee, f.save(commit=False), expected_version=_version(request)),
+        "credit_form",
+    )
+
+
+@permission(EDIT)
+@require_POST
+def credit_delete(request, pk, credit_pk):
+    trainee = _trainee_for(request, pk, EDIT)
+    credit = get_object_or_404(Credit, pk=credit_pk, trainee=trainee)
+    try:
+        services.delete_credit(trainee, credit, expected_version=_version(request))
+    except services.DomainError as error:
+        messages.error(request, str(error))
+    return redirect("trainees:plan", pk=trainee.pk)
+
+
+@permission(EDIT)
+@require_POST
+def from_template(request, pk):
+    trainee = _trainee_for(request, pk, EDIT)
+    try:
+        services.create_plan_from_template(trainee, expected_version=_version(request))
+        messages.success(request, _("A draft plan was made from the programme template."))
+    except services.DomainError as error:
+        messages.error(request, str(error))
+    return redirect("trainees:plan", pk=trainee.pk)
+
+
+@permission(EDIT)
+@require_POST
+def main_supervisor(request, pk):
+    trainee = _trainee_for(request, pk, EDIT)
+    form = MainSupervisorForm(request.POST, trainee=trainee)
+    return _save(
+        request, trainee, form,
+        lambda f: services.set_main_supervisor(trainee, f.cleaned_data["main_supervisor"], by=request.user),
+        "supervisor_form",
+    )
+
+
+@permission(EDIT)
+@require_POST
+def check(request, pk):
+    """htmx: the findings of the plan as it would be with the placement being edited."""
+    trainee = _trainee_for(request, pk, EDIT)
+    placements = list(trainee.placements.select_related("unit", "supervisor__supervisor_profile"))
+    editing_pk = request.POST.get("editing")
+    form = PlacementForm(request.POST, trainee=trainee)
+    if form.is_valid():
+        candidate = form.save(commit=False)
+        placements = [p for p in placements if str(p.pk) != editing_pk] + [candidate]
+    result = services.check_plan(trainee, placements=placements)
+    response = render(request, "trainees/_findings.html", {"check": result, "preview": form.is_valid()})
+    return response if request.htmx else HttpResponse(response.content, status=200)

@@ -1,0 +1,184 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from btportal import factories as f
+from trainees import services
+from trainees.models import Leave, Placement
+
+D = datetime.date
+
+
+def _placement(world, **data):
+    base = {"unit": world.clinic.pk, "start": "2026-11-01", "end": "2027-01-31", "extent": "100", "plan_version": world.trainee.plan_version}
+    base.update(data)
+    return base
+
+
+@pytest.fixture
+def kansli(client, world):
+    client.force_login(world.users["kansli"])
+    return client
+
+
+@pytest.mark.django_db
+def test_adding_a_placement_takes_the_category_from_the_unit(kansli, world):
+    response = kansli.post(reverse("trainees:placement_add", args=[world.trainee.pk]), _placement(world, category="psykiatri"))
+    assert response.status_code == 302
+    placement = world.trainee.placements.get()
+    assert placement.category == "akut" and placement.unit == world.clinic
+
+
+@pytest.mark.django_db
+def test_the_plan_is_judged_by_the_rules_module_in_plain_words(kansli, world):
+    kansli.post(reverse("trainees:placement_add", args=[world.trainee.pk]), _placement(world))
+    body = kansli.get(reverse("trainees:plan", args=[world.trainee.pk]), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert 'data-code="MISSING_PRIMARY_CARE"' in body
+    assert 'data-code="PLAN_TOO_SHORT"' in body
+    assert "Planen saknar primärvård" in body
+
+
+@pytest.mark.django_db
+def test_partial_primary_care_is_shown_with_a_swedish_decimal(kansli, world):
+    trainee = world.trainee
+    Placement.objects.create(trainee=trainee, category="akut", unit=world.clinic, start=D(2026, 11, 1), end=D(2027, 2, 28))
+    Placement.objects.create(trainee=trainee, category="primarvard", unit=world.health_centre, start=D(2027, 3, 1), end=D(2027, 5, 15))
+    body = kansli.get(reverse("trainees:plan", args=[trainee.pk])).content.decode()
+    assert "Primärvård: 2,48 av minst 3 månader" in body
+
+
+@pytest.mark.django_db
+def test_the_live_check_previews_an_unsaved_placement(kansli, world):
+    url = reverse("trainees:plan_check", args=[world.trainee.pk])
+    response = kansli.post(url, _placement(world, unit=world.health_centre.pk, end="2027-04-30"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="plan-findings"' in body and "<html" not in body
+    assert 'data-code="MISSING_EMERGENCY_CARE"' in body
+    assert 'data-code="MISSING_PRIMARY_CARE"' not in body
+    assert world.trainee.placements.count() == 0  # nothing saved
+
+
+@pytest.mark.django_db
+def test_a_stale_form_is_refused_and_changes_nothing(kansli, world):
+    stale = world.trainee.plan_version
+    kansli.post(reverse("trainees:placement_add", args=[world.trainee.pk]), _placement(world))
+    response = kansli.post(
+        reverse("trainees:placement_add", args=[world.trainee.pk]),
+        _placement(world, start="2027-02-01", end="2027-03-31", plan_version=stale),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "Someone else changed this plan" in response.content.decode()
+    assert world.trainee.placements.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "data,field",
+    [
+        ({"end": "2026-10-01"}, "end"),
+        ({"extent": "0"}, "extent"),
+        ({"extent": "150"}, "extent"),
+        ({"start": "2026-13-01"}, "start"),
+        ({"unit": "", "category": ""}, "category"),
+    ],
+)
+def test_bad_placement_input_changes_nothing(kansli, world, data, field):
+    response = kansli.post(reverse("trainees:placement_add", args=[world.trainee.pk]), _placement(world, **data))
+    assert response.status_code == 400
+    assert field in response.context["placement_form"].errors
+    assert world.trainee.placements.count() == 0
+
+
+@pytest.mark.django_db
+def test_editing_and_removing_a_placement(kansli, world):
+    p = Placement.objects.create(trainee=world.trainee, category="akut", unit=world.clinic, start=D(2026, 11, 1), end=D(2027, 1, 31))
+    url = reverse("trainees:placement_edit", args=[world.trainee.pk, p.pk])
+    assert kansli.get(url).status_code == 200
+    kansli.post(url, _placement(world, end="2027-02-28", extent="50"))
+    p.refresh_from_db()
+    assert (p.end, p.extent) == (D(2027, 2, 28), 50)
+    world.trainee.refresh_from_db()
+    kansli.post(reverse("trainees:placement_delete", args=[world.trainee.pk, p.pk]), {"plan_version": world.trainee.plan_version})
+    assert not Placement.objects.filter(pk=p.pk).exists()
+    assert p.history.count() == 3  # created, changed, deleted
+
+
+@pytest.mark.django_db
+def test_leave_that_must_be_made_up_extends_the_plan(kansli, world):
+    trainee = world.trainee
+    a = Placement.objects.create(trainee=trainee, category="akut", unit=world.clinic, start=D(2026, 11, 1), end=D(2027, 1, 31))
+    b = Placement.objects.create(trainee=trainee, category="primarvard", unit=world.health_centre, start=D(2027, 2, 1), end=D(2027, 4, 30))
+    response = kansli.post(
+        reverse("trainees:leave_add", args=[trainee.pk]),
+        {"kind": "sick", "start": "2026-12-01", "end": "2026-12-10", "extend_plan": "on", "plan_version": trainee.plan_version},
+    )
+    assert response.status_code == 302
+    a.refresh_from_db(), b.refresh_from_db()
+    # 10 December days (10/31 month) are made up by 10 February days (10/28 ≥ 10/31); the next
+    # placement moves with it and keeps its 3.0 full-time months (Feb 11–May 12).
+    assert a.end == D(2027, 2, 10) and b.start == D(2027, 2, 11) and b.end == D(2027, 5, 12)
+    months = services.check_plan(trainee).result.months_by_category
+    assert months["akut"] >= 3.0 and months["primarvard"] >= 3.0
+    assert months["akut"] < 3.05 and months["primarvard"] < 3.05
+
+
+@pytest.mark.django_db
+def test_vacation_counts_as_service_and_does_not_extend(kansli, world):
+    trainee = world.trainee
+    a = Placement.objects.create(trainee=trainee, category="akut", unit=world.clinic, start=D(2026, 11, 1), end=D(2027, 1, 31))
+    kansli.post(
+        reverse("trainees:leave_add", args=[trainee.pk]),
+        {"kind": "vacation", "start": "2026-12-01", "end": "2026-12-10", "extend_plan": "on", "plan_version": trainee.plan_version},
+    )
+    a.refresh_from_db()
+    assert a.end == D(2027, 1, 31)
+    assert Leave.objects.filter(trainee=trainee).count() == 1
+
+
+@pytest.mark.django_db
+def test_credited_service_counts_toward_its_category(kansli, world):
+    trainee = world.trainee
+    response = kansli.post(
+        reverse("trainees:credit_add", args=[trainee.pk]),
+        {"category": "akut", "months": "2.0", "kind": "foreign", "note": "Beslut 2026-10-01", "plan_version": trainee.plan_version},
+    )
+    assert response.status_code == 302
+    assert services.check_plan(trainee).result.months_by_category["akut"] == 2.0
+
+
+@pytest.mark.django_db
+def test_a_template_plan_only_for_an_empty_plan(kansli, world):
+    url = reverse("trainees:plan_template", args=[world.trainee.pk])
+    kansli.post(url, {"plan_version": world.trainee.plan_version})
+    assert world.trainee.placements.count() == 3
+    assert services.check_plan(world.trainee).valid
+    world.trainee.refresh_from_db()
+    kansli.post(url, {"plan_version": world.trainee.plan_version})
+    assert world.trainee.placements.count() == 3
+
+
+@pytest.mark.django_db
+def test_supervisor_without_required_training_gives_a_warning(kansli, world):
+    unqualified = f.make_supervisor(workplace=world.clinic, specialist_since=None, supervisor_training_date=None)
+    response = kansli.post(reverse("trainees:plan_main_supervisor", args=[world.trainee.pk]), {"main_supervisor": unqualified.pk})
+    assert response.status_code == 302
+    world.trainee.refresh_from_db()
+    codes = {x.code for x in services.check_plan(world.trainee).findings}
+    assert {"SUPERVISOR_NOT_SPECIALIST", "SUPERVISOR_NO_TRAINING"} <= codes
+    body = kansli.get(reverse("trainees:plan", args=[world.trainee.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Handledaren är inte specialist" in body or "The supervisor is not a specialist" in body
+
+
+@pytest.mark.django_db
+def test_a_placement_supervisor_is_checked_too(world):
+    world.trainee.programme = "gavleborg"
+    world.trainee.save()
+    handledare = world.users["handledare"]  # no BT-handledarutbildning; Gävleborg requires it
+    Placement.objects.create(trainee=world.trainee, category="akut", unit=world.clinic, start=D(2026, 11, 1), end=D(2027, 1, 31), supervisor=handledare)
+    with translation.override("en"):
+        findings = [x for x in services.check_plan(world.trainee).findings if x.code == "SUPERVISOR_NO_BT_TRAINING"]
+    assert [x.severity for x in findings if "placement 1" in x.subject] == ["warning"]
