@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -56,3 +57,13 @@ class SupervisorProfileForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["workplace"].queryset = units
+
+
+class LoginForm(BootstrapFormMixin, AllauthLoginForm):
+    """allauth's login form with Bootstrap classes; the field labels are shown (not placeholders only)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Email")
+        self.fields["login"].widget.attrs.update({"autocomplete": "email"})
+        self.fields["password"].help_text = ""

@@ -122,6 +122,7 @@ LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: email login, no self sign-up (accounts are created by the BT office), TOTP MFA.
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
