@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "organisations",
     "goals",
     "trainees",
+    "scheduling",
 ]
 
 MIDDLEWARE = [
