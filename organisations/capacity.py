@@ -1,0 +1,278 @@
+"""Month-by-month capacity grid: who is placed on which unit each month, and how much is free.
+
+`month_grid(units, start_month, months)` answers, for every unit and month of the period, the
+trainees placed there (a placement counts in a month when any of its days fall in it), how many
+distinct trainees that is (`used`), the unit's capacity that month (a `UnitCapacity` override,
+else `unit.bt_capacity`) and `free = capacity - used` (negative: over capacity).
+
+The number of queries is fixed: one for the placements of all units in the period (with the
+trainee and their user), one for the capacity overrides, and — when names are to be limited to
+the trainees a user may see — one for those trainees' ids. Everything else is Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from organisations.models import UnitCapacity
+
+# Cell states (also CSS class suffixes: cap-free, cap-full, cap-over, cap-none).
+FREE = "free"
+FULL = "full"
+OVER = "over"
+NONE = "none"  # no capacity and nobody placed
+
+
+# ---------------------------------------------------------------------------
+# Month arithmetic (no external libraries)
+# ---------------------------------------------------------------------------
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def add_months(month: datetime.date, n: int) -> datetime.date:
+    """The first day of the month `n` months after (or before, if negative) `month`."""
+    index = month.year * 12 + (month.month - 1) + n
+    year, month0 = divmod(index, 12)
+    return datetime.date(year, month0 + 1, 1)
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    return add_months(month, 1) - datetime.timedelta(days=1)
+
+
+def month_index(day: datetime.date) -> int:
+    return day.year * 12 + (day.month - 1)
+
+
+# ---------------------------------------------------------------------------
+# The grid
+# ---------------------------------------------------------------------------
+
+@dataclass
+class PlacementInfo:
+    category: str
+    category_label: str
+    extent: int
+    start: datetime.date
+    end: datetime.date
+
+
+@dataclass
+class Entry:
+    """One trainee in one cell (a trainee with two placements there that month is one entry)."""
+
+    trainee_id: int
+    name: str
+    url: str
+    placements: list[PlacementInfo] = field(default_factory=list)
+    visible: bool = True
+
+
+def _state(used: int, capacity: int) -> str:
+    if used > capacity:
+        return OVER
+    if capacity == 0:
+        return NONE
+    return FULL if used == capacity else FREE
+
+
+@dataclass
+class Cell:
+    unit: object
+    month: datetime.date
+    capacity: int
+    overridden: bool = False
+    entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def used(self) -> int:
+        return len(self.entries)
+
+    @property
+    def free(self) -> int:
+        return self.capacity - self.used
+
+    @property
+    def over_by(self) -> int:
+        return max(self.used - self.capacity, 0)
+
+    @property
+    def state(self) -> str:
+        return _state(self.used, self.capacity)
+
+    @property
+    def over_capacity(self) -> bool:
+        return self.used > self.capacity
+
+    @property
+    def named(self) -> list[Entry]:
+        return [e for e in self.entries if e.visible]
+
+    @property
+    def hidden_count(self) -> int:
+        return sum(1 for e in self.entries if not e.visible)
+
+
+@dataclass
+class Row:
+    unit: object
+    cells: list[Cell]
+
+
+@dataclass
+class Total:
+    month: datetime.date
+    used: int = 0
+    capacity: int = 0
+
+    @property
+    def free(self) -> int:
+        return self.capacity - self.used
+
+    @property
+    def over_by(self) -> int:
+        return max(self.used - self.capacity, 0)
+
+    @property
+    def state(self) -> str:
+        return _state(self.used, self.capacity)
+
+    @property
+    def over_capacity(self) -> bool:
+        return self.used > self.capacity
+
+
+@dataclass
+class Grid:
+    start: datetime.date
+    months: list[datetime.date]
+    rows: list[Row]
+    totals: list[Total]
+
+    @property
+    def end(self) -> datetime.date:
+        return month_end(self.months[-1])
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+    def cell(self, unit, month: datetime.date) -> Cell:
+        unit_id = getattr(unit, "pk", unit)
+        for row in self.rows:
+            if row.unit.pk == unit_id:
+                return row.cells[self.months.index(first_of_month(month))]
+        raise KeyError(unit_id)
+
+    def subgrid(self, rows: list[Row]) -> Grid:
+        """A grid of some of the rows, with its own totals (no queries)."""
+        return Grid(self.start, self.months, rows, _totals(self.months, rows))
+
+    def group_by(self, key) -> list[tuple[object, Grid]]:
+        """Rows grouped by `key(unit)`, in order of first appearance, each group a grid."""
+        groups: dict[object, list[Row]] = {}
+        for row in self.rows:
+            groups.setdefault(key(row.unit), []).append(row)
+        return [(k, self.subgrid(rows)) for k, rows in groups.items()]
+
+
+def _totals(months: list[datetime.date], rows: list[Row]) -> list[Total]:
+    totals = [Total(m) for m in months]
+    for row in rows:
+        for total, cell in zip(totals, row.cells):
+            total.used += cell.used
+            total.capacity += cell.capacity
+    return totals
+
+
+def placements_in(unit_ids: Iterable[int], start: datetime.date, end: datetime.date):
+    """Placements on the units overlapping [start, end] (not evaluated)."""
+    from trainees.models import Placement
+
+    return Placement.objects.filter(unit_id__in=list(unit_ids), start__lte=end, end__gte=start)
+
+
+def month_grid(units, start_month: datetime.date, months: int, *, visible_trainees=None) -> Grid:
+    """The capacity grid for `units` over `months` months from `start_month`'s month.
+
+    `visible_trainees`: a Trainee queryset of those whose names may be shown; the others
+    are counted but not named. None shows every name.
+    """
+    units = list(units)
+    months = max(int(months), 1)
+    first = first_of_month(start_month)
+    month_list = [add_months(first, i) for i in range(months)]
+    last_day = month_end(month_list[-1])
+    first_index = month_index(first)
+    unit_ids = [u.pk for u in units]
+
+    if not units:
+        return Grid(first, month_list, [], [Total(m) for m in month_list])
+
+    # Query 1: capacity overrides for the units and period.
+    overrides = {
+        (c.unit_id, month_index(c.month)): c.capacity
+        for c in UnitCapacity.objects.filter(
+            unit_id__in=unit_ids, month__gte=first, month__lte=last_day
+        ).order_by()
+    }
+
+    # Query 2: placements overlapping the period, with trainee and user.
+    placements = list(
+        placements_in(unit_ids, first, last_day)
+        .select_related("trainee__user")
+        .order_by("trainee__user__last_name", "trainee__user__first_name", "trainee_id", "start", "pk")
+    )
+
+    # Query 3 (optional): which of these trainees may be named.
+    if visible_trainees is None:
+        visible_ids = None
+    else:
+        trainee_ids = {p.trainee_id for p in placements}
+        visible_ids = (
+            set(
+                visible_trainees.filter(
+                    pk__in=placements_in(unit_ids, first, last_day).values("trainee_id")
+                ).order_by().values_list("pk", flat=True)
+            )
+            if trainee_ids
+            else set()
+        )
+
+    rows: list[Row] = []
+    cells_by_unit: dict[int, list[Cell]] = {}
+    for unit in units:
+        cells = []
+        for i, m in enumerate(month_list):
+            key = (unit.pk, first_index + i)
+            overridden = key in overrides
+            cells.append(Cell(unit, m, overrides[key] if overridden else unit.bt_capacity, overridden))
+        cells_by_unit[unit.pk] = cells
+        rows.append(Row(unit, cells))
+
+    for p in placements:
+        cells = cells_by_unit[p.unit_id]
+        info = PlacementInfo(p.category, p.get_category_display(), p.extent, p.start, p.end)
+        lo = max(month_index(p.start) - first_index, 0)
+        hi = min(month_index(p.end) - first_index, months - 1)
+        for i in range(lo, hi + 1):
+            cell = cells[i]
+            entry = next((e for e in cell.entries if e.trainee_id == p.trainee_id), None)
+            if entry is None:
+                trainee = p.trainee
+                visible = visible_ids is None or trainee.pk in visible_ids
+                # Names and links of trainees the user may not see never leave this function.
+                entry = Entry(
+                    trainee_id=trainee.pk,
+                    name=str(trainee.user) if visible else "",
+                    url=trainee.get_absolute_url() if visible else "",
+                    visible=visible,
+                )
+                cell.entries.append(entry)
+            entry.placements.append(info)
+
+    return Grid(first, month_list, rows, _totals(month_list, rows))

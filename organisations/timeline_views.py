@@ -1,0 +1,108 @@
+"""Month-by-month timelines of a unit (and its subtree) and of a region: who is placed where,
+with capacity used/free per unit and month. The numbers come from `organisations.capacity`."""
+
+import datetime
+import re
+from urllib.parse import urlencode
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.permissions import get_object_for, permission, scoped, visible_trainees
+from organisations.capacity import add_months, month_grid
+from organisations.models import PlacementCategory, Region, Unit
+
+DEFAULT_MONTHS = 12
+MAX_MONTHS = 36
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_period(params) -> tuple[datetime.date, int]:
+    """`start` (YYYY-MM, default the current month) and `months` (1–36, default 12) from GET
+    parameters; anything invalid falls back to the default."""
+    start = timezone.localdate().replace(day=1)
+    match = _MONTH_RE.match(params.get("start", "").strip())
+    if match:
+        year, month = int(match.group(1)), int(match.group(2))
+        if 1900 <= year <= 2999 and 1 <= month <= 12:
+            start = datetime.date(year, month, 1)
+    months = DEFAULT_MONTHS
+    raw = params.get("months", "").strip()
+    if raw.isdigit() and 1 <= int(raw) <= MAX_MONTHS:
+        months = int(raw)
+    return start, months
+
+
+def _period_links(start: datetime.date, months: int, **extra) -> dict:
+    def query(s):
+        params = {"start": f"{s:%Y-%m}", "months": months}
+        params.update({k: v for k, v in extra.items() if v})
+        return "?" + urlencode(params)
+
+    return {
+        "previous_query": query(add_months(start, -months)),
+        "next_query": query(add_months(start, months)),
+        "current_query": query(timezone.localdate().replace(day=1)),
+    }
+
+
+def _context(start, months, **extra) -> dict:
+    return {
+        "start": start,
+        "months": months,
+        "start_value": f"{start:%Y-%m}",
+        "period_query": "?" + urlencode({"start": f"{start:%Y-%m}", "months": months}),
+        "month_choices": [1, 3, 6, 12, 18, 24, 36],
+        **_period_links(start, months, **extra),
+    }
+
+
+@permission("organisations.view_unit")
+def unit_timeline(request, pk):
+    unit = get_object_for(
+        request.user, "organisations.view_unit", Unit.objects.select_related("region", "parent"), pk=pk
+    )
+    start, months = parse_period(request.GET)
+    units = (
+        scoped(request.user, "organisations.view_unit")
+        .subtree(unit)
+        .exclude(category="")
+        .select_related("parent")
+        .order_by("path")
+    )
+    grid = month_grid(units, start, months, visible_trainees=visible_trainees(request.user))
+    context = {"unit": unit, "grid": grid, **_context(start, months)}
+    return render(request, "organisations/unit_timeline.html", context)
+
+
+@permission("organisations.view_region")
+def region_timeline(request, slug):
+    region = get_object_for(request.user, "organisations.view_region", Region.objects.all(), slug=slug)
+    start, months = parse_period(request.GET)
+    category = request.GET.get("category", "")
+    if category not in PlacementCategory.values:
+        category = ""
+    units = (
+        scoped(request.user, "organisations.view_unit")
+        .filter(region=region)
+        .exclude(category="")
+        .select_related("parent")
+        .order_by("path")
+    )
+    if category:
+        units = units.filter(category=category)
+    grid = month_grid(units, start, months, visible_trainees=visible_trainees(request.user))
+    labels = dict(PlacementCategory.choices)
+    order = list(PlacementCategory.values)
+    groups = sorted(
+        grid.group_by(lambda u: u.category), key=lambda g: order.index(g[0]) if g[0] in order else len(order)
+    )
+    context = {
+        "region": region,
+        "grid": grid,
+        "groups": [(key, labels.get(key, key), sub) for key, sub in groups],
+        "category": category,
+        "categories": PlacementCategory.choices,
+        **_context(start, months, category=category),
+    }
+    return render(request, "organisations/region_timeline.html", context)
