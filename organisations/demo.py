@@ -464,6 +464,7 @@ def seed() -> SeedResult:
 
     seeded_units = Unit.objects.filter(region__slug__in=data.SEED_REGIONS)
     seeded_trainees = Trainee.objects.filter(user__email__in=[t.email for t in plan.trainees])
+    _seed_placements(seeded_trainees, writer)
     return SeedResult(
         units=seeded_units.count(),
         units_by_category=dict(Counter(seeded_units.exclude(category="").values_list("category", flat=True))),
@@ -475,3 +476,46 @@ def seed() -> SeedResult:
         created=writer.created,
         updated=writer.updated,
     )
+
+
+def _seed_placements(trainees, writer) -> None:
+    """Give every demo trainee without placements a plan from their programme's template, on
+    units of the right category in their region (round robin), with a handledare working there.
+
+    Only trainees without placements get one, so a second run changes nothing and a plan
+    edited in the demo is left alone.
+    """
+    import rules
+    from trainees.models import Placement
+
+    turn: Counter = Counter()
+    trainees = trainees.select_related("region").order_by("planned_start", "user__email")
+    for trainee in trainees:
+        if trainee.placements.exists():
+            continue
+        try:
+            draft = rules.template_plan(trainee.programme, trainee.bt_type, trainee.planned_start)
+        except (ValueError, rules.UnknownProgrammeError):
+            continue
+        for slot in draft.placements:
+            category = "akut" if slot.category == "valfri" else slot.category
+            candidates = list(
+                Unit.objects.filter(region=trainee.region, category=category, active=True).order_by("path")
+            )
+            unit = None
+            if candidates and slot.category != "introduktion":
+                unit = candidates[turn[(trainee.region_id, category)] % len(candidates)]
+                turn[(trainee.region_id, category)] += 1
+            supervisor = (
+                SupervisorProfile.objects.filter(workplace=unit).order_by("user__email").first() if unit else None
+            )
+            Placement.objects.create(
+                trainee=trainee,
+                category=unit.category if unit else slot.category,
+                unit=unit,
+                start=slot.start,
+                end=slot.end,
+                extent=slot.extent,
+                supervisor=supervisor.user if supervisor else None,
+            )
+            writer.created["placement"] += 1

@@ -193,3 +193,18 @@ def test_force_runs_without_debug(settings):
     settings.DEBUG = False
     seed("--force")
     assert Trainee.objects.count() == 40
+
+
+@pytest.mark.django_db
+def test_every_demo_trainee_has_a_valid_plan_on_units_of_their_region():
+    from trainees.models import Placement, Trainee
+    from trainees.services import check_plan
+
+    call_command("seed_demo", stdout=StringIO())
+    count = Placement.objects.count()
+    for trainee in Trainee.objects.all():
+        assert trainee.placements.exists()
+        assert check_plan(trainee).valid, trainee
+        assert all(p.unit is None or p.unit.region_id == trainee.region_id for p in trainee.placements.all())
+    call_command("seed_demo", stdout=StringIO())
+    assert Placement.objects.count() == count
