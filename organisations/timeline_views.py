@@ -52,7 +52,7 @@ def _context(start, months, **extra) -> dict:
         "months": months,
         "start_value": f"{start:%Y-%m}",
         "period_query": "?" + urlencode({"start": f"{start:%Y-%m}", "months": months}),
-        "month_choices": [1, 3, 6, 12, 18, 24, 36],
+        "month_choices": sorted({1, 3, 6, 12, 18, 24, 36, months}),
         **_period_links(start, months, **extra),
     }
 

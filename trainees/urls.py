@@ -1,11 +1,14 @@
 from django.urls import path
 
-from trainees import plan_views, views
+from trainees import import_views, plan_views, views
 
 app_name = "trainees"
 urlpatterns = [
     path("", views.trainee_list, name="list"),
     path("register/", views.register, name="register"),
+    path("import/", import_views.import_trainees, name="import"),
+    path("import/template.csv", import_views.import_template, name="import_template"),
+    path("region/<slug:slug>/export.xlsx", import_views.export_region, name="export_region"),
     path("<int:pk>/", views.trainee_detail, name="detail"),
     path("<int:pk>/status/", views.change_status, name="status"),
     path("<int:pk>/plan/", plan_views.plan_editor, name="plan"),
