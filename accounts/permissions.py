@@ -159,6 +159,34 @@ def visible_trainees(user) -> QuerySet:
     return Trainee.objects.filter(q)
 
 
+def own_trainee(user) -> QuerySet:
+    """The user's own BT record (a BT-läkare edits their own portfolio)."""
+    from trainees.models import Trainee
+
+    return Trainee.objects.filter(user=user) if getattr(user, "is_authenticated", False) else Trainee.objects.none()
+
+
+def main_supervised_trainees(user) -> QuerySet:
+    from trainees.models import Trainee
+
+    if is_admin(user):
+        return Trainee.objects.all()
+    return Trainee.objects.filter(main_supervisor=user)
+
+
+def supervision_circle(user) -> QuerySet:
+    """Trainees whose private supervision notes the user may read: their own, or as
+    huvudhandledare or handledare of one of their placements."""
+    from trainees.models import Placement, Trainee
+
+    if not getattr(user, "is_authenticated", False):
+        return Trainee.objects.none()
+    if is_admin(user):
+        return Trainee.objects.all()
+    supervised = Placement.objects.filter(supervisor=user).values("trainee_id")
+    return Trainee.objects.filter(Q(user=user) | Q(main_supervisor=user) | Q(pk__in=supervised))
+
+
 def visible_supervisors(user) -> QuerySet:
     from accounts.models import SupervisorProfile
 
@@ -204,6 +232,17 @@ PERMISSIONS: dict[str, Permission] = {
     "organisations.export_region": Permission(
         roles=frozenset(MANAGER_ROLES | {Role.ADMIN}), scope=visible_regions
     ),
+    # Portfolio and assessments; the object is the Trainee.
+    "portfolio.view": Permission(roles=_ALL_ROLES - {Role.GRANSKARE}, scope=visible_trainees),
+    "portfolio.edit": Permission(roles=frozenset({Role.BT_LAKARE}), scope=own_trainee),
+    "portfolio.review_iup": Permission(roles=frozenset({Role.HUVUDHANDLEDARE, Role.ADMIN}), scope=main_supervised_trainees),
+    "portfolio.supervision_notes": Permission(
+        roles=frozenset({Role.BT_LAKARE, Role.HANDLEDARE, Role.HUVUDHANDLEDARE, Role.ADMIN}), scope=supervision_circle
+    ),
+    "assessments.request": Permission(roles=frozenset({Role.BT_LAKARE}), scope=own_trainee),
+    "assessments.view": Permission(roles=_ALL_ROLES - {Role.GRANSKARE}, scope=visible_trainees),
+    # A logged-in assessor working through the requests addressed to them.
+    "assessments.assess": Permission(roles=None),
     "accounts.view_supervisor": Permission(
         roles=frozenset(STAFF_ROLES | SUPERVISOR_ROLES), scope=visible_supervisors
     ),

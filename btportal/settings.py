@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "goals",
     "trainees",
     "scheduling",
+    "portfolio",
+    "assessments",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,9 @@ urlpatterns = [
     path("organisations/", include("organisations.urls")),
     path("goals/", include("goals.urls")),
     path("trainees/", include("trainees.urls")),
+    path("portfolio/", include("portfolio.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

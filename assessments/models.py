@@ -1,0 +1,161 @@
+"""Workplace-based assessments (kompetensvärdering): requests by one-time link or QR code,
+signed assessments that never change (corrections are addenda), and trainee comments.
+
+The instruments and their forms are defined in `assessments.instruments`.
+"""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def hash_secret(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for the assessor")
+    SIGNED = "signed", _("Signed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class AssessmentRequest(models.Model):
+    """A trainee's request to a named assessor (with or without an account).
+
+    The link carries a random token; only its SHA-256 is stored. The request expires
+    (`expires_at`); re-sending issues a new token and a new expiry. Signing without a login
+    needs the short PIN that was emailed to the assessor, so a trainee holding the link
+    (e.g. showing the QR code) cannot sign for the assessor.
+    """
+
+    trainee = models.ForeignKey("trainees.Trainee", on_delete=models.CASCADE, related_name="assessment_requests")
+    instrument = models.CharField(_("instrument"), max_length=32)
+    placement = models.ForeignKey(
+        "trainees.Placement", verbose_name=_("placement"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    goals = models.ManyToManyField("goals.Goal", verbose_name=_("goals (delmål)"), blank=True, related_name="+")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assessor"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="assessment_requests",
+    )
+    assessor_name = models.CharField(_("assessor's name"), max_length=200)
+    assessor_email = models.EmailField(_("assessor's email"))
+    message = models.TextField(_("message to the assessor"), blank=True, default="")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    pin_hash = models.CharField(max_length=64, editable=False, default="")
+    pin_failures = models.PositiveSmallIntegerField(default=0, editable=False)
+    status = models.CharField(_("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    send_count = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("assessment request")
+        verbose_name_plural = _("assessment requests")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.instrument} {self.trainee} → {self.assessor_name}"
+
+    @property
+    def expired(self) -> bool:
+        return self.status == RequestStatus.OPEN and self.expires_at <= timezone.now()
+
+
+class Assessment(models.Model):
+    """A completed assessment. Once `signed_at` is set, nothing about it may change."""
+
+    SIGN_LOGIN = "login"
+    SIGN_PIN = "pin"
+
+    request = models.OneToOneField(
+        AssessmentRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="assessment"
+    )
+    trainee = models.ForeignKey("trainees.Trainee", on_delete=models.PROTECT, related_name="assessments")
+    instrument = models.CharField(_("instrument"), max_length=32)
+    placement = models.ForeignKey(
+        "trainees.Placement", verbose_name=_("placement"), null=True, blank=True, on_delete=models.SET_NULL, related_name="assessments"
+    )
+    goals = models.ManyToManyField("goals.Goal", verbose_name=_("goals (delmål)"), blank=True, related_name="assessments")
+    performed_on = models.DateField(_("date"))
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assessor"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="assessments_given",
+    )
+    assessor_name = models.CharField(_("assessor's name"), max_length=200)
+    assessor_email = models.EmailField(_("assessor's email"), blank=True, default="")
+    ratings = models.JSONField(_("ratings"), default=dict)  # {item key: level 1–4, or 0 = not observed}
+    overall = models.PositiveSmallIntegerField(_("overall level of independence"), null=True, blank=True)
+    strengths = models.TextField(_("strengths"), blank=True, default="")
+    development = models.TextField(_("what to develop"), blank=True, default="")
+    comments = models.TextField(_("comments"), blank=True, default="")
+    signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
+    sign_method = models.CharField(max_length=8, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["-performed_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.instrument} {self.trainee} {self.performed_on}"
+
+    def get_absolute_url(self):
+        return reverse("assessments:detail", args=[self.pk])
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None
+
+    def save(self, *args, **kwargs):
+        # Signed records are immutable: refuse any save of an already signed row.
+        if self.pk and Assessment.objects.filter(pk=self.pk, signed_at__isnull=False).exists():
+            raise ValidationError(_("A signed assessment cannot be changed; add an addendum instead."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.signed:
+            raise ValidationError(_("A signed assessment cannot be deleted."))
+        return super().delete(*args, **kwargs)
+
+
+class Addendum(models.Model):
+    """A correction or addition to a signed assessment, by its assessor or a supervisor."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author_name = models.CharField(max_length=200)
+    text = models.TextField(_("addendum"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("addendum")
+        verbose_name_plural = _("addenda")
+        ordering = ["assessment", "created_at"]
+
+
+class TraineeComment(models.Model):
+    """The trainee's own comment on an assessment (it does not change the assessment)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="trainee_comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("trainee comment")
+        verbose_name_plural = _("trainee comments")
+        ordering = ["assessment", "created_at"]
