@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 def hash_secret(value: str) -> str:
@@ -24,9 +25,16 @@ def new_token() -> str:
 
 
 class RequestStatus(models.TextChoices):
+    """open → signed | cancelled | locked (too many wrong PINs); open/locked → open by re-sending.
+
+    "Expired" is not stored: an open request whose `expires_at` has passed (re-sending renews it).
+    The transitions live in `assessments.services`, one function each.
+    """
+
     OPEN = "open", _("Waiting for the assessor")
     SIGNED = "signed", _("Signed")
     CANCELLED = "cancelled", _("Cancelled")
+    LOCKED = "locked", _("Locked after wrong PINs")
 
 
 class AssessmentRequest(models.Model):
@@ -60,6 +68,7 @@ class AssessmentRequest(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     send_count = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords(excluded_fields=["token_hash", "pin_hash"])
 
     class Meta:
         verbose_name = _("assessment request")
@@ -72,6 +81,41 @@ class AssessmentRequest(models.Model):
     @property
     def expired(self) -> bool:
         return self.status == RequestStatus.OPEN and self.expires_at <= timezone.now()
+
+    @property
+    def resendable(self) -> bool:
+        return self.status in (RequestStatus.OPEN, RequestStatus.LOCKED)
+
+    @property
+    def instrument_name(self) -> str:
+        from assessments.instruments import name_of
+
+        return name_of(self.instrument)
+
+    def get_absolute_url(self):
+        return reverse("assessments:request_detail", args=[self.pk])
+
+    def is_addressed_to(self, user) -> bool:
+        """True for the logged-in person the request names (by account, or by the same email)."""
+        if not getattr(user, "is_authenticated", False):
+            return False
+        if self.assessor_id:
+            return self.assessor_id == user.pk
+        return bool(self.assessor_email) and self.assessor_email.lower() == (user.email or "").lower()
+
+
+class AssessmentQuerySet(models.QuerySet):
+    """Bulk updates and deletes refuse signed rows too (not only `Assessment.save`)."""
+
+    def update(self, **kwargs):
+        if self.filter(signed_at__isnull=False).exists():
+            raise ValidationError(_("A signed assessment cannot be changed; add an addendum instead."))
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(signed_at__isnull=False).exists():
+            raise ValidationError(_("A signed assessment cannot be deleted."))
+        return super().delete()
 
 
 class Assessment(models.Model):
@@ -101,9 +145,14 @@ class Assessment(models.Model):
     strengths = models.TextField(_("strengths"), blank=True, default="")
     development = models.TextField(_("what to develop"), blank=True, default="")
     comments = models.TextField(_("comments"), blank=True, default="")
+    # Short text answers particular to an instrument (e.g. the procedure of a DOPS, the panel of
+    # a specialistkollegium): {field key: text}; see assessments.instruments.
+    details = models.JSONField(_("details"), default=dict, blank=True)
     signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
     sign_method = models.CharField(max_length=8, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assessment")
@@ -119,6 +168,18 @@ class Assessment(models.Model):
     @property
     def signed(self) -> bool:
         return self.signed_at is not None
+
+    @property
+    def instrument_name(self) -> str:
+        from assessments.instruments import name_of
+
+        return name_of(self.instrument)
+
+    @property
+    def overall_label(self) -> str:
+        from assessments.instruments import LEVEL_LABELS
+
+        return str(LEVEL_LABELS.get(self.overall, "")) if self.overall is not None else ""
 
     def save(self, *args, **kwargs):
         # Signed records are immutable: refuse any save of an already signed row.

@@ -54,11 +54,20 @@ def _trainee(user) -> Section:
         steps.append(Step(_("See your BT registration and status"), reverse("trainees:detail", args=[trainee.pk])))
     steps += [
         Step(_("Read the 18 goals (delmål) of BT"), reverse("goals:list")),
-        Step(_("Keep your individual training plan (IUP) and log activities"), coming=True),
-        Step(_("Ask a supervisor for an assessment (Mini-CEX, DOPS, CBD …)"), coming=True),
+        Step(
+            _("Keep your individual training plan (IUP) and log activities"),
+            reverse("portfolio:iup", args=[trainee.pk]) if trainee else "",
+            coming=not trainee,
+        ),
+        Step(_("Ask a supervisor for an assessment (Mini-CEX, DOPS, CBD …)"), reverse("assessments:request_new")),
         Step(_("See what is missing before you apply for the BT certificate"), coming=True),
     ]
-    return Section(Role.BT_LAKARE, _("Your BT"), _("Your training, goals and assessments."), steps)
+    section = Section(Role.BT_LAKARE, _("Your BT"), _("Your training, goals and assessments."), steps)
+    if trainee:
+        from portfolio.progress import progress_summary
+
+        section.progress = progress_summary(trainee)  # the BT1…BT18 strip (portfolio/_progress_strip.html)
+    return section
 
 
 def _supervised(user) -> int:
@@ -86,8 +95,8 @@ def _supervisor(user) -> Section:
         _("You supervise BT doctors during their placements at your unit."),
         [
             Step(_("Your supervisor profile and training dates"), reverse("accounts:profile")),
-            Step(_("Assessment requests waiting for you"), coming=True),
-            Step(_("Sign placement assessments"), coming=True),
+            Step(_("Assessment requests waiting for you"), reverse("assessments:inbox")),
+            Step(_("Sign placement assessments"), reverse("assessments:inbox")),
         ],
     )
 

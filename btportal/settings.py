@@ -174,6 +174,10 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
+# Portfolio evidence files: size limit and allowed types (file extensions; the content is
+# also sniffed, see portfolio.evidence). Files are served only through a permission-checked view.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+EVIDENCE_ALLOWED_TYPES = env_list("EVIDENCE_ALLOWED_TYPES", ["pdf", "jpg", "jpeg", "png", "docx", "xlsx", "odt", "txt"])
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -186,6 +190,11 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "BT-portalen <noreply@btportal.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Assessment requests (a one-time link/QR code to the assessor): days until a link expires, and
+# wrong PINs after which the request is locked until the trainee re-sends it.
+ASSESSMENT_REQUEST_DAYS = env_int("ASSESSMENT_REQUEST_DAYS", 14)
+ASSESSMENT_PIN_MAX_FAILURES = env_int("ASSESSMENT_PIN_MAX_FAILURES", 5)
 
 # Security. Production (DEBUG off) gets the strict settings that `check --deploy` asks for.
 X_FRAME_OPTIONS = "DENY"

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -22,7 +21,5 @@ urlpatterns = [
 admin.site.site_header = "BT-portalen"
 admin.site.site_title = "BT-portalen"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (evidence) are never served from a public URL, not even in development:
+# they are streamed by views that check permissions first.

@@ -72,12 +72,22 @@ class IUPGoalPlan(models.Model):
         return f"{self.iup} {self.goal.code}"
 
 
+class IUPEvent(models.TextChoices):
+    """What made a revision: one value per transition of the IUP state machine."""
+
+    SUBMITTED = "submitted", _("Submitted for review")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for changes")
+    REOPENED = "reopened", _("Changed after approval")
+
+
 class IUPRevision(models.Model):
-    """A frozen copy of the whole IUP at a submit, approval or return; never changed."""
+    """A frozen copy of the whole IUP at a submit, approval, return or reopening; never changed."""
 
     iup = models.ForeignKey(IUP, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField(_("revision"))
     status = models.CharField(_("status"), max_length=16, choices=IUPStatus.choices)
+    event = models.CharField(_("event"), max_length=16, choices=IUPEvent.choices, blank=True, default="")
     snapshot = models.JSONField(_("content"))  # [{"goal": "BT1", "activities": "...", "assessment_methods": "..."}]
     comment = models.TextField(_("comment"), blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -149,6 +159,7 @@ class Evidence(models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()  # uploads and removals are audited like every change
 
     class Meta:
         verbose_name = _("evidence")
