@@ -81,7 +81,7 @@ def _main_supervisor(user) -> Section:
         _("You follow your BT doctors through the whole BT."),
         [
             Step(_("Your BT doctors"), reverse("trainees:list")),
-            Step(_("Review and approve IUPs"), coming=True),
+            Step(_("Review and approve IUPs"), reverse("trainees:list")),
             Step(_("Sign the final assessment with the external assessor"), coming=True),
         ],
         [(_("BT doctors you supervise"), _supervised(user))],
@@ -119,7 +119,8 @@ def _director(user) -> Section:
             Step(_("BT doctors at your units"), reverse("trainees:list")),
             Step(_("Units and capacity"), reverse("organisations:regions")),
             Step(_("Supervisors and their training"), reverse("accounts:supervisors")),
-            Step(_("Plan placements and a whole cohort"), coming=True),
+            Step(_("Register a BT doctor"), reverse("trainees:register")),
+            Step(_("Plan a whole cohort against unit capacity"), coming=True),
         ],
         [(_("BT doctors at your units"), visible_trainees(user).count())],
     )
@@ -133,7 +134,7 @@ def _head(user) -> Section:
         [
             Step(_("BT doctors at your unit"), reverse("trainees:list")),
             Step(_("Your unit and its BT capacity"), reverse("organisations:regions")),
-            Step(_("Register a BT doctor"), coming=True),
+            Step(_("Register a BT doctor"), reverse("trainees:register")),
             Step(_("Sign certificates of completed service (Bilaga 3)"), coming=True),
         ],
     )
@@ -148,6 +149,8 @@ def _office(user) -> Section:
             Step(_("All BT doctors in your region"), reverse("trainees:list")),
             Step(_("Regions, units and capacity"), reverse("organisations:regions")),
             Step(_("Supervisors"), reverse("accounts:supervisors")),
+            Step(_("Register a BT doctor"), reverse("trainees:register")),
+            Step(_("Import BT doctors and plans"), reverse("trainees:import")),
             Step(_("Intake rounds in April and November"), coming=True),
             Step(_("Assign external assessors and issue BT certificates"), coming=True),
         ],
