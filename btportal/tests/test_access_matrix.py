@@ -43,26 +43,26 @@ def _urls(w):
     }
 
 
-CASES = [(page, persona) for page in [
+CASES = [(url_key, persona) for url_key in [
     "home", "goals", "goal", "profile", "regions", "region_vgr", "unit_clinic", "unit_health_centre",
     "unit_other_region", "trainees", "trainee", "other_trainee", "supervisors", "supervisor", "supervisor_edit",
 ] for persona in ALL]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page,persona", CASES)
-def test_it_applies_the_access_matrix(client, world, page, persona):
-    url, allowed = _urls(world)[page]
+@pytest.mark.parametrize("url_key,persona", CASES)
+def test_it_applies_the_access_matrix(client, world, url_key, persona):
+    url, allowed = _urls(world)[url_key]
     client.force_login(world.users[persona])
     response = client.get(url)
     expected = 200 if persona in allowed else 403
-    assert response.status_code == expected, f"{persona} on {page} ({url})"
+    assert response.status_code == expected, f"{persona} on {url_key} ({url})"
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page", ["home", "goals", "regions", "trainee", "supervisor", "unit_clinic"])
-def test_it_redirects_anonymous_users_to_login(client, world, page):
-    url, _ = _urls(world)[page]
+@pytest.mark.parametrize("url_key", ["home", "goals", "regions", "trainee", "supervisor", "unit_clinic"])
+def test_it_redirects_anonymous_users_to_login(client, world, url_key):
+    url, _ = _urls(world)[url_key]
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))

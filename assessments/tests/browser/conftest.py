@@ -8,6 +8,7 @@ from btportal.tests.browser.conftest import (  # noqa: F401 - fixtures used by t
     base_url,
     browser_context_args,
     browser_type_launch_args,
+    restore_migration_data,
 )
 
 HERE = Path(__file__).resolve().parent

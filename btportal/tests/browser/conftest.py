@@ -1,0 +1,178 @@
+"""Browser tests: Playwright (Debian's Chromium) against pytest-django's live server.
+
+Every test in this folder is marked `browser`; run only these with `pytest -m browser`, skip them
+with `pytest -m "not browser"`.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from btportal.factories import PASSWORD
+
+HERE = Path(__file__).resolve().parent
+AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+MOBILE = {"width": 375, "height": 667}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    """Debian's Chromium: Playwright's own browser download does not work on these machines."""
+    return {
+        "executable_path": "/usr/bin/chromium",
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # The users' browsers ask for Swedish. (Django honours Accept-Language: an English browser gets English;
+    # other languages get the default, Swedish.) Fixed here so that the result does not depend on the host.
+    return {**browser_context_args, "locale": "sv-SE"}
+
+
+# Each test module here sets `pytestmark = BROWSER_MARKS`, so `-m browser` / `-m "not browser"` select them.
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    # The live server runs in another thread: the data must be committed, and the regions and goals that
+    # data migrations load must come back after each test's flush.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Run the browser tests last.
+
+    They flush the database after each test (transactional tests), so any ordinary database test after them
+    would miss the regions and goals from the data migrations. pytest-django sorts transactional tests last,
+    but pytest's own grouping by the session-scoped `browser_name` parameter (pytest-playwright) runs after
+    that sort and can pull these tests forward; this hook runs after both.
+    """
+    ours = [item for item in items if HERE in Path(str(item.path)).resolve().parents]
+    for item in ours:
+        if item.get_closest_marker("browser") is None:
+            raise pytest.UsageError(f"{item.nodeid}: browser tests need `pytestmark = BROWSER_MARKS` (see conftest.py)")
+    if ours:
+        others = [item for item in items if HERE not in Path(str(item.path)).resolve().parents]
+        items[:] = others + ours
+
+
+def _sync_mode_connection(alias):
+    """The connection Django hands out when no event loop is running in this thread.
+
+    Playwright's sync API marks its event loop as running in the test thread between calls. Django's
+    connection handler is "thread critical": with a running loop it keeps connections in a context
+    variable instead of the thread-local, so after Playwright starts the test code gets a second
+    connection object (same database) that lacks the attributes set up earlier, such as the serialized
+    test database contents that pytest-django's `serialized_rollback` restores from.
+    """
+    import asyncio
+
+    from django.db import connections
+
+    loop = asyncio._get_running_loop()
+    asyncio._set_running_loop(None)
+    try:
+        return connections[alias]
+    finally:
+        asyncio._set_running_loop(loop)
+
+
+@pytest.fixture(autouse=True)
+def restore_migration_data(transactional_db):
+    """Make `serialized_rollback` work after Playwright has started (see `_sync_mode_connection`).
+
+    pytest-django restores the data that migrations load (regions, goals, ...) only when the current
+    connection carries the serialized contents; when it does not, restore them here and attach them so
+    that pytest-django does it itself from now on. Other browser-test folders can import this fixture
+    into their conftest (an imported autouse fixture applies there too).
+    """
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    current = connections[DEFAULT_DB_ALIAS]
+    if getattr(current, "_test_serialized_contents", None):
+        return  # pytest-django has restored the data already
+    contents = getattr(_sync_mode_connection(DEFAULT_DB_ALIAS), "_test_serialized_contents", None)
+    if not contents:
+        pytest.fail("No serialized test database to restore: is the test marked with BROWSER_MARKS?", pytrace=False)
+    current.creation.deserialize_db_from_string(contents)
+    current._test_serialized_contents = contents
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """pytest-playwright's base_url: lets tests use relative URLs in page.goto()."""
+    return live_server.url
+
+
+def check_axe(page, context=""):
+    """Run axe-core (WCAG 2.1 A/AA) on the current page; fail on every serious or critical violation."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_TAGS,
+    )
+    blocking = [v for v in result["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    if blocking:
+        lines = [f"axe: {len(blocking)} serious/critical WCAG 2.1 A/AA violation(s) on {page.url} {context}".rstrip()]
+        for v in blocking:
+            lines.append(f"- [{v['impact']}] {v['id']}: {v['help']} ({v.get('helpUrl', '')})")
+            for node in v["nodes"]:
+                target = json.dumps(node["target"], ensure_ascii=False)
+                lines.append(f"    target {target}: {node.get('failureSummary', '')}")
+        pytest.fail("\n".join(lines), pytrace=False)
+    return result
+
+
+def log_in_by_cookie(context, user, base_url):
+    """A quick login for tests about other pages: the test client makes the session, the browser gets its cookie."""
+    from django.conf import settings as dj_settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context.add_cookies(
+        [{"name": dj_settings.SESSION_COOKIE_NAME, "value": client.cookies[dj_settings.SESSION_COOKIE_NAME].value,
+          "url": base_url}]
+    )
+
+
+def assert_idrefs_resolve(page):
+    """Every id named by aria-describedby / aria-labelledby / aria-controls exists on the page."""
+    missing = page.evaluate(
+        """() => {
+            const out = [];
+            for (const attr of ['aria-describedby', 'aria-labelledby', 'aria-controls']) {
+                for (const el of document.querySelectorAll(`[${attr}]`)) {
+                    for (const id of el.getAttribute(attr).split(/\\s+/).filter(Boolean)) {
+                        if (!document.getElementById(id)) out.push(`${el.id || el.tagName}[${attr}] -> #${id}`);
+                    }
+                }
+            }
+            return out;
+        }"""
+    )
+    assert not missing, f"{page.url}: ARIA references to missing ids: {missing}"
+
+
+def log_in(page, email, password=PASSWORD):
+    """Log in through the real login form, filling the fields by their (Swedish) labels."""
+    page.goto("/accounts/login/")
+    page.get_by_label("E-post").fill(email)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
