@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from btportal import factories as f
-from trainees import importing
+from trainees import import_files, importing
 from trainees.models import Placement, Trainee
 
 URL = reverse("trainees:import")
@@ -322,7 +322,7 @@ def test_a_bad_file_gets_a_clear_message(kansli, upload, message):
 
 @pytest.mark.django_db
 def test_too_many_rows(kansli, units, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+    monkeypatch.setattr(import_files, "MAX_ROWS", 3)
     rows = [_row(personnummer=f.make_personnummer(D(1990, 1, 1), n), email=f"p{n}@example.se") for n in range(4)]
     response = _post(kansli, _csv(rows))
     assert "The file has too many rows: at most 3 rows below the header." in _file_error(response)
