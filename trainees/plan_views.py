@@ -75,17 +75,34 @@ def placement_edit(request, pk, placement_pk=None):
     )
 
 
-@permission(EDIT)
-@require_POST
-def placement_delete(request, pk, placement_pk):
+def _delete(request, pk, model, item_pk, message=None):
     trainee = _trainee_for(request, pk, EDIT)
-    placement = get_object_or_404(Placement, pk=placement_pk, trainee=trainee)
+    item = get_object_or_404(model, pk=item_pk, trainee=trainee)
     try:
-        services.delete_placement(trainee, placement, expected_version=_version(request))
-        messages.success(request, _("The placement was removed."))
+        services.delete_plan_item(trainee, item, expected_version=_version(request))
+        if message:
+            messages.success(request, message)
     except services.DomainError as error:
         messages.error(request, str(error))
     return redirect("trainees:plan", pk=trainee.pk)
+
+
+@permission(EDIT)
+@require_POST
+def placement_delete(request, pk, placement_pk):
+    return _delete(request, pk, Placement, placement_pk, _("The placement was removed."))
+
+
+@permission(EDIT)
+@require_POST
+def leave_delete(request, pk, leave_pk):
+    return _delete(request, pk, Leave, leave_pk)
+
+
+@permission(EDIT)
+@require_POST
+def credit_delete(request, pk, credit_pk):
+    return _delete(request, pk, Credit, credit_pk)
 
 
 @permission(EDIT)
@@ -104,18 +121,6 @@ def leave_add(request, pk):
 
 @permission(EDIT)
 @require_POST
-def leave_delete(request, pk, leave_pk):
-    trainee = _trainee_for(request, pk, EDIT)
-    leave = get_object_or_404(Leave, pk=leave_pk, trainee=trainee)
-    try:
-        services.delete_leave(trainee, leave, expected_version=_version(request))
-    except services.DomainError as error:
-        messages.error(request, str(error))
-    return redirect("trainees:plan", pk=trainee.pk)
-
-
-@permission(EDIT)
-@require_POST
 def credit_add(request, pk):
     trainee = _trainee_for(request, pk, EDIT)
     form = CreditForm(request.POST, trainee=trainee)
@@ -124,18 +129,6 @@ def credit_add(request, pk):
         lambda f: services.save_credit(trainee, f.save(commit=False), expected_version=_version(request)),
         "credit_form",
     )
-
-
-@permission(EDIT)
-@require_POST
-def credit_delete(request, pk, credit_pk):
-    trainee = _trainee_for(request, pk, EDIT)
-    credit = get_object_or_404(Credit, pk=credit_pk, trainee=trainee)
-    try:
-        services.delete_credit(trainee, credit, expected_version=_version(request))
-    except services.DomainError as error:
-        messages.error(request, str(error))
-    return redirect("trainees:plan", pk=trainee.pk)
 
 
 @permission(EDIT)

@@ -174,9 +174,11 @@ def save_placement(trainee: Trainee, placement: Placement, *, expected_version: 
 
 
 @transaction.atomic
-def delete_placement(trainee: Trainee, placement: Placement, *, expected_version: int | None) -> None:
+def delete_plan_item(trainee: Trainee, item: Placement | Leave | Credit, *, expected_version: int | None) -> None:
+    """Remove a placement, leave or credited service from the plan."""
+    assert item.trainee_id == trainee.pk
     _bump_version(trainee, expected_version)
-    placement.delete()
+    item.delete()
 
 
 @transaction.atomic
@@ -234,23 +236,11 @@ def _as_rules(p, start=None, end=None) -> rules.Placement:
 
 
 @transaction.atomic
-def delete_leave(trainee: Trainee, leave: Leave, *, expected_version: int | None) -> None:
-    _bump_version(trainee, expected_version)
-    leave.delete()
-
-
-@transaction.atomic
 def save_credit(trainee: Trainee, credit: Credit, *, expected_version: int | None) -> Credit:
     _bump_version(trainee, expected_version)
     credit.trainee = trainee
     credit.save()
     return credit
-
-
-@transaction.atomic
-def delete_credit(trainee: Trainee, credit: Credit, *, expected_version: int | None) -> None:
-    _bump_version(trainee, expected_version)
-    credit.delete()
 
 
 @transaction.atomic
