@@ -9,7 +9,7 @@ PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test test-fast migrate demo messages clean check-deploy
+.PHONY: setup run worker test test-fast migrate demo messages clean check-deploy
 
 setup: $(PIP_STAMP) $(NPM_STAMP) $(MO_FILES)
 
@@ -36,7 +36,11 @@ demo: migrate
 
 run: demo
 	@echo "BT-portalen: http://$(HOST)/  (demo logins: see README, password demo-bt-2026)"
-	$(PY) manage.py runserver $(HOST)
+	@# The planning worker runs beside the web server and stops with it.
+	@trap 'kill 0' EXIT INT TERM; $(PY) manage.py run_planning_jobs & $(PY) manage.py runserver $(HOST)
+
+worker: migrate
+	$(PY) manage.py run_planning_jobs
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -243,6 +243,9 @@ PERMISSIONS: dict[str, Permission] = {
     "assessments.view": Permission(roles=_ALL_ROLES - {Role.GRANSKARE}, scope=visible_trainees),
     # A logged-in assessor working through the requests addressed to them.
     "assessments.assess": Permission(roles=None),
+    "scheduling.plan": Permission(
+        roles=frozenset({Role.KANSLI, Role.STUDIEREKTOR, Role.ADMIN}), scope=visible_regions
+    ),
     "accounts.view_supervisor": Permission(
         roles=frozenset(STAFF_ROLES | SUPERVISOR_ROLES), scope=visible_supervisors
     ),

@@ -120,7 +120,7 @@ def _director(user) -> Section:
             Step(_("Units and capacity"), reverse("organisations:regions")),
             Step(_("Supervisors and their training"), reverse("accounts:supervisors")),
             Step(_("Register a BT doctor"), reverse("trainees:register")),
-            Step(_("Plan a whole cohort against unit capacity"), coming=True),
+            Step(_("Plan a whole cohort against unit capacity"), reverse("scheduling:runs")),
         ],
         [(_("BT doctors at your units"), visible_trainees(user).count())],
     )
@@ -151,6 +151,7 @@ def _office(user) -> Section:
             Step(_("Supervisors"), reverse("accounts:supervisors")),
             Step(_("Register a BT doctor"), reverse("trainees:register")),
             Step(_("Import BT doctors and plans"), reverse("trainees:import")),
+            Step(_("Plan a whole cohort against unit capacity"), reverse("scheduling:runs")),
             Step(_("Intake rounds in April and November"), coming=True),
             Step(_("Assign external assessors and issue BT certificates"), coming=True),
         ],

@@ -12,6 +12,7 @@ urlpatterns = [
     path("organisations/", include("organisations.urls")),
     path("goals/", include("goals.urls")),
     path("trainees/", include("trainees.urls")),
+    path("planning/", include("scheduling.urls")),
     path("portfolio/", include("portfolio.urls")),
     path("assessments/", include("assessments.urls")),
     path("notifications/", include("notifications.urls")),

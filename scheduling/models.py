@@ -1,0 +1,56 @@
+"""Planning runs: a studierektor or kansli asks the cohort planner for a proposal; a worker
+command claims the run (a database row, healthchecks-style) and stores the result; people
+review it and accept it per trainee or for all."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the planner")
+    RUNNING = "running", _("Planning")
+    DONE = "done", _("Proposal ready")
+    FAILED = "failed", _("Failed")
+
+
+class PlanningRun(models.Model):
+    region = models.ForeignKey("organisations.Region", on_delete=models.CASCADE, related_name="planning_runs")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(_("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    method = models.CharField(_("method"), max_length=8, default="cpsat")
+    time_limit = models.PositiveIntegerField(_("time limit (seconds)"), default=60)
+    horizon_start = models.DateField(_("first month"))
+    horizon_months = models.PositiveSmallIntegerField(_("number of months"), default=24)
+    trainees = models.ManyToManyField("trainees.Trainee", verbose_name=_("BT doctors"), related_name="planning_runs")
+    cohort = models.JSONField(_("planner input"), default=dict)
+    result = models.JSONField(_("proposal"), null=True, blank=True)
+    progress = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True, default="")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("planning run")
+        verbose_name_plural = _("planning runs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.region} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("scheduling:run", args=[self.pk])
+
+
+class AcceptedProposal(models.Model):
+    """A trainee's proposed placements that became real placements."""
+
+    run = models.ForeignKey(PlanningRun, on_delete=models.CASCADE, related_name="accepted")
+    trainee = models.ForeignKey("trainees.Trainee", on_delete=models.CASCADE, related_name="+")
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "trainee"], name="proposal_accepted_once")]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from scheduling import views
+
+app_name = "scheduling"
+urlpatterns = [
+    path("", views.run_list, name="runs"),
+    path("<int:pk>/", views.run_detail, name="run"),
+    path("<int:pk>/accept/", views.accept, name="accept"),
+]
