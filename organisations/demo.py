@@ -483,7 +483,8 @@ def _seed_placements(trainees, writer) -> None:
     units of the right category in their region (round robin), with a handledare working there.
 
     Only trainees without placements get one, so a second run changes nothing and a plan
-    edited in the demo is left alone.
+    edited in the demo is left alone. The next intake (planned, starting from March 2027) is
+    left unplanned: that is the cohort for the cohort planner in the demo.
     """
     import rules
     from trainees.models import Placement
@@ -491,7 +492,7 @@ def _seed_placements(trainees, writer) -> None:
     turn: Counter = Counter()
     trainees = trainees.select_related("region").order_by("planned_start", "user__email")
     for trainee in trainees:
-        if trainee.placements.exists():
+        if trainee.placements.exists() or _next_intake(trainee):
             continue
         try:
             draft = rules.template_plan(trainee.programme, trainee.bt_type, trainee.planned_start)
@@ -519,3 +520,7 @@ def _seed_placements(trainees, writer) -> None:
                 supervisor=supervisor.user if supervisor else None,
             )
             writer.created["placement"] += 1
+
+
+def _next_intake(trainee) -> bool:
+    return trainee.status == "planned" and trainee.planned_start >= datetime.date(2027, 3, 1)
