@@ -191,14 +191,10 @@ def proposals(run: PlanningRun) -> list[Proposal]:
     accepted = set(run.accepted.values_list("trainee_id", flat=True))
     by_trainee = defaultdict(list)
     for a in run.result.get("assignments", []):
-        month = from_label(a["start"])
-        by_trainee[a["trainee"]].append(ProposedPlacement(
-            unit=units.get(int(a["unit"])) if a["unit"].isdigit() else None,
-            category=a["category"], start=month, end=last_day(add_months(month, a["months"] - 1)), months=a["months"],
-        ))
+        by_trainee[a["trainee"]].append(a)
     out = []
     for key, trainee in trainees.items():
-        placed = sorted(by_trainee.get(key, []), key=lambda p: p.start)
+        placed = _dated(trainee, sorted(by_trainee.get(key, []), key=lambda a: a["start"]), units)
         check = None
         if placed:
             check = trainee_services.check_plan(trainee, placements=[
@@ -206,6 +202,39 @@ def proposals(run: PlanningRun) -> list[Proposal]:
             ])
         out.append(Proposal(trainee, placed, trainee.pk in accepted, check))
     return out
+
+
+def _dated(trainee, assignments, units) -> list[ProposedPlacement]:
+    """Real dates for the planner's whole months.
+
+    The planner works in calendar months; a BT may start mid-month (e.g. 5 April). The first
+    placement then starts on the BT's start day, each placement follows on from the one
+    before it, and each ends on the first day that gives it its full-time months as the rules
+    module counts them, so a proposal of "3 months" never counts 2.99.
+    """
+    out, cursor = [], None
+    for a in assignments:
+        start = from_label(a["start"])
+        if not out and start <= trainee.planned_start <= last_day(start):
+            start = trainee.planned_start
+        if cursor and cursor > start:
+            start = cursor
+        end = _end_for_months(start, a["months"])
+        unit = units.get(int(a["unit"])) if a["unit"].isdigit() else None
+        out.append(ProposedPlacement(unit=unit, category=a["category"], start=start, end=end, months=a["months"]))
+        cursor = end + datetime.timedelta(days=1)
+    return out
+
+
+def _end_for_months(start: datetime.date, months: int) -> datetime.date:
+    import rules
+
+    end = add_months(first_of_month(start), months) - datetime.timedelta(days=1)
+    if start.day == 1:
+        return end
+    while rules.months_between(start, end) < months:
+        end += datetime.timedelta(days=1)
+    return end
 
 
 @transaction.atomic

@@ -111,3 +111,17 @@ def test_who_may_see_a_run(client, cohort_world, role, expected):
     assert client.get(run.get_absolute_url()).status_code == expected
     response = client.post(reverse("scheduling:accept", args=[run.pk]), {"trainee": "all"})
     assert response.status_code == (302 if expected == 200 else 403)
+
+
+@pytest.mark.django_db
+def test_a_mid_month_start_gives_a_valid_plan_with_whole_full_time_months(cohort_world):
+    w = cohort_world
+    w.trainee.planned_start = D(2027, 1, 5)
+    w.trainee.save()
+    run = planning.start_run(region=w.vgr, by=None, trainees=[w.trainee], start=D(2027, 1, 1), months=18, method="greedy")
+    call_command("run_planning_jobs", "--once")
+    run.refresh_from_db()
+    (proposal,) = planning.proposals(run)
+    assert proposal.placements[0].start == D(2027, 1, 5)
+    assert all(b.start == a.end + datetime.timedelta(days=1) for a, b in zip(proposal.placements, proposal.placements[1:]))
+    assert proposal.check.valid, [f.message for f in proposal.check.errors]
