@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "portfolio",
     "assessments",
     "notifications",
+    "intake",
+    "certificates",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ urlpatterns = [
     path("portfolio/", include("portfolio.urls")),
     path("assessments/", include("assessments.urls")),
     path("notifications/", include("notifications.urls")),
+    path("intake/", include("intake.urls")),
+    path("certificates/", include("certificates.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PROJECT_PACKAGES = ("btportal", "accounts", "organisations", "goals", "trainees", "scheduling", "portfolio", "assessments", "notifications")
+PROJECT_PACKAGES = ("btportal", "accounts", "organisations", "goals", "trainees", "scheduling", "portfolio", "assessments", "notifications", "intake", "certificates")
 
 
 def _walk(patterns, prefix=""):
