@@ -37,7 +37,8 @@ demo: migrate
 run: demo
 	@echo "BT-portalen: http://$(HOST)/  (demo logins: see README, password demo-bt-2026)"
 	@# The planning worker runs beside the web server and stops with it.
-	@trap 'kill 0' EXIT INT TERM; $(PY) manage.py run_planning_jobs & $(PY) manage.py runserver $(HOST)
+	@$(PY) manage.py run_planning_jobs & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST)
 
 worker: migrate
 	$(PY) manage.py run_planning_jobs
