@@ -7,6 +7,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from btportal.tests.browser.conftest import BROWSER_MARKS, MOBILE, check_axe, log_in_by_cookie
+from goals.models import Goal
 
 pytestmark = BROWSER_MARKS
 
@@ -59,6 +60,8 @@ def test_a_mini_cex_is_requested_assessed_and_signed_on_a_phone(browser, live_se
     check_axe(tp, "(request form, 375 px)")
     tp.select_option("#id_instrument", "mini_cex")
     tp.select_option("#id_assessor", str(world.users["handledare"].pk))
+    bt1 = Goal.objects.get(regulation="HSLF-FS 2021:8", code="BT1")
+    tp.check(f'input[name="goals"][value="{bt1.pk}"]')
     tp.click('[data-testid="send-request"]')
     expect(tp.locator('[role="img"] svg')).to_be_visible()
     check_axe(tp, "(QR code, 375 px)")
@@ -95,6 +98,14 @@ def test_a_mini_cex_is_requested_assessed_and_signed_on_a_phone(browser, live_se
     tp.locator('[data-testid="signed-assessment"] a').click()
     expect(tp.locator('[data-testid="overall"]')).to_contain_text("3")
     check_axe(tp, "(signed assessment, trainee)")
+
+    # …and the progress matrix counts it for BT1 (a signed assessment, no activity yet).
+    tp.goto(f"{live_server.url}/portfolio/{world.trainee.pk}/progress/")
+    row = tp.locator('tr[data-goal="BT1"]')
+    expect(row).to_contain_text("Mini-CEX")
+    expect(row.locator("[data-state]")).to_have_attribute("data-state", "in_progress")
+    expect(tp.locator('tr[data-goal="BT2"] [data-state]')).to_have_attribute("data-state", "not_started")
+    check_axe(tp, "(progress matrix)")
     trainee_ctx.close()
     assessor_ctx.close()
 
