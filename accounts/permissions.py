@@ -155,6 +155,7 @@ def visible_trainees(user) -> QuerySet:
         | Q(main_supervisor=user)
         | _unit_q("home_unit__", region_ids, unit_paths)
         | Q(pk__in=hosted.values("trainee_id"))
+        | Q(pk__in=_assigned_as_external(user))
     )
     return Trainee.objects.filter(q)
 
@@ -196,6 +197,74 @@ def visible_supervisors(user) -> QuerySet:
         return SupervisorProfile.objects.all()
     region_ids, unit_paths = _scopes(user, {Role.KANSLI, Role.STUDIEREKTOR, Role.VERKSAMHETSCHEF})
     return SupervisorProfile.objects.filter(Q(user=user) | _unit_q("workplace__", region_ids, unit_paths))
+
+
+# ---------------------------------------------------------------------------
+# Certificates (issue 5): external assessors, readiness, final assessment, issuing
+# ---------------------------------------------------------------------------
+
+def _assigned_as_external(user, on: datetime.date | None = None):
+    """Trainee ids assigned to the user as extern bedömare, within the assignment's validity."""
+    from certificates.models import AssessorAssignment
+
+    on = on or timezone.localdate()
+    return AssessorAssignment.objects.filter(
+        assessor__user=user, valid_from__lte=on, valid_to__gte=on
+    ).values("trainee_id")
+
+
+def certificate_trainees(user) -> QuerySet:
+    """Readiness and certificates: the trainee, their huvudhandledare, managers of their units,
+    and an extern bedömare during the assignment (exactly the visible trainees)."""
+    return visible_trainees(user)
+
+
+def kansli_trainees(user) -> QuerySet:
+    """Trainees whose certificates the BT office (kansli) of their region handles."""
+    from trainees.models import Trainee
+
+    if not getattr(user, "is_authenticated", False):
+        return Trainee.objects.none()
+    if is_admin(user):
+        return Trainee.objects.all()
+    region_ids, _paths = _scopes(user, {Role.KANSLI})
+    return Trainee.objects.filter(region_id__in=region_ids)
+
+
+def final_assessors_trainees(user) -> QuerySet:
+    """Trainees whose final assessment the user takes part in (huvudhandledare or assigned extern)."""
+    from trainees.models import Trainee
+
+    if not getattr(user, "is_authenticated", False):
+        return Trainee.objects.none()
+    return Trainee.objects.filter(Q(main_supervisor=user) | Q(pk__in=_assigned_as_external(user)))
+
+
+def assessor_register(user) -> QuerySet:
+    from certificates.models import ApprovedAssessor
+
+    if is_admin(user):
+        return ApprovedAssessor.objects.all()
+    region_ids, _paths = _scopes(user, {Role.KANSLI})
+    return ApprovedAssessor.objects.filter(region_id__in=region_ids)
+
+
+_CERT_VIEW_ROLES = {
+    Role.BT_LAKARE, Role.HUVUDHANDLEDARE, Role.HANDLEDARE, Role.EXTERN_BEDOMARE,
+    Role.STUDIEREKTOR, Role.VERKSAMHETSCHEF, Role.KANSLI, Role.ADMIN,
+}
+CERTIFICATE_PERMISSIONS = {
+    "certificates.view_readiness": {"roles": _CERT_VIEW_ROLES, "scope": certificate_trainees},
+    "certificates.manage": {"roles": {Role.KANSLI, Role.ADMIN}, "scope": kansli_trainees},
+    "certificates.final_assessment": {
+        "roles": {Role.HUVUDHANDLEDARE, Role.EXTERN_BEDOMARE, Role.KANSLI, Role.ADMIN}, "scope": certificate_trainees
+    },
+    "certificates.sign_final": {
+        "roles": {Role.HUVUDHANDLEDARE, Role.EXTERN_BEDOMARE}, "scope": final_assessors_trainees
+    },
+    "certificates.bundle": {"roles": {Role.BT_LAKARE, Role.KANSLI, Role.ADMIN}, "scope": certificate_trainees},
+    "certificates.assessor_register": {"roles": {Role.KANSLI, Role.ADMIN}, "scope": assessor_register},
+}
 
 
 # ---------------------------------------------------------------------------
@@ -252,6 +321,42 @@ PERMISSIONS: dict[str, Permission] = {
     "accounts.list_supervisors": Permission(roles=frozenset(STAFF_ROLES), scope=visible_supervisors),
     "audit.view_history": Permission(roles=frozenset({Role.ADMIN})),
 }
+PERMISSIONS.update({name: Permission(roles=frozenset(p["roles"]), scope=p["scope"]) for name, p in CERTIFICATE_PERMISSIONS.items()})
+
+
+# --- Intake (issue 6) -------------------------------------------------------
+
+INTAKE_MANAGER_ROLES = {Role.KANSLI, Role.STUDIEREKTOR}
+
+
+def intake_regions(user) -> QuerySet:
+    """Regions whose intake rounds the user runs (kansli, studierektor; admin everywhere)."""
+    from organisations.models import Region, Unit
+
+    if not getattr(user, "is_authenticated", False):
+        return Region.objects.none()
+    if is_admin(user):
+        return Region.objects.all()
+    region_ids, unit_paths = _scopes(user, INTAKE_MANAGER_ROLES)
+    q = Q(pk__in=region_ids)
+    if unit_paths:
+        unit_q = Q(pk__in=[])
+        for path in unit_paths:
+            unit_q |= Q(path__startswith=path)
+        q |= Q(pk__in=Unit.objects.filter(unit_q).values("region_id"))
+    return Region.objects.filter(q)
+
+
+PERMISSIONS.update({
+    # The object is the Region of the round.
+    "intake.manage": Permission(roles=frozenset(INTAKE_MANAGER_ROLES | {Role.ADMIN}), scope=intake_regions),
+    # Applications for integrated BT at one's own unit; the object is the Unit.
+    "intake.apply": Permission(
+        roles=frozenset(INTAKE_MANAGER_ROLES | {Role.VERKSAMHETSCHEF, Role.ADMIN}), scope=manageable_units
+    ),
+})
+
+# --- end intake ---------------------------------------------------------------
 
 
 def can(user, perm: str, obj=None) -> bool:

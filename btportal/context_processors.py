@@ -15,6 +15,7 @@ def navigation(request):
         ("organisations", _("Units"), reverse("organisations:regions"), "organisations.view_region"),
         ("supervisors", _("Supervisors"), reverse("accounts:supervisors"), "accounts.list_supervisors"),
         ("planning", _("Cohort planning"), reverse("scheduling:runs"), "scheduling.plan"),
+        ("intake", _("Intake"), reverse("intake:rounds"), "intake.manage"),
         ("goals", _("Goals"), reverse("goals:list"), "goals.view"),
     ]
     items = [(key, label, url) for key, label, url, perm in candidates if perm is None or can(user, perm)]

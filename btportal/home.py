@@ -60,7 +60,11 @@ def _trainee(user) -> Section:
             coming=not trainee,
         ),
         Step(_("Ask a supervisor for an assessment (Mini-CEX, DOPS, CBD …)"), reverse("assessments:request_new")),
-        Step(_("See what is missing before you apply for the BT certificate"), coming=True),
+        Step(
+            _("See what is missing before you apply for the BT certificate"),
+            reverse("certificates:readiness", args=[trainee.pk]) if trainee else "",
+            coming=not trainee,
+        ),
     ]
     section = Section(Role.BT_LAKARE, _("Your BT"), _("Your training, goals and assessments."), steps)
     if trainee:
@@ -82,7 +86,7 @@ def _main_supervisor(user) -> Section:
         [
             Step(_("Your BT doctors"), reverse("trainees:list")),
             Step(_("Review and approve IUPs"), reverse("trainees:list")),
-            Step(_("Sign the final assessment with the external assessor"), coming=True),
+            Step(_("Sign the final assessment with the external assessor"), reverse("trainees:list")),
         ],
         [(_("BT doctors you supervise"), _supervised(user))],
     )
@@ -106,7 +110,9 @@ def _external(user) -> Section:
         Role.EXTERN_BEDOMARE,
         _("External assessor"),
         _("You make the final assessment of the BT doctors assigned to you."),
-        [Step(_("Portfolios assigned to you and final assessments to sign"), coming=True)],
+        [
+            Step(_("Portfolios assigned to you and final assessments to sign"), reverse("certificates:assigned")),
+        ],
     )
 
 
@@ -152,8 +158,8 @@ def _office(user) -> Section:
             Step(_("Register a BT doctor"), reverse("trainees:register")),
             Step(_("Import BT doctors and plans"), reverse("trainees:import")),
             Step(_("Plan a whole cohort against unit capacity"), reverse("scheduling:runs")),
-            Step(_("Intake rounds in April and November"), coming=True),
-            Step(_("Assign external assessors and issue BT certificates"), coming=True),
+            Step(_("Intake rounds in April and November"), reverse("intake:rounds")),
+            Step(_("Assign external assessors and issue BT certificates"), reverse("trainees:list")),
         ],
         [(_("BT doctors in your region"), visible_trainees(user).count())],
     )

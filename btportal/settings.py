@@ -220,3 +220,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Certificates: the directory holding Socialstyrelsen's blank official forms (HSLF-FS 2021:8
+# bilaga 1–4, fillable PDF). Empty: only the system's own PDFs are produced.
+_DEFAULT_FORMS_DIR = BASE_DIR.parent / "shared" / "forms"
+OFFICIAL_FORMS_DIR = env_str("OFFICIAL_FORMS_DIR", str(_DEFAULT_FORMS_DIR) if _DEFAULT_FORMS_DIR.is_dir() else "")

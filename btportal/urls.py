@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("intake/", include("intake.urls")),
     path("certificates/", include("certificates.urls")),
+    path("verify/", include("certificates.verify_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,208 @@
+"""Certificates: readiness overrides, external assessors, the final assessment and issued
+documents (intyg PDFs with a verification code and the SHA-256 of the stored file)."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class ApprovedAssessor(models.Model):
+    """The region's register of approved external assessors (extern bedömare)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="assessor_registrations")
+    region = models.ForeignKey("organisations.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="approved_assessors")
+    specialty = models.CharField(_("specialty"), max_length=120)
+    training_date = models.DateField(_("date of assessor training"))
+    workplace = models.ForeignKey(
+        "organisations.Unit", verbose_name=_("workplace"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("approved external assessor")
+        verbose_name_plural = _("approved external assessors")
+        ordering = ["user__last_name", "user__first_name"]
+        constraints = [models.UniqueConstraint(fields=["user", "region"], name="assessor_once_per_region")]
+
+    def __str__(self):
+        return f"{self.user} ({self.specialty})"
+
+
+class AssessorAssignment(models.Model):
+    """An extern bedömare assigned to one trainee: read-only portfolio access while valid."""
+
+    trainee = models.ForeignKey("trainees.Trainee", on_delete=models.CASCADE, related_name="assessor_assignments")
+    assessor = models.ForeignKey(ApprovedAssessor, verbose_name=_("external assessor"), on_delete=models.PROTECT, related_name="assignments")
+    valid_from = models.DateField(_("access from"))
+    valid_to = models.DateField(_("access until"))
+    conflicts = models.JSONField(_("conflicts found"), default=list, blank=True)
+    conflict_reason = models.TextField(_("reason for assigning despite conflicts"), blank=True, default="")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("external assessor assignment")
+        verbose_name_plural = _("external assessor assignments")
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=Q(valid_from__lte=F("valid_to")), name="assignment_from_before_to")]
+
+    def is_valid_on(self, day=None) -> bool:
+        day = day or timezone.localdate()
+        return self.valid_from <= day <= self.valid_to
+
+
+class ReadinessOverride(models.Model):
+    """The kansli lets the final assessment start despite errors, with a recorded reason."""
+
+    trainee = models.ForeignKey("trainees.Trainee", on_delete=models.CASCADE, related_name="readiness_overrides")
+    reason = models.TextField(_("reason"))
+    errors = models.JSONField(default=list)  # the error codes overridden, as they were
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class FinalAssessment(models.Model):
+    """Slutbedömning by the huvudhandledare and the extern bedömare (Bilaga 4)."""
+
+    trainee = models.OneToOneField("trainees.Trainee", on_delete=models.PROTECT, related_name="final_assessment")
+    assignment = models.ForeignKey(AssessorAssignment, null=True, on_delete=models.PROTECT, related_name="+")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    main_supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    main_verdict = models.BooleanField(_("main supervisor: all goals attained"), null=True)
+    main_comment = models.TextField(blank=True, default="")
+    main_signed_at = models.DateTimeField(null=True, blank=True)
+    external = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    external_verdict = models.BooleanField(_("external assessor: all goals attained"), null=True)
+    external_comment = models.TextField(blank=True, default="")
+    external_signed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.main_signed_at and self.external_signed_at)
+
+    @property
+    def approved(self) -> bool:
+        return self.complete and bool(self.main_verdict) and bool(self.external_verdict)
+
+    def save(self, *args, **kwargs):
+        if self.pk and FinalAssessment.objects.filter(
+            pk=self.pk, main_signed_at__isnull=False, external_signed_at__isnull=False
+        ).exists():
+            raise ValidationError(_("The final assessment is signed by both and cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.complete:
+            raise ValidationError(_("The final assessment is signed by both and cannot be changed."))
+        return super().delete(*args, **kwargs)
+
+
+class GoalJudgement(models.Model):
+    """One assessor's judgement of one delmål."""
+
+    MAIN = "main"
+    EXTERNAL = "external"
+
+    final = models.ForeignKey(FinalAssessment, on_delete=models.PROTECT, related_name="judgements")
+    goal = models.ForeignKey("goals.Goal", on_delete=models.PROTECT, related_name="+")
+    by_role = models.CharField(max_length=8, choices=[(MAIN, _("Main supervisor")), (EXTERNAL, _("External assessor"))])
+    attained = models.BooleanField(_("attained"))
+    comment = models.TextField(_("comment"), blank=True, default="")
+
+    class Meta:
+        ordering = ["goal__number", "by_role"]
+        constraints = [models.UniqueConstraint(fields=["final", "goal", "by_role"], name="one_judgement_per_goal_role")]
+
+    def _signed(self) -> bool:
+        f = FinalAssessment.objects.get(pk=self.final_id)
+        return bool(f.main_signed_at if self.by_role == self.MAIN else f.external_signed_at)
+
+    def save(self, *args, **kwargs):
+        if self._signed():
+            raise ValidationError(_("A signed judgement cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._signed():
+            raise ValidationError(_("A signed judgement cannot be changed."))
+        return super().delete(*args, **kwargs)
+
+
+class DocumentKind(models.TextChoices):
+    BILAGA1 = "bilaga1", _("Bilaga 1 – application")
+    BILAGA2 = "bilaga2", _("Bilaga 2 – goals (delmål)")
+    BILAGA3 = "bilaga3", _("Bilaga 3 – completed service")
+    BILAGA4 = "bilaga4", _("Bilaga 4 – achieved basic competence")
+
+
+def new_code() -> str:
+    # 20 characters from an unambiguous alphabet (~100 bits).
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(20))
+
+
+def document_path(instance, filename: str) -> str:
+    return f"certificates/{uuid.uuid4().hex}.pdf"
+
+
+class IssuedDocumentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        allowed = {"revoked_at", "revoked_reason", "revoked_by"}
+        if set(kwargs) - allowed:
+            raise ValidationError(_("An issued document cannot be changed."))
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise ValidationError(_("An issued document cannot be deleted; revoke it instead."))
+
+
+class IssuedDocument(models.Model):
+    """An issued intyg PDF. Immutable; only revocation (with a reason) is recorded."""
+
+    trainee = models.ForeignKey("trainees.Trainee", on_delete=models.PROTECT, related_name="issued_documents")
+    kind = models.CharField(_("document"), max_length=16, choices=DocumentKind.choices)
+    code = models.CharField(_("verification code"), max_length=32, unique=True, default=new_code, editable=False)
+    file = models.FileField(upload_to=document_path)
+    sha256 = models.CharField(max_length=64, editable=False)
+    subject_name = models.CharField(max_length=200)
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.TextField(_("reason for revocation"), blank=True, default="")
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = IssuedDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        ordering = ["-issued_at", "kind"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.subject_name} {self.code}"
+
+    @property
+    def valid(self) -> bool:
+        return self.revoked_at is None
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValidationError(_("An issued document cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("An issued document cannot be deleted; revoke it instead."))

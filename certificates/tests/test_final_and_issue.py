@@ -1,0 +1,260 @@
+"""External assessor (conflicts, limited read-only access), the final assessment (immutable once
+both have signed), issuing with verification codes, verification and the application bundle."""
+
+import datetime
+import io
+import subprocess
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from django.utils import timezone
+
+from btportal.factories import PASSWORD
+from certificates import services
+from certificates.models import FinalAssessment, GoalJudgement, IssuedDocument
+from portfolio.progress import goals_for
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def today():
+    return timezone.localdate()
+
+
+def assign(world, trainee, approved, **kw):
+    kw.setdefault("valid_from", today() - datetime.timedelta(days=1))
+    kw.setdefault("valid_to", today() + datetime.timedelta(days=30))
+    return services.assign_assessor(trainee, approved, by=world.users["kansli"], **kw)
+
+
+def judge_and_sign(final, user, attained=True):
+    goals = {g: (attained, "Uppnått – väl dokumenterat") for g in goals_for(final.trainee)}
+    services.record_judgement(final, user=user, judgements=goals, verdict=attained, comment="Godkänd")
+    return services.sign_final(final, user=user)
+
+
+@pytest.fixture
+def signed_final(world, ready, approved_assessor):
+    assign(world, ready, approved_assessor)
+    final = services.start_final_assessment(ready, by=world.users["kansli"])
+    judge_and_sign(final, world.users["huvudhandledare"])
+    return judge_and_sign(final, world.users["extern_bedomare"])
+
+
+# --- external assessor -----------------------------------------------------------------------
+
+def test_an_independent_assessor_has_no_conflict(world, ready, approved_assessor):
+    assert services.assessor_conflicts(ready, approved_assessor) == []
+
+
+def test_it_finds_a_conflict_at_the_home_unit_a_placement_unit_or_as_supervisor(world, ready, approved_assessor):
+    approved_assessor.workplace = world.clinic  # the home unit
+    assert "Works at the trainee's home unit." in services.assessor_conflicts(ready, approved_assessor)
+    approved_assessor.workplace = world.health_centre  # a placement unit
+    assert "Works at one of the trainee's placement units." in services.assessor_conflicts(ready, approved_assessor)
+    from certificates.models import ApprovedAssessor
+
+    supervisor = ApprovedAssessor(user=world.users["handledare"], region=world.vgr, specialty="Internmedicin",
+                                  training_date=D(2023, 1, 1), workplace=world.other_clinic)
+    assert "Has supervised the trainee." in services.assessor_conflicts(ready, supervisor)
+    approved_assessor.workplace = world.clinic
+    approved_assessor.save()
+    with pytest.raises(services.DomainError):
+        assign(world, ready, approved_assessor)
+    a = assign(world, ready, approved_assessor, reason="Ingen annan bedömare finns")
+    assert a.conflicts and a.conflict_reason
+
+
+def test_the_assessor_reads_the_portfolio_only_during_the_assignment(client, world, ready, approved_assessor):
+    client.login(email=world.users["extern_bedomare"].email, password=PASSWORD)
+    urls = [reverse("portfolio:progress", args=[ready.pk]), reverse("certificates:readiness", args=[ready.pk])]
+    for url in urls:
+        assert client.get(url).status_code == 403
+    a = assign(world, ready, approved_assessor)
+    for url in urls:
+        assert client.get(url).status_code == 200
+    # read-only: no portfolio editing, no plan, no other trainee
+    assert client.get(reverse("portfolio:activities", args=[ready.pk])).status_code == 200
+    assert client.post(reverse("certificates:override", args=[ready.pk]), {"reason": "x"}).status_code == 403
+    assert client.get(reverse("certificates:readiness", args=[world.other_trainee.pk])).status_code == 403
+    assert client.get(reverse("portfolio:progress", args=[world.other_trainee.pk])).status_code == 403
+    # expired
+    from certificates.models import AssessorAssignment
+
+    AssessorAssignment.objects.filter(pk=a.pk).update(valid_to=today() - datetime.timedelta(days=1),
+                                                      valid_from=today() - datetime.timedelta(days=10))
+    for url in urls:
+        assert client.get(url).status_code == 403
+
+
+def test_the_kansli_assigns_through_the_page(client, world, ready, approved_assessor):
+    client.login(email=world.users["kansli"].email, password=PASSWORD)
+    page = client.get(reverse("certificates:readiness", args=[ready.pk]))
+    assert approved_assessor.user.get_full_name() in page.content.decode()
+    r = client.post(reverse("certificates:assign", args=[ready.pk]), {"assessor": approved_assessor.pk})
+    assert r.status_code == 302 and ready.assessor_assignments.count() == 1
+    client.login(email=world.users["stranger_kansli"].email, password=PASSWORD)
+    assert client.post(reverse("certificates:assign", args=[ready.pk]), {"assessor": approved_assessor.pk}).status_code == 403
+
+
+# --- final assessment ------------------------------------------------------------------------
+
+def test_the_final_assessment_needs_readiness_or_an_override(world, approved_assessor):
+    t = world.trainee
+    assign(world, t, approved_assessor)
+    with pytest.raises(services.DomainError):
+        services.start_final_assessment(t, by=world.users["kansli"])
+    services.override_readiness(t, reason="Beslut", by=world.users["kansli"])
+    assert services.start_final_assessment(t, by=world.users["kansli"]).pk
+
+
+def test_it_is_immutable_once_both_have_signed(world, signed_final):
+    fa = FinalAssessment.objects.get(pk=signed_final.pk)
+    assert fa.complete and fa.approved
+    assert fa.judgements.filter(by_role=GoalJudgement.MAIN).count() == 18
+    fa.main_comment = "ändrad"
+    with pytest.raises(ValidationError):
+        fa.save()
+    j = fa.judgements.first()
+    j.attained = False
+    with pytest.raises(ValidationError):
+        j.save()
+    with pytest.raises(services.DomainError):
+        services.record_judgement(fa, user=world.users["huvudhandledare"], judgements={}, verdict=False)
+
+
+def test_signing_needs_every_goal_and_a_verdict(world, ready, approved_assessor):
+    assign(world, ready, approved_assessor)
+    fa = services.start_final_assessment(ready, by=world.users["kansli"])
+    with pytest.raises(services.DomainError):
+        services.sign_final(fa, user=world.users["huvudhandledare"])
+    with pytest.raises(services.DomainError):
+        services.sign_final(fa, user=world.users["kansli"])
+
+
+def test_the_final_assessment_page(client, world, ready, approved_assessor):
+    assign(world, ready, approved_assessor)
+    services.start_final_assessment(ready, by=world.users["kansli"])
+    url = reverse("certificates:final", args=[ready.pk])
+    client.login(email=world.users["extern_bedomare"].email, password=PASSWORD)
+    data = {f"goal_BT{i}": "yes" for i in range(1, 19)} | {"verdict": "yes", "action": "save"}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, {"action": "sign"}).status_code == 302
+    assert FinalAssessment.objects.get(trainee=ready).external_signed_at
+    client.login(email=world.users["handledare"].email, password=PASSWORD)
+    assert client.post(url, data).status_code == 403
+
+
+# --- issuing and verification ----------------------------------------------------------------
+
+def test_it_issues_only_after_an_approved_final_assessment(world, ready):
+    with pytest.raises(services.DomainError):
+        services.issue_certificates(ready, by=world.users["kansli"])
+
+
+def test_issued_pdfs_carry_code_and_qr_and_verify(client, world, signed_final):
+    docs = services.issue_certificates(signed_final.trainee, by=world.users["kansli"])
+    assert [d.kind for d in docs] == ["bilaga2", "bilaga3", "bilaga4"]
+    for d in docs:
+        assert not d.file.name.endswith(f"{d.code}.pdf") and d.file.name.startswith("certificates/")
+        with d.file.open("rb") as fh:
+            data = fh.read()
+        text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+        assert d.code in text and f"/verify/{d.code}/" in text
+        assert services.verify_bytes(d, data)
+    r = client.get(reverse("verify", args=[docs[1].code]))
+    body = r.content.decode()
+    assert r.status_code == 200 and 'data-testid="verify-valid"' in body
+    assert "Åke Ängström" in body and "19900517" not in body
+    with pytest.raises(ValidationError):
+        docs[0].save()
+    with pytest.raises(ValidationError):
+        IssuedDocument.objects.filter(pk=docs[0].pk).update(sha256="0" * 64)
+    with pytest.raises(ValidationError):
+        IssuedDocument.objects.filter(pk=docs[0].pk).delete()
+    with pytest.raises(services.DomainError):
+        services.issue_certificates(signed_final.trainee, by=world.users["kansli"])
+
+
+def test_a_changed_file_fails_verification(client, world, signed_final):
+    doc = services.issue_certificates(signed_final.trainee, by=world.users["kansli"])[0]
+    with doc.file.open("rb") as fh:
+        data = fh.read()
+    assert not services.verify_bytes(doc, data + b"%")
+    path = default_storage.path(doc.file.name)
+    with open(path, "wb") as fh:
+        fh.write(data.replace(b"%%EOF", b"%%EOF\n% tampered"))
+    r = client.get(reverse("verify", args=[doc.code]))
+    assert r.status_code == 200 and 'data-testid="verify-tampered"' in r.content.decode()
+
+
+def test_revocation_is_recorded_with_a_reason(client, world, signed_final):
+    doc = services.issue_certificates(signed_final.trainee, by=world.users["kansli"])[0]
+    with pytest.raises(services.DomainError):
+        services.revoke(doc, reason="", by=world.users["kansli"])
+    client.login(email=world.users["kansli"].email, password=PASSWORD)
+    client.post(reverse("certificates:revoke", args=[doc.trainee_id, doc.pk]), {"reason": "Felaktig period"})
+    doc = IssuedDocument.objects.get(pk=doc.pk)
+    assert doc.revoked_at and doc.revoked_reason == "Felaktig period"
+    client.logout()
+    assert 'data-testid="verify-revoked"' in client.get(reverse("verify", args=[doc.code])).content.decode()
+
+
+@pytest.mark.parametrize("code", ["ABCDEFGHJKLMNPQRSTUV", "x", "<script>", "%00%00", "a" * 300, "ÅÄÖ-123"])
+def test_unknown_or_malformed_codes_get_a_clear_page(client, db, code):
+    r = client.get(f"/verify/{code}/")
+    assert r.status_code == 404
+    body = r.content.decode()
+    assert 'data-testid="verify-unknown"' in body or 'data-testid="verify-malformed"' in body
+
+
+def test_only_the_kansli_issues(client, world, signed_final):
+    url = reverse("certificates:issue", args=[signed_final.trainee_id])
+    for role in ("bt_lakare", "huvudhandledare", "extern_bedomare", "stranger_kansli"):
+        client.login(email=world.users[role].email, password=PASSWORD)
+        assert client.post(url).status_code == 403
+    client.login(email=world.users["kansli"].email, password=PASSWORD)
+    assert client.post(url).status_code == 302
+    assert IssuedDocument.objects.filter(trainee=signed_final.trainee).count() == 3
+
+
+def test_issued_files_are_served_only_with_permission(client, world, signed_final):
+    doc = services.issue_certificates(signed_final.trainee, by=world.users["kansli"])[0]
+    url = reverse("certificates:issued_file", args=[doc.trainee_id, doc.pk])
+    client.login(email=world.users["bt_lakare"].email, password=PASSWORD)
+    assert client.get(url).status_code == 200
+    client.login(email=world.users["outsider"].email, password=PASSWORD)
+    assert client.get(url).status_code == 403
+
+
+# --- application bundle ----------------------------------------------------------------------
+
+def test_the_trainee_downloads_one_bundle_with_bilaga_1_first(client, world, ready):
+    from pypdf import PdfReader
+
+    client.login(email=world.users["bt_lakare"].email, password=PASSWORD)
+    r = client.get(reverse("certificates:bundle", args=[ready.pk]))
+    assert r.status_code == 200
+    data = r.content
+    text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    low = text.casefold()
+    markers = ("ansökan", "om delmål i bastjänstgöringen", "om fullgjord bastjänstgöring", "om uppnådd baskompetens",
+               "signatures still needed")
+    order = [low.index(m) for m in markers]
+    assert order == sorted(order)
+    assert "☐ needs" in text
+    assert len(PdfReader(io.BytesIO(data)).pages) >= 6
+    client.login(email=world.users["huvudhandledare"].email, password=PASSWORD)
+    assert client.get(reverse("certificates:bundle", args=[ready.pk])).status_code == 403
+
+
+def test_the_assessor_sees_their_assignments(client, world, ready, approved_assessor):
+    assign(world, ready, approved_assessor)
+    client.login(email=world.users["extern_bedomare"].email, password=PASSWORD)
+    r = client.get(reverse("certificates:assigned"))
+    assert r.status_code == 200 and "Åke Ängström" in r.content.decode()
+    client.login(email=world.users["bt_lakare"].email, password=PASSWORD)
+    assert client.get(reverse("certificates:assigned")).status_code == 403

@@ -1,0 +1,224 @@
+"""Certificate pages: readiness, external assessor, final assessment, PDFs, issuing,
+verification (public) and the application bundle. Each view declares its permission and
+fetches the trainee through the permission layer."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import can, get_object_for, permission, public, scoped
+from portfolio.progress import goals_for
+from trainees.models import Trainee
+from trainees.services import DomainError
+
+from . import pdf, services
+from .models import ApprovedAssessor, DocumentKind, FinalAssessment, GoalJudgement, IssuedDocument
+
+VIEW = "certificates.view_readiness"
+MANAGE = "certificates.manage"
+
+
+def _trainee(request, pk, perm=VIEW) -> Trainee:
+    return get_object_for(request.user, perm, Trainee.objects.select_related("user", "home_unit", "main_supervisor"), pk=pk)
+
+
+@permission(VIEW)
+def readiness(request, pk):
+    trainee = _trainee(request, pk)
+    final = getattr(trainee, "final_assessment", None) if hasattr(trainee, "final_assessment") else None
+    ctx = {
+        "trainee": trainee,
+        "r": services.readiness(trainee),
+        "final": final,
+        "can_manage": can(request.user, MANAGE, trainee),
+        "can_sign": can(request.user, "certificates.sign_final", trainee),
+        "can_bundle": can(request.user, "certificates.bundle", trainee),
+        "kinds": [(k, label, pdf.has_official(k)) for k, label in DocumentKind.choices],
+        "assignments": trainee.assessor_assignments.select_related("assessor__user"),
+        "documents": trainee.issued_documents.all(),
+    }
+    if ctx["can_manage"]:
+        ctx["register"] = scoped(request.user, "certificates.assessor_register").filter(active=True).select_related("user")
+        ctx["conflicts"] = {a.pk: services.assessor_conflicts(trainee, a) for a in ctx["register"]}
+    return render(request, "certificates/readiness.html", ctx)
+
+
+@permission(MANAGE)
+@require_POST
+def override(request, pk):
+    trainee = _trainee(request, pk, MANAGE)
+    try:
+        services.override_readiness(trainee, reason=request.POST.get("reason", ""), by=request.user)
+        messages.success(request, _("The override is recorded."))
+    except DomainError as e:
+        messages.error(request, str(e))
+    return redirect("certificates:readiness", trainee.pk)
+
+
+def _date(value, default):
+    try:
+        return datetime.date.fromisoformat(value) if value else default
+    except ValueError:
+        return None
+
+
+@permission(MANAGE)
+@require_POST
+def assign(request, pk):
+    trainee = _trainee(request, pk, MANAGE)
+    approved = get_object_for(request.user, "certificates.assessor_register", ApprovedAssessor.objects.all(), pk=request.POST.get("assessor") or 0)
+    today = timezone.localdate()
+    start = _date(request.POST.get("valid_from"), today)
+    end = _date(request.POST.get("valid_to"), today + datetime.timedelta(days=90))
+    if start is None or end is None:
+        messages.error(request, _("Enter dates as YYYY-MM-DD."))
+        return redirect("certificates:readiness", trainee.pk)
+    try:
+        services.assign_assessor(trainee, approved, valid_from=start, valid_to=end, by=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, _("The external assessor is assigned."))
+    except DomainError as e:
+        messages.error(request, str(e))
+    return redirect("certificates:readiness", trainee.pk)
+
+
+@permission(MANAGE)
+@require_POST
+def start_final(request, pk):
+    trainee = _trainee(request, pk, MANAGE)
+    try:
+        services.start_final_assessment(trainee, by=request.user)
+    except DomainError as e:
+        messages.error(request, str(e))
+        return redirect("certificates:readiness", trainee.pk)
+    return redirect("certificates:final", trainee.pk)
+
+
+@permission("certificates.final_assessment")
+def final(request, pk):
+    trainee = _trainee(request, pk, "certificates.final_assessment")
+    fa = get_object_or_404(FinalAssessment, trainee=trainee)
+    role = services.role_in(fa, request.user)
+    goals = list(goals_for(trainee))
+    if request.method == "POST":
+        if role is None:
+            raise PermissionDenied
+        try:
+            if request.POST.get("action") == "sign":
+                services.sign_final(fa, user=request.user)
+                messages.success(request, _("You have signed the final assessment."))
+            else:
+                judgements = {
+                    g: (request.POST.get(f"goal_{g.code}") == "yes", request.POST.get(f"comment_{g.code}", ""))
+                    for g in goals if request.POST.get(f"goal_{g.code}") in ("yes", "no")
+                }
+                verdict = {"yes": True, "no": False}.get(request.POST.get("verdict"))
+                services.record_judgement(fa, user=request.user, judgements=judgements, verdict=verdict,
+                                          comment=request.POST.get("comment", ""))
+                messages.success(request, _("Your judgement is saved."))
+        except DomainError as e:
+            messages.error(request, str(e))
+        return redirect("certificates:final", trainee.pk)
+    by_goal = {}
+    for j in fa.judgements.all():
+        by_goal.setdefault(j.goal_id, {})[j.by_role] = j
+    rows = [(g, by_goal.get(g.pk, {}).get(GoalJudgement.MAIN), by_goal.get(g.pk, {}).get(GoalJudgement.EXTERNAL)) for g in goals]
+    mine_signed = bool(fa.main_signed_at if role == GoalJudgement.MAIN else fa.external_signed_at) if role else True
+    return render(request, "certificates/final.html", {
+        "trainee": trainee, "fa": fa, "rows": rows, "role": role, "editable": role and not mine_signed,
+    })
+
+
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    resp = HttpResponse(data, content_type="application/pdf")
+    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return resp
+
+
+@permission(VIEW)
+def document(request, pk, kind, source="own"):
+    trainee = _trainee(request, pk)
+    if kind not in DocumentKind.values:
+        raise Http404
+    if source == "official":
+        if not pdf.has_official(kind):
+            raise Http404
+        return _pdf_response(pdf.merge(pdf.fill_official(trainee, kind)), f"{kind}-official.pdf")
+    return _pdf_response(pdf.render_own(trainee, kind), f"{kind}.pdf")
+
+
+@permission(MANAGE)
+@require_POST
+def issue(request, pk):
+    trainee = _trainee(request, pk, MANAGE)
+    try:
+        services.issue_certificates(trainee, by=request.user)
+        messages.success(request, _("The BT certificates are issued."))
+    except DomainError as e:
+        messages.error(request, str(e))
+    return redirect("certificates:readiness", trainee.pk)
+
+
+@permission(MANAGE)
+@require_POST
+def revoke(request, pk, doc):
+    trainee = _trainee(request, pk, MANAGE)
+    document = get_object_or_404(IssuedDocument, trainee=trainee, pk=doc)
+    try:
+        services.revoke(document, reason=request.POST.get("reason", ""), by=request.user)
+        messages.success(request, _("The document is revoked."))
+    except DomainError as e:
+        messages.error(request, str(e))
+    return redirect("certificates:readiness", trainee.pk)
+
+
+@permission(VIEW)
+def issued_file(request, pk, doc):
+    trainee = _trainee(request, pk)
+    document = get_object_or_404(IssuedDocument, trainee=trainee, pk=doc)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=f"{document.kind}-{document.code}.pdf",
+                        content_type="application/pdf")
+
+
+@public
+def verify(request, code):
+    state, doc = services.verify(code)
+    status = 200 if state == services.VerifyState.VALID else (404 if state in ("unknown", "malformed") else 200)
+    return render(request, "certificates/verify.html", {"state": state, "doc": doc, "code": code[:40]}, status=status)
+
+
+@permission("certificates.bundle")
+def bundle(request, pk):
+    """One PDF: Bilaga 1 first, then the others in the order Bilaga 1's list numbers them,
+    then a checklist of signatures still needed. Official forms when available."""
+    trainee = _trainee(request, pk, "certificates.bundle")
+    parts = []
+    for kind in (DocumentKind.BILAGA1, DocumentKind.BILAGA2, DocumentKind.BILAGA3, DocumentKind.BILAGA4):
+        issued = trainee.issued_documents.filter(kind=kind, revoked_at=None).first()
+        if issued:
+            with issued.file.open("rb") as fh:
+                parts.append(fh.read())
+        elif pdf.has_official(kind):
+            parts.extend(pdf.fill_official(trainee, kind))
+        else:
+            parts.append(pdf.render_own(trainee, kind))
+    parts.append(pdf.render_checklist(trainee))
+    return _pdf_response(pdf.merge(parts), "bt-application.pdf")
+
+
+@permission("certificates.final_assessment")
+def assigned(request):
+    """The extern bedömare's list: trainees assigned to them now, with their final assessment."""
+    today = timezone.localdate()
+    from .models import AssessorAssignment
+
+    rows = AssessorAssignment.objects.filter(
+        assessor__user=request.user, valid_from__lte=today, valid_to__gte=today
+    ).select_related("trainee__user")
+    main = Trainee.objects.filter(main_supervisor=request.user, final_assessment__isnull=False).select_related("user")
+    return render(request, "certificates/assigned.html", {"rows": rows, "main": main})

@@ -1,0 +1,122 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import PersonnummerField
+from btportal.forms import BootstrapFormMixin
+from intake.models import STATEMENT_AREAS, Application, Position, Round, SupervisorStatement
+from trainees.models import BtType
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RoundForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Round
+        fields = ["region", "name", "opens_on", "closes_on", "bt_start", "places"]
+        widgets = {"opens_on": DATE, "closes_on": DATE, "bt_start": DATE}
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions.order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_on") and data.get("closes_on") and data["opens_on"] > data["closes_on"]:
+            self.add_error("closes_on", _("A round cannot close before it opens."))
+        return data
+
+
+class PositionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Position
+        fields = ["title", "unit", "places"]
+
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = round.region.units.order_by("path")
+
+
+class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
+    """Person data and BT of an applicant. A verksamhetschef may only register integrated BT
+    at their own units (`integrated_only`)."""
+
+    personnummer = PersonnummerField()
+
+    class Meta:
+        model = Application
+        fields = [
+            "bt_type", "position", "unit", "st_specialty", "first_name", "last_name", "email",
+            "personnummer", "phone", "trainee", "credited_st_months",
+        ]
+
+    def __init__(self, *args, round, units, trainees, integrated_only=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round = round
+        self.fields["position"].queryset = round.positions.select_related("unit")
+        self.fields["unit"].queryset = units.filter(region=round.region).order_by("path")
+        self.fields["trainee"].queryset = trainees.filter(region=round.region).select_related("user")
+        self.fields["trainee"].help_text = _(
+            "An ST doctor who already has a BT record: assessments and IUP are read from it."
+        )
+        if integrated_only:
+            self.fields["bt_type"].choices = [(BtType.INTEGRATED.value, BtType.INTEGRATED.label)]
+            self.fields["bt_type"].initial = BtType.INTEGRATED
+            del self.fields["position"]
+            self.fields["unit"].required = True
+
+    def clean_personnummer(self):
+        value = self.cleaned_data["personnummer"]
+        others = Application.objects.filter(round=self.round, personnummer=value)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("This round already has an application for this personnummer."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        bt_type = data.get("bt_type")
+        if bt_type == BtType.INTEGRATED and not data.get("st_specialty"):
+            self.add_error("st_specialty", _("Give the ST specialty for BT integrated in ST."))
+        if bt_type == BtType.INTEGRATED and data.get("position"):
+            self.add_error("position", _("Positions are for standalone BT."))
+        if data.get("position") and not data.get("unit"):
+            data["unit"] = data["position"].unit
+        trainee = data.get("trainee")
+        if trainee and data.get("personnummer") and trainee.user.personnummer and trainee.user.personnummer != data["personnummer"]:
+            self.add_error("trainee", _("The BT record belongs to a person with another personnummer."))
+        return data
+
+
+class ConfirmForm(BootstrapFormMixin, forms.Form):
+    done_on = forms.DateField(label=_("Done on"), widget=DATE)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class ReasonForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class DecisionForm(BootstrapFormMixin, forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("admit", _("Admit")), ("decline", _("Decline"))])
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StatementForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = SupervisorStatement
+        fields = ["supervisor_name", "given_on", *[key for key, _label in STATEMENT_AREAS]]
+        widgets = {"given_on": DATE, **{key: forms.Textarea(attrs={"rows": 2}) for key, _label in STATEMENT_AREAS}}
+
+
+class ImportForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Varbi export (CSV or xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt,text/csv"}),
+    )
+    bt_type = forms.ChoiceField(label=_("BT type"), choices=BtType.choices, initial=BtType.STANDALONE)
+    position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.none(), required=False)
+
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].queryset = round.positions.all()

@@ -1,0 +1,226 @@
+"""Import of applicants from the recruitment system's (Varbi) CSV or xlsx export.
+
+Reading reuses `trainees.import_files` (the same size limits, encodings — UTF-8 with or
+without BOM, Windows-1252 —, delimiter sniffing and xlsx reading); only the column mapping
+differs. Validation reports every bad row (row, column, message); the import then creates all
+applications in one transaction, or none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts import personnummer as pnr
+from accounts.models import User
+from intake.models import Application, ApplicationStatus
+from trainees.import_files import (
+    CSV_TYPES,
+    MAX_BYTES,
+    MAX_ROWS,
+    XLSX_TYPES,
+    FileProblem,
+    Table,
+    _blank,
+    _csv_records,
+    _too_large,
+    _too_many_rows,
+    _xlsx_records,
+    header_key,
+)
+
+# column name -> (header aliases as Varbi and people write them, required, label)
+COLUMNS = {
+    "first_name": (("förnamn", "fornamn", "first name", "firstname"), True, _("First name")),
+    "last_name": (("efternamn", "last name", "lastname", "surname"), True, _("Last name")),
+    "email": (("e-post", "epost", "e-postadress", "email", "e-mail", "mail"), True, _("Email")),
+    "personnummer": (("personnummer", "personnr", "pnr", "födelsenummer", "personal identity number"), True, _("Personnummer")),
+    "phone": (("telefon", "telefonnummer", "mobil", "mobiltelefon", "phone", "telephone"), False, _("Telephone")),
+}
+REQUIRED = tuple(name for name, (_a, required, _l) in COLUMNS.items() if required)
+_ALIASES = {header_key(alias): name for name, (aliases, _r, _l) in COLUMNS.items() for alias in (name, *aliases)}
+
+
+def label(name: str) -> str:
+    return str(COLUMNS[name][2]) if name in COLUMNS else name
+
+
+def read_table(upload) -> Table:
+    """Read the uploaded export (the checks of `trainees.import_files.read_table`, Varbi's columns)."""
+    name = (getattr(upload, "name", "") or "").lower()
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_BYTES:
+        raise FileProblem(_too_large())
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise FileProblem(_too_large())
+    if not name.endswith(CSV_TYPES + XLSX_TYPES):
+        raise FileProblem(gettext("Upload a CSV file (.csv) or an Excel workbook (.xlsx)."))
+    if not data.strip():
+        raise FileProblem(gettext("The file is empty."))
+    if data[:4] == b"PK\x03\x04":
+        records, sheet = _xlsx_records(data)
+    elif name.endswith(XLSX_TYPES):
+        raise FileProblem(gettext("The file is not a valid Excel workbook (.xlsx)."))
+    else:
+        records, sheet = _csv_records(data), ""
+    return _table(records, sheet)
+
+
+def _table(records, sheet: str) -> Table:
+    header, header_number, rows = None, 0, []
+    for number, record in records:
+        if header is None:
+            if not _blank(record):
+                header, header_number = record, number
+            continue
+        if _blank(record):
+            continue
+        rows.append((number, list(record)))
+        if len(rows) > MAX_ROWS:
+            raise FileProblem(_too_many_rows())
+    if header is None:
+        raise FileProblem(gettext("The file is empty."))
+    headers: dict[str, str] = {}
+    index: dict[str, int] = {}
+    for position, cell in enumerate(header):
+        written = str(cell).strip()
+        name = _ALIASES.get(header_key(written))
+        if name is None:
+            continue  # Varbi exports many other columns; they are ignored
+        if name in index:
+            raise FileProblem(
+                gettext("The columns “%(first)s” and “%(second)s” both mean %(column)s; keep one of them.")
+                % {"first": headers[name], "second": written, "column": label(name)}
+            )
+        headers[name], index[name] = written, position
+    missing = [label(name) for name in REQUIRED if name not in index]
+    if missing:
+        raise FileProblem(
+            gettext("Row %(row)s must be the header; it lacks the columns: %(columns)s.")
+            % {"row": header_number, "columns": ", ".join(missing)}
+        )
+    if not rows:
+        raise FileProblem(gettext("The file has no rows below the header."))
+    return Table(headers=headers, index=index, rows=rows, sheet=sheet)
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class Applicant:
+    row: int
+    data: dict
+    registered: bool = False  # a registered person has this personnummer or email (flagged)
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    applicants: list[Applicant] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.applicants)
+
+    @property
+    def flagged(self) -> list[Applicant]:
+        return [a for a in self.applicants if a.registered]
+
+
+def _cell(table: Table, cells, name: str) -> str:
+    value = table.cell(cells, name)
+    return "" if value is None else str(value).strip()
+
+
+def validate(table: Table, *, round) -> ImportReport:
+    report = ImportReport(rows=len(table.rows))
+    seen: dict[str, int] = {}
+    existing = set(Application.objects.filter(round=round).values_list("personnummer", flat=True))
+    for number, cells in table.rows:
+        data, bad = {}, False
+
+        def error(column, message, number=number):
+            nonlocal bad
+            bad = True
+            report.errors.append(RowError(number, table.headers.get(column) or label(column), str(message)))
+
+        for name in ("first_name", "last_name"):
+            value = _cell(table, cells, name)
+            if not value:
+                error(name, gettext("This value is required."))
+            elif len(value) > 150:
+                error(name, gettext("At most %(n)s characters.") % {"n": 150})
+            data[name] = value
+        email = _cell(table, cells, "email").lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            error("email", gettext("“%(value)s” is not a valid email address.") % {"value": email} if email else gettext("This value is required."))
+        data["email"] = email
+        raw = _cell(table, cells, "personnummer")
+        try:
+            number_ = pnr.normalise(raw)
+        except ValidationError as problem:
+            error("personnummer", problem.messages[0] if raw else gettext("This value is required."))
+            number_ = ""
+        if number_:
+            if number_ in seen:
+                error("personnummer", gettext("The same personnummer as on row %(row)s.") % {"row": seen[number_]})
+            elif number_ in existing:
+                error("personnummer", gettext("This round already has an application for this personnummer."))
+            else:
+                seen[number_] = number
+        data["personnummer"] = number_
+        phone = _cell(table, cells, "phone")
+        if len(phone) > 40:
+            error("phone", gettext("At most %(n)s characters.") % {"n": 40})
+        data["phone"] = phone
+        if not bad:
+            report.applicants.append(Applicant(number, data))
+    if report.applicants:
+        numbers = [a.data["personnummer"] for a in report.applicants]
+        emails = [a.data["email"] for a in report.applicants]
+        people = User.objects.filter(Q(personnummer__in=numbers) | Q(email__in=emails)).values_list("personnummer", "email")
+        known_numbers = {p for p, _e in people if p}
+        known_emails = {e.lower() for _p, e in people}
+        for applicant in report.applicants:
+            applicant.registered = applicant.data["personnummer"] in known_numbers or applicant.data["email"] in known_emails
+    return report
+
+
+class ImportFailed(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def run_import(report: ImportReport, *, round, by, bt_type: str, position=None) -> list[Application]:
+    """Create every application (status submitted: they applied in Varbi), or none."""
+    if not report.ok:
+        raise ImportFailed(gettext("The file has errors; nothing was imported."))
+    if Application.objects.filter(round=round, personnummer__in=[a.data["personnummer"] for a in report.applicants]).exists():
+        raise ImportFailed(gettext("Someone added an application for one of these people meanwhile; check the file again."))
+    created = []
+    for applicant in report.applicants:
+        application = Application(
+            round=round, bt_type=bt_type, position=position, unit=position.unit if position else None,
+            status=ApplicationStatus.SUBMITTED, source="varbi", created_by=by, **applicant.data,
+        )
+        application._history_user = by
+        application.save()
+        created.append(application)
+    return created
