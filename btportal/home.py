@@ -141,6 +141,7 @@ def _head(user) -> Section:
             Step(_("BT doctors at your unit"), reverse("trainees:list")),
             Step(_("Your unit and its BT capacity"), reverse("organisations:regions")),
             Step(_("Register a BT doctor"), reverse("trainees:register")),
+            Step(_("Apply for BT integrated in ST"), reverse("intake:apply")),
             Step(_("Sign certificates of completed service (Bilaga 3)"), coming=True),
         ],
     )
