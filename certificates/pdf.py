@@ -50,14 +50,18 @@ def context_for(trainee, kind: str) -> dict:
 
 
 def render_own(trainee, kind: str, *, code: str = "") -> bytes:
+    """One of the four forms as the system's own PDF. The forms go to Socialstyrelsen, so
+    they are always in Swedish, whatever language the user reads the portal in."""
+    from django.utils import translation
     from weasyprint import HTML
 
-    ctx = context_for(trainee, kind)
-    ctx.update({"trainee": trainee, "kind": kind, "code": code})
-    if code:
-        ctx["verify_url"] = verify_url(code)
-        ctx["qr"] = qr_data_uri(ctx["verify_url"])
-    html = render_to_string(f"certificates/pdf/{kind}.html", ctx)
+    with translation.override("sv"):
+        ctx = context_for(trainee, kind)
+        ctx.update({"trainee": trainee, "kind": kind, "code": code})
+        if code:
+            ctx["verify_url"] = verify_url(code)
+            ctx["qr"] = qr_data_uri(ctx["verify_url"])
+        html = render_to_string(f"certificates/pdf/{kind}.html", ctx)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 

@@ -236,7 +236,7 @@ def test_the_trainee_downloads_one_bundle_with_bilaga_1_first(client, world, rea
     from pypdf import PdfReader
 
     client.login(email=world.users["bt_lakare"].email, password=PASSWORD)
-    r = client.get(reverse("certificates:bundle", args=[ready.pk]))
+    r = client.get(reverse("certificates:bundle", args=[ready.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 200
     data = r.content
     text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()

@@ -46,7 +46,8 @@ def test_own_bilaga1_lists_attachments_in_order(ready):
     text = text_of(pdf.render_own(ready, DocumentKind.BILAGA1))
     assert "Ansökan om intyg om godkänd bastjänstgöring" in text
     assert "2–4" in text  # three Bilaga 2 forms (6 delmål each)
-    assert "Attachment no. 5" in text and "Attachment no. 6" in text
+    # The forms are always Swedish (they go to Socialstyrelsen).
+    assert "Bilaga nr 5" in text and "Bilaga nr 6" in text
     assert "260601" in text and "260815" in text
 
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from intake import services
 from intake.models import Application, ApplicationStatus, ChecklistItem, Confirmation
@@ -11,6 +12,13 @@ from trainees.models import Trainee
 from trainees.services import DomainError
 
 S = ApplicationStatus
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The service messages are asserted in English (the source language)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

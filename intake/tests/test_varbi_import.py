@@ -82,7 +82,7 @@ def test_it_detects_a_duplicate_personnummer_in_the_file(world, kansli_client):
     upload = csv_file(row("Åsa", "Öberg", "asa@example.se", pnr(6)), row("Åsa", "Öberg", "asa2@example.se", pnr(6)))
     response = _import(kansli_client, round, upload)
     assert response.status_code == 400
-    assert "row 2" in response.context["report"].errors[0].message
+    assert "rad 2" in response.context["report"].errors[0].message  # Swedish: the default language
     assert not Application.objects.exists()
 
 
