@@ -47,6 +47,10 @@ class User(AbstractUser):
         help_text=_("Swedish personnummer or samordningsnummer, stored as 12 digits."),
     )
     phone = models.CharField(_("telephone"), max_length=40, blank=True, default="")
+    # Postal address: asked for by the application to Socialstyrelsen (Bilaga 1).
+    street_address = models.CharField(_("street address"), max_length=200, blank=True, default="")
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True, default="")
+    city = models.CharField(_("city"), max_length=100, blank=True, default="")
 
     objects = UserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])

@@ -106,6 +106,7 @@ def official_fields(trainee, kind: str) -> list[dict]:
         b = services.bilaga1(trainee)
         f = _person_fields(b["person"]) | {
             "Epostadress": b["email"], "Telefon privat inkl riktnummer": b["phone"], "Arbetsplats": b["workplace"],
+            "Utdelningsadress": b["street_address"], "Postnummer": b["postal_code"], "Postort": b["city"],
             "Land": b["degree_country"], "Datum ååmmdd": b["degree_date"],
             "Land_2": b["licence_country"], "Datum ååmmdd_2": b["licence_date"],
             "Bilagor nr.0": b["attachments"]["goals"], "Bilagor nr.1": b["attachments"]["service"],

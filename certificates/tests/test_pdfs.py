@@ -91,9 +91,13 @@ def test_official_bilaga3_fields_are_filled(ready, settings):
 @needs_forms
 def test_official_bilaga1_2_4_fields_are_filled(ready, world, settings):
     settings.OFFICIAL_FORMS_DIR = str(FORMS)
+    user = ready.user
+    user.street_address, user.postal_code, user.city = "Storgatan 1", "411 38", "Göteborg"
+    user.save()
     [b1] = pdf.fill_official(ready, DocumentKind.BILAGA1)
     f = fields_of(b1)
     assert f["Efternamn"] == "Ängström" and f["Land"] == "Sverige" and f["Datum ååmmdd"] == "260601"
+    assert (f["Utdelningsadress"], f["Postnummer"], f["Postort"]) == ("Storgatan 1", "411 38", "Göteborg")
     assert f["Bilagor nr.0"] == "2–4" and f["Bilagor nr.1"] == "5" and f["Bilagor nr.2"] == "6"
     b2 = pdf.fill_official(ready, DocumentKind.BILAGA2)
     assert len(b2) == 3
