@@ -44,7 +44,7 @@ def check(cohort: Cohort, solution: Solution) -> list[str]:
     H = cohort.months
     units = cohort.unit_by_id
     trainees = cohort.trainee_by_id
-    label = lambda m: month_label(cohort.start, m)  # noqa: E731
+    label = lambda m: month_label(cohort.start, m)
     out: list[str] = []
     occupancy: dict[tuple[str, int], int] = defaultdict(int)
     per_trainee: dict[str, list] = defaultdict(list)

@@ -20,15 +20,18 @@ placement simply pauses over an unavailable month and the months worked are ``en
   moves = slots present - 1, preference shortfall in months, idle = own-time span - total,
   late = calendar end - earliest possible end, fairness P(P-1)/2 over unpopular placements.
 * cuts that do not change the optimum but help the bound: at least the fewest placements the
-  programme needs; each trainee's cost at least :func:`scheduling.prepare.standalone_bound`;
-  months at a wanted unit summed over all trainees at most the unit's place-months.
+  programme needs; each trainee's cost at least its own lower bound (the analytic
+  :func:`scheduling.prepare.standalone_bound` or its optimum alone, ``bounds``); months at a
+  wanted unit summed over all trainees at most the unit's place-months.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from itertools import pairwise
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -83,10 +86,11 @@ class Model:
 
     def __init__(self, cohort: Cohort, data: list[TraineeData], weights: Weights,
                  extra_units: dict[str, dict[str, set[int]]] | None = None, fixed_placed: bool = False,
-                 trainee_bounds: bool = True):
+                 bounds: dict[str, int] | None = None):
         self.cohort = cohort
         self.weights = weights
-        self.trainee_bounds = trainee_bounds
+        #: lower bound on each trainee's own cost (exact standalone optimum when known)
+        self.bounds = bounds or {}
         self.m = cp_model.CpModel()
         self.unit_index = {u.id: i for i, u in enumerate(cohort.units)}
         self.tvs: list[TV] = []
@@ -134,6 +138,7 @@ class Model:
         m, t, W = self.m, td.trainee, self.weights
         S = cp_model.LinearExpr.sum
         units = self.cohort.units
+        cost_from = len(self.obj_vars)  # this trainee's objective terms start here
         a = m.new_bool_var(f"a_{td.index}")
         if self.fixed_placed:
             m.add(a == 1)
@@ -202,7 +207,7 @@ class Model:
             by_cat.setdefault(sl.category, []).append(sl)
         for c, group in by_cat.items():
             free = [sl for sl in group if sl.role in ("", "second")]
-            for s1, s2 in zip(free, free[1:]):
+            for s1, s2 in pairwise(free):
                 m.add(s2.p <= s1.p)
                 m.add(s2.s >= s1.e + 1).only_enforce_if(s2.p)
                 for u in s1.units:
@@ -277,7 +282,6 @@ class Model:
         # moves
         min_runs, _ = min_placements(t)
         m.add(S([sl.p for sl in slots]) >= min_runs * a)
-        cost_from = len(self.obj_vars)
         for sl in slots:
             self._obj(sl.p, W.moves)
         self._obj(a, -W.moves)
@@ -322,11 +326,10 @@ class Model:
                 tv.fair = f
                 self._obj(f, W.fairness)
 
-        if self.trainee_bounds:
-            lb = standalone_bound(t, W)
-            if lb > 0:
-                m.add(cp_model.LinearExpr.weighted_sum(self.obj_vars[cost_from:], self.obj_coefs[cost_from:])
-                      >= lb * a)
+        lb = max(self.bounds.get(t.id, 0), standalone_bound(t, W))
+        if lb > 0:
+            m.add(cp_model.LinearExpr.weighted_sum(self.obj_vars[cost_from:], self.obj_coefs[cost_from:])
+                  >= lb * a)
         # unassigned
         self.obj_const += W.unassigned
         self._obj(a, -W.unassigned)
@@ -489,8 +492,9 @@ class Model:
 
 class _Callback(cp_model.CpSolverSolutionCallback):
     def __init__(self, phase: str, t0: float, progress: Callable[[dict], Any] | None,
-                 should_stop: Callable[[], bool] | None, gap_target: float = 0.02):
+                 should_stop: Callable[[], bool] | None, gap_target: float = 0.02, lower: float | None = None):
         super().__init__()
+        self.lower = lower
         self.phase, self.t0 = phase, t0
         self.progress, self.should_stop = progress, should_stop
         self.gap_target = gap_target
@@ -502,6 +506,8 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self.solutions += 1
         now = time.perf_counter() - self.t0
         obj, bound = self.objective_value, self.best_objective_bound
+        if self.lower is not None:
+            bound = max(bound, self.lower)
         gap = (obj - bound) / max(1.0, abs(obj))
         if self.first_time is None:
             self.first_time = now
@@ -532,7 +538,7 @@ class RunResult:
 
 
 def run(model: Model, *, time_limit: float, options: Options, phase: str, t0: float,
-        progress=None, should_stop=None) -> RunResult:
+        progress=None, should_stop=None, lower: float | None = None) -> RunResult:
     """Solve the model's current objective once."""
     solver = cp_model.CpSolver()
     p = solver.parameters
@@ -542,7 +548,7 @@ def run(model: Model, *, time_limit: float, options: Options, phase: str, t0: fl
     p.log_search_progress = options.log
     for k, v in (options.cp_params or {}).items():
         setattr(p, k, v)
-    cb = _Callback(phase, t0, progress, should_stop)
+    cb = _Callback(phase, t0, progress, should_stop, lower=lower)
     start = time.perf_counter()
     code = solver.solve(model.m, cb)
     seconds = time.perf_counter() - start
@@ -558,3 +564,4 @@ def run(model: Model, *, time_limit: float, options: Options, phase: str, t0: fl
         solutions=cb.solutions,
         stats={"branches": solver.num_branches, "conflicts": solver.num_conflicts},
     )
+

@@ -15,7 +15,7 @@ Three kinds of reasons:
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from .model import Cohort
 from .prepare import Options, TraineeData, prepare

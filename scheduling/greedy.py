@@ -35,12 +35,16 @@ def greedy_schedule(cohort: Cohort, data: list[TraineeData], options: Options) -
     return out
 
 
-def _sequences(cohort: Cohort, td: TraineeData) -> list[list[tuple[str, int]]]:
+def _sequences(cohort: Cohort, td: TraineeData, blocks=None) -> list[list[tuple[str, int]]]:
     t = td.trainee
-    blocks = block_plan(cohort, t)
+    blocks = block_plan(cohort, t) if blocks is None else blocks
+    if sum(k for _, k in blocks) != t.total_months:
+        return []  # the categories with places cannot make up the plan's length
     months = dict(blocks)
     intro = [(INTRO, months.pop(INTRO))] if INTRO in months else []
     first, last = t.first_category, t.last_category
+    if (first and first not in months) or (last and last not in months):
+        return []  # the order rules need a category the block plan could not give months to
     head: list[tuple[str, int]] = []
     tail: list[tuple[str, int]] = []
     if first and first == last and first in months:

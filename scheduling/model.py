@@ -217,7 +217,7 @@ class Cohort:
 
     # -- parsing --
     @classmethod
-    def from_dict(cls, d: Any) -> "Cohort":
+    def from_dict(cls, d: Any) -> Cohort:
         """Parse the JSON format; raise :class:`CohortFormatError` naming the field."""
         return _parse_cohort(d)
 
@@ -268,7 +268,7 @@ class _Obj:
 
     def number(self, key: str) -> float:
         v = self.get(key)
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v or v in (math.inf, -math.inf):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
             raise self.fail(key, "expected a number")
         return v
 

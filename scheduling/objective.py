@@ -48,7 +48,7 @@ class Weights:
     fairness: int = 5
     unassigned: int = 1000
 
-    def replace(self, **changes: int) -> "Weights":
+    def replace(self, **changes: int) -> Weights:
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, int]:
@@ -64,7 +64,7 @@ class Score:
         return {"total": self.total, "terms": dict(self.terms)}
 
 
-def trainee_terms(cohort: "Cohort", trainee: "Trainee", months: dict[int, str]) -> dict[str, int]:
+def trainee_terms(cohort: Cohort, trainee: Trainee, months: dict[int, str]) -> dict[str, int]:
     """Unweighted terms for one placed trainee; ``months`` maps month index -> unit id."""
     units = cohort.unit_by_id
     worked = sorted(months)
@@ -100,7 +100,7 @@ def trainee_terms(cohort: "Cohort", trainee: "Trainee", months: dict[int, str]) 
     }
 
 
-def evaluate(cohort: "Cohort", solution: "Solution", weights: Weights | None = None) -> Score:
+def evaluate(cohort: Cohort, solution: Solution, weights: Weights | None = None) -> Score:
     """The objective of ``solution`` (its assignments) for ``cohort``; the same for every method."""
     weights = weights or cohort.weights
     schedule = solution.schedule()

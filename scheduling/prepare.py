@@ -34,10 +34,14 @@ class Options:
     #: the greedy plan leaves someone out.
     phase1_share: float = 0.4
     log: bool = False
+    #: cohorts with more plannable trainees than this use large-neighbourhood search only
+    complete_search_up_to: int = 30
+    #: share of the time limit for solving each trainee alone (its lower bound)
+    standalone_share: float = 0.25
     #: extra CP-SAT parameters (name -> value), for experiments
     cp_params: dict | None = None
 
-    def replace(self, **changes) -> "Options":
+    def replace(self, **changes) -> Options:
         return replace(self, **changes)
 
 
@@ -80,14 +84,22 @@ def trainee_problems(cohort: Cohort, t: Trainee) -> list[str]:
     if need > t.total_months:
         out.append(f"{t.id}: the required months ({_fmt_reqs(t.requirements)}) add up to {need} "
                    f"but the plan is {t.total_months} months")
+    by_cat = cohort.units_by_category
     caps = [t.caps.get(c) for c in t.categories]
     if caps and all(c is not None for c in caps) and sum(caps) < t.total_months:
         detail = ", ".join(f"{c} ≤ {t.caps[c]}" for c in t.categories)
         out.append(f"{t.id}: programme {t.programme} allows at most {sum(caps)} months ({detail}) "
                    f"but the plan is {t.total_months} months")
-    by_cat = cohort.units_by_category
+    else:
+        open_cats = [c for c in t.categories if any(_has_places(u) for u in by_cat.get(c, ()))]
+        missing = [c for c in t.categories if c not in open_cats and c not in t.requirements]
+        room = [t.caps.get(c) for c in open_cats]
+        if missing and all(r is not None for r in room) and sum(room) < t.total_months:
+            out.append(f"{t.id}: the {t.total_months}-month plan needs months of {' or '.join(missing)} "
+                       f"(the other categories allow at most {sum(room)} months in programme {t.programme}) "
+                       f"but the cohort has no {' or '.join(missing)} unit with places")
     for c, m in t.requirements.items():
-        if not any(u.capacity > 0 or any(u.capacity_by_month.values()) for u in by_cat.get(c, ())):
+        if not any(_has_places(u) for u in by_cat.get(c, ())):
             out.append(f"{t.id}: needs {m} months of {c} but the cohort has no {c} unit with places")
     for what, c in (("start", t.first_category), ("end", t.last_category)):
         if c and c not in t.categories:
@@ -105,6 +117,10 @@ def trainee_problems(cohort: Cohort, t: Trainee) -> list[str]:
         out.append(f"{t.id}: unavailable in every month of the start window "
                    f"{cohort.span_label(t.earliest_start, t.latest_start)}")
     return out
+
+
+def _has_places(unit) -> bool:
+    return unit.capacity > 0 or any(unit.capacity_by_month.values())
 
 
 def prepare(cohort: Cohort, options: Options) -> list[TraineeData]:
@@ -181,7 +197,7 @@ def block_plan(cohort: Cohort, t: Trainee) -> list[tuple[str, int]]:
     if INTRO in order:  # an introduction is always the first block
         order.remove(INTRO)
         order.insert(0, INTRO)
-    has_units = {c for c, us in cohort.units_by_category.items() if any(u.capacity > 0 for u in us)}
+    has_units = {c for c, us in cohort.units_by_category.items() if any(_has_places(u) for u in us)}
     months = {c: t.requirements.get(c, 0) for c in order}
     extra = t.total_months - sum(months.values())
     defaults = {c: math.ceil(v) for c, v in prog.default_months().items()}
@@ -214,6 +230,42 @@ def block_plan(cohort: Cohort, t: Trainee) -> list[tuple[str, int]]:
         add = int(min(extra, room(c)))
         months[c] += add
         extra -= add
+    return [(c, months[c]) for c in order if months[c] > 0]
+
+
+def minimal_block_plan(cohort: Cohort, t: Trainee) -> list[tuple[str, int]]:
+    """Months per category for a plan with the fewest placements: the requirements, the rest
+    spread one month at a time over the required categories up to their caps, then over as
+    few other categories as possible (largest cap first). Template order as in ``block_plan``."""
+    import math
+
+    template = [c for c, _ in block_plan(cohort, t)]
+    order = template + [c for c in t.categories if c not in template]
+    has_units = {c for c, us in cohort.units_by_category.items() if any(_has_places(u) for u in us)}
+    months = {c: t.requirements.get(c, 0) for c in order}
+    extra = t.total_months - sum(months.values())
+
+    def room(c: str) -> float:
+        cap = t.caps.get(c)
+        return math.inf if cap is None else cap - months[c]
+
+    groups = [[c for c in order if c in t.requirements]]
+    fillers = sorted((c for c in order if c not in t.requirements and c in has_units), key=lambda c: -room(c))
+    groups += [[c] for c in fillers]
+    used: list[str] = []
+    for group in groups:
+        used += group
+        while extra > 0:
+            open_ = [c for c in used if room(c) > 0 and c in has_units]
+            if not open_:
+                break
+            for c in open_:
+                if extra <= 0:
+                    break
+                months[c] += 1
+                extra -= 1
+        if extra <= 0:
+            break
     return [(c, months[c]) for c in order if months[c] > 0]
 
 

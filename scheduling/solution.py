@@ -97,7 +97,7 @@ class Solution:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any], cohort: "Cohort") -> "Solution":
+    def from_dict(cls, d: dict[str, Any], cohort: Cohort) -> Solution:
         """Read a plan written by :meth:`to_dict` (for checking plans made elsewhere)."""
         assignments = [
             Assignment(trainee=a["trainee"], unit=a["unit"], category=a["category"],
@@ -112,7 +112,7 @@ class Solution:
                    stats=dict(d.get("stats", {})))
 
 
-def assignments_from_schedule(cohort: "Cohort", schedule: dict[str, dict[int, str]]) -> list[Assignment]:
+def assignments_from_schedule(cohort: Cohort, schedule: dict[str, dict[int, str]]) -> list[Assignment]:
     """Cut each trainee's month -> unit map into runs of consecutive months at one unit."""
     out: list[Assignment] = []
     units = cohort.unit_by_id

@@ -4,29 +4,40 @@ How a CP-SAT run goes:
 
 1. ``prepare``: per trainee the start months, the month range (``max_delay``), the candidate
    units; trainees that cannot be planned whatever the others do are set aside with a reason.
-2. The greedy baseline runs first; its plan is the hint, and its units join the candidates, so
-   CP-SAT starts from a feasible plan whenever greedy found one and never ends worse.
-3. When greedy placed everyone (or ``allow_unassigned`` is off) every trainee must be placed
-   and CP-SAT minimises the objective. Otherwise phase 1 maximises the number placed (up to
-   ``phase1_share`` of the time; if it is proven maximal and someone is still out, the cohort is
-   proven infeasible), then phase 2 keeps at least that many placed and minimises the objective.
-4. The returned objective is always recomputed by :func:`scheduling.objective.evaluate`, the same
-   evaluator that scores the greedy plan.
+2. Two starting plans: the greedy baseline (first-fit, also what ``method="greedy"`` returns)
+   and a best-fit construction (``heuristic.py``). Units used by either join the candidates, and
+   the cheaper plan is the hint, so CP-SAT starts from a feasible plan whenever one of them is
+   complete and never ends worse than greedy.
+3. Each trainee alone (the others ignored) is solved to optimality: its cost there is a lower
+   bound on its cost in any plan. The sum is the reported ``bound`` (when CP-SAT's own bound is
+   lower, as it is for large cohorts), and each bound is also a cut in the model. A trainee with
+   no plan even alone is set aside with an explanation.
+4. When the starting plan places everyone (or ``allow_unassigned`` is off) every trainee must be
+   placed and CP-SAT minimises the objective. Otherwise phase 1 maximises the number placed (up
+   to ``phase1_share`` of the time; if it is proven maximal and someone is still out, the cohort
+   is proven infeasible), then phase 2 keeps at least that many placed and minimises.
+   Cohorts above ``complete_search_up_to`` plannable trainees use large-neighbourhood search on
+   both workers (complete search proves optimality on small ones).
+5. The returned objective is always recomputed by :func:`scheduling.objective.evaluate`, the same
+   evaluator that scores the greedy plan (tests check that CP-SAT's value agrees).
 
 The time limit covers the whole run (preparation, greedy, model building and solving).
 """
 
 from __future__ import annotations
 
+import math
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import cpsat
 from .explain import capacity_conflicts, unplaced_reasons
 from .greedy import greedy_schedule
+from .heuristic import best_fit_schedule
 from .model import Cohort
 from .objective import Weights, evaluate
-from .prepare import Options, TraineeData, prepare
+from .prepare import Options, TraineeData, prepare, standalone_bound
 from .solution import Solution, assignments_from_schedule
 
 METHODS = ("cpsat", "greedy")
@@ -79,6 +90,7 @@ def solve(cohort: Cohort, method: str = "cpsat", *, time_limit: float | None = N
         schedule, bound, solver_status, proven_max, strict_infeasible = _cpsat(
             cohort, data, greedy, weights, options, t0, progress, should_stop, stats)
 
+    impossible = [td.id for td in data if not td.plannable]  # the standalone pass may add some
     assignments = assignments_from_schedule(cohort, schedule)
     solution = Solution(status="unknown", method=method, horizon_start=cohort.start, assignments=assignments)
     plannable = [td for td in data if td.plannable]
@@ -117,29 +129,84 @@ def solve(cohort: Cohort, method: str = "cpsat", *, time_limit: float | None = N
     if bound is not None:
         if solution.status == "optimal":
             bound = float(solution.objective)
-        solution.bound = float(bound)
+        # the objective is a whole number, so is its best bound (CP-SAT's is a float)
+        solution.bound = float(math.ceil(bound - 1e-6))
         solution.gap = round(max(0.0, (solution.objective - bound)) / max(1.0, abs(solution.objective)), 6)
     solution.seconds = time.perf_counter() - t0
     solution.stats = stats
     return solution
 
 
+def _standalone(cohort: Cohort, data: list[TraineeData], extra, weights: Weights, options: Options,
+                t0: float, stats: dict[str, Any]) -> dict[str, int]:
+    """Each plannable trainee alone (others ignored): its best cost, a valid lower bound on its
+    cost in any plan of the full model. A trainee with no plan even alone is set aside."""
+    bounds: dict[str, int] = {}
+    started = time.perf_counter()
+    budget = options.time_limit * options.standalone_share
+    solo = options.replace(workers=1, cp_params=None)
+    for td in data:
+        if not td.plannable:
+            continue
+        spent = time.perf_counter() - started
+        if spent > budget:
+            stats["standalone_incomplete"] = True
+            break
+        model = cpsat.Model(cohort, [td], weights, {td.id: extra.get(td.id, {})}, fixed_placed=True)
+        model.m.minimize(model.objective_expr())
+        r = cpsat.run(model, time_limit=min(2.0, budget - spent + 0.05), options=solo, phase="standalone", t0=t0)
+        if r.status == "infeasible":
+            t = td.trainee
+            td.problems.append(
+                f"{t.id}: no plan fits even with the cohort to itself: the programme {t.programme}'s "
+                f"order and months ({', '.join(f'{c} {m}' for c, m in t.requirements.items())}, "
+                f"{t.total_months} in all) do not fit the start window "
+                f"{cohort.span_label(t.earliest_start, t.latest_start)}, the unavailable months and the "
+                f"units' open months up to {cohort.label(td.hi)}")
+        elif r.bound is not None:
+            bounds[td.id] = math.ceil(r.bound - 1e-6)
+    stats["standalone_seconds"] = round(time.perf_counter() - started, 3)
+    return bounds
+
+
 def _cpsat(cohort: Cohort, data: list[TraineeData], greedy: dict[str, dict[int, str]], weights: Weights,
            options: Options, t0: float, progress, should_stop, stats: dict[str, Any]):
-    plannable = [td for td in data if td.plannable]
-    if not plannable:
-        return {}, None, "optimal", True, False
     index = {u.id: i for i, u in enumerate(cohort.units)}
+    tb = time.perf_counter()
+    best_fit = best_fit_schedule(cohort, data, weights, time_budget=options.time_limit * 0.1)
+    stats["best_fit_seconds"] = round(time.perf_counter() - tb, 3)
+    stats["best_fit_placed"] = len(best_fit)
+    # units of both starting plans join the candidates, so that either can be hinted
     extra: dict[str, dict[str, set[int]]] = {}
-    for tid, months in greedy.items():
-        for uid in months.values():
-            extra.setdefault(tid, {}).setdefault(cohort.units[index[uid]].category, set()).add(index[uid])
-    greedy_full = len(greedy) == len(plannable)
+    for sched in (greedy, best_fit):
+        for tid, months in sched.items():
+            for uid in months.values():
+                extra.setdefault(tid, {}).setdefault(cohort.units[index[uid]].category, set()).add(index[uid])
+    bounds = _standalone(cohort, data, extra, weights, options, t0, stats)
+    plannable = [td for td in data if td.plannable]
+    if not plannable:  # nobody can be placed: leaving everyone out is the (only) optimum
+        return {}, float(weights.unassigned * len(data)), "optimal", True, False
+    scores = {name: evaluate(cohort, Solution(status="", method=name, horizon_start=cohort.start,
+                                              assignments=assignments_from_schedule(cohort, sched)), weights).total
+              for name, sched in (("greedy", greedy), ("best_fit", best_fit))}
+    stats["best_fit_objective"] = scores["best_fit"]
+    start_plan = best_fit if scores["best_fit"] < scores["greedy"] else greedy
+    stats["hint"] = "best_fit" if start_plan is best_fit else "greedy"
+    # A valid lower bound on the objective: trainees set aside + each trainee's own best cost
+    # (or being left out, whichever is cheaper).
+    impossible = len(data) - len(plannable)
+    lower = weights.unassigned * impossible
+    greedy_full = len(start_plan) == len(plannable)
     strict = not options.allow_unassigned
     fixed = greedy_full or strict
+    for td in plannable:
+        lb = max(bounds.get(td.id, 0), standalone_bound(td.trainee, weights))
+        lower += lb if fixed else min(lb, weights.unassigned)
+    stats["trainee_bound"] = lower
+
     tb = time.perf_counter()
-    model = cpsat.Model(cohort, data, weights, extra, fixed_placed=fixed)
-    stats["hint_misses"] = model.add_hint(greedy)
+    model = cpsat.Model(cohort, data, weights, extra, fixed_placed=fixed, bounds=bounds)
+    stats["hint_misses"] = model.add_hint(start_plan)
     stats["build_seconds"] = round(time.perf_counter() - tb, 3)
     proto = model.m.proto
     stats["variables"] = len(proto.variables)
@@ -150,14 +217,14 @@ def _cpsat(cohort: Cohort, data: list[TraineeData], greedy: dict[str, dict[int, 
     def left() -> float:
         return options.time_limit - (time.perf_counter() - t0)
 
-    hint = greedy
+    hint = start_plan
     proven_max = greedy_full
     if not fixed:
         model.m.maximize(model.placed_expr())
         r1 = cpsat.run(model, time_limit=left() * options.phase1_share, options=options, phase="place",
                        t0=t0, progress=progress, should_stop=should_stop)
         phases.append(_phase_stats("place", r1))
-        if r1.schedule is not None and len(r1.schedule) >= len(greedy):
+        if r1.schedule is not None and len(r1.schedule) >= len(hint):
             hint = r1.schedule
         proven_max = r1.status == "optimal"
         model.m.add(model.placed_expr() >= len(hint))
@@ -165,19 +232,30 @@ def _cpsat(cohort: Cohort, data: list[TraineeData], greedy: dict[str, dict[int, 
             proven_max = True
         model.add_hint(hint)
     model.m.minimize(model.objective_expr())
-    r2 = cpsat.run(model, time_limit=left(), options=options, phase="optimise", t0=t0,
-                   progress=progress, should_stop=should_stop)
+    search = options
+    if len(plannable) > options.complete_search_up_to:
+        # Large cohorts: both workers on large-neighbourhood search (without LP, which makes
+        # each neighbourhood faster); the bound comes from the trainees' own optima (above),
+        # which full search does not improve within minutes at this size.
+        search = options.replace(cp_params={"use_lns_only": True, "linearization_level": 0,
+                                            **(options.cp_params or {})})
+    r2 = cpsat.run(model, time_limit=left(), options=search, phase="optimise", t0=t0,
+                   progress=progress, should_stop=should_stop, lower=lower)
     phases.append(_phase_stats("optimise", r2))
     stats["first_solution_seconds"] = _offset(r2.first_solution_seconds)
     stats["gap_2pct_seconds"] = _offset(r2.gap_target_seconds)
+    bound = max(lower, r2.bound) if r2.bound is not None else lower
     if r2.schedule is None:
         if strict and r2.status == "infeasible":
             return {}, None, "infeasible", False, True
         # No solution within the time: fall back to the starting plan (reported in stats).
         stats["fallback_to_hint"] = True
-        return hint, r2.bound, "unknown", proven_max, False
-    stats["cpsat_objective"] = r2.objective
-    return r2.schedule, r2.bound, r2.status, proven_max, False
+        return hint, bound, "unknown", proven_max, False
+    stats["cpsat_objective"] = round(r2.objective)
+    status = r2.status
+    if r2.objective <= bound + 1e-9:
+        status = "optimal"
+    return r2.schedule, bound, status, proven_max, False
 
 
 def _offset(x: float | None) -> float | None:

@@ -105,9 +105,6 @@ def test_every_returned_plan_satisfies_every_hard_constraint(data, method):
     assert check(cohort, solution) == []
 
 
-@pytest.mark.xfail(reason="known bug: greedy/CP-SAT return a 12-month programme with the introduction month "
-                   "missing when no unit offers an introduction; such a trainee should be unassigned "
-                   "with an explanation", strict=False)
 @pytest.mark.parametrize("method", ["greedy", "cpsat"])
 def test_a_required_category_without_any_unit_leaves_the_trainee_unassigned(method):
     data = _cohort([{"id": "t0", "programme": "ostergotland", "bt_type": "fristaende",

@@ -1,0 +1,221 @@
+"""Scheduler benchmark: generated cohorts, greedy and CP-SAT on each, results into bench/RESULTS.md.
+
+    .venv/bin/python -m bench.scheduler.run                 # all sizes (about 15 minutes)
+    .venv/bin/python -m bench.scheduler.run --sizes small   # one size
+    .venv/bin/python -m bench.scheduler.run --scale 0.1     # time limits x 0.1 (a smoke run)
+
+Not a timed test: it records what happened on this machine. For every instance: the greedy
+objective and how many it placed, CP-SAT's status, objective, bound, gap, time to its first
+plan and to a gap of 2 %, every plan checked by the independent checker. The part of the
+objective that no plan can avoid (each trainee's fewest placements, from the programme) is
+reported too, so the gap can be read on the avoidable part as well.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "bench" / "RESULTS.md"
+RAW = ROOT / "bench" / "scheduler" / "results.json"
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+@dataclass(frozen=True)
+class Case:
+    size: str
+    trainees: int
+    units: int
+    months: int
+    load: float
+    time_limit: float
+    seed: int = 1
+
+    @property
+    def name(self) -> str:
+        return f"{self.size}-{'tight' if self.load >= 0.9 else 'normal'}"
+
+
+CASES = [
+    Case("small", 40, 20, 24, 0.75, 30),
+    Case("small", 40, 20, 24, 0.95, 30),
+    Case("medium", 200, 60, 30, 0.75, 60),
+    Case("medium", 200, 60, 30, 0.95, 60),
+    Case("large", 1000, 200, 36, 0.75, 300),
+    Case("large", 1000, 200, 36, 0.95, 300),
+]
+
+
+def machine() -> dict:
+    import ortools
+
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
+            "ortools": ortools.__version__, "platform": platform.platform()}
+
+
+def forced_moves(cohort, weights) -> int:
+    """Objective points no plan can avoid: moves between the fewest placements each programme needs."""
+    from scheduling.prepare import Options, min_placements, prepare
+
+    data = prepare(cohort, Options())
+    return sum(weights.moves * (min_placements(td.trainee)[0] - 1) for td in data if td.plannable)
+
+
+def run_case(case: Case, scale: float, log) -> dict:
+    from bench.scheduler.generate import generate
+    from scheduling.checker import check
+    from scheduling.model import Cohort
+    from scheduling.solver import solve
+
+    data = generate(case.trainees, case.units, case.months, seed=case.seed, load=case.load)
+    cohort = Cohort.from_dict(data)
+    limit = case.time_limit * scale
+    out: dict = {"case": case.name, "trainees": case.trainees, "units": case.units, "months": case.months,
+                 "load": case.load, "time_limit": limit}
+    g = solve(cohort, "greedy", time_limit=limit, seed=case.seed)
+    out["greedy"] = {"status": g.status, "objective": g.objective, "placed": case.trainees - len(g.unassigned),
+                     "seconds": round(g.seconds, 2), "violations": len(check(cohort, g))}
+    log(f"{case.name}: greedy {g.status} objective {g.objective} placed {out['greedy']['placed']}")
+    s = solve(cohort, "cpsat", time_limit=limit, seed=case.seed)
+    forced = forced_moves(cohort, cohort.weights)
+    avoidable_gap = None
+    if s.bound is not None and s.objective is not None and s.objective - forced > 0:
+        avoidable_gap = round((s.objective - s.bound) / (s.objective - forced), 4)
+    out["cpsat"] = {
+        "status": s.status, "objective": s.objective, "bound": s.bound, "gap": s.gap,
+        "seconds": round(s.seconds, 2), "placed": case.trainees - len(s.unassigned),
+        "first_solution_seconds": s.stats.get("first_solution_seconds"),
+        "gap_2pct_seconds": s.stats.get("gap_2pct_seconds"),
+        "variables": s.stats.get("variables"), "constraints": s.stats.get("constraints"),
+        "hint": s.stats.get("hint"), "hint_objective": s.stats.get("best_fit_objective"),
+        "forced_moves": forced, "avoidable_gap": avoidable_gap, "terms": s.terms,
+        "violations": len(check(cohort, s)), "fallback_to_hint": bool(s.stats.get("fallback_to_hint")),
+    }
+    log(f"{case.name}: cpsat {s.status} objective {s.objective} bound {s.bound} gap {s.gap} in {s.seconds:.1f} s")
+    return out
+
+
+def _pct(x) -> str:
+    return "–" if x is None else f"{100 * x:.2f} %"
+
+
+def _num(x) -> str:
+    return "–" if x is None else (f"{x:g}" if isinstance(x, float) else str(x))
+
+
+def targets(results: list[dict]) -> list[tuple[str, str, str]]:
+    rows = []
+    med = [r for r in results if r["trainees"] == 200 and r["units"] == 60]
+    if med:
+        ok = all(r["cpsat"]["gap"] is not None and r["cpsat"]["gap"] <= 0.02 and r["cpsat"]["seconds"] <= 61
+                 for r in med)
+        detail = "; ".join(f"{r['case']}: gap {_pct(r['cpsat']['gap'])} after {r['cpsat']['seconds']} s"
+                           f" (2 % reached at {_num(r['cpsat']['gap_2pct_seconds'])} s)" for r in med)
+        rows.append(("200 trainees × 60 units solved to gap ≤ 2 % within 60 s", "met" if ok else "NOT met", detail))
+    large = [r for r in results if r["trainees"] == 1000]
+    if large:
+        ok = all(r["cpsat"]["status"] in ("optimal", "feasible") and r["cpsat"]["seconds"] <= 301 for r in large)
+        detail = "; ".join(f"{r['case']}: {r['cpsat']['status']}, {r['cpsat']['placed']}/1000 placed in "
+                           f"{r['cpsat']['seconds']} s, first plan at {_num(r['cpsat']['first_solution_seconds'])} s"
+                           for r in large)
+        rows.append(("1,000 trainees feasible within 300 s", "met" if ok else "NOT met", detail))
+    full = [r for r in results if r["greedy"]["placed"] == r["trainees"]]
+    ok = all(r["cpsat"]["objective"] < r["greedy"]["objective"] for r in full)
+    rows.append(("CP-SAT objective better than greedy wherever greedy places everyone", "met" if ok else "NOT met",
+                 "; ".join(f"{r['case']}: {r['cpsat']['objective']} vs {r['greedy']['objective']}" for r in full)
+                 or "greedy placed everyone nowhere"))
+    failed = [r for r in results if r["greedy"]["placed"] < r["trainees"]]
+    ok = all(r["cpsat"]["placed"] == r["trainees"] for r in failed)
+    rows.append(("CP-SAT finds a plan where greedy fails", "met" if ok else "NOT met",
+                 "; ".join(f"{r['case']}: greedy placed {r['greedy']['placed']}, CP-SAT {r['cpsat']['placed']}"
+                           for r in failed) or "greedy failed on no instance"))
+    rows.append(("every plan passes the independent checker",
+                 "met" if all(r["greedy"]["violations"] == 0 and r["cpsat"]["violations"] == 0 for r in results)
+                 else "NOT met", "checker violations: " + ", ".join(
+                     f"{r['case']} {r['greedy']['violations']}/{r['cpsat']['violations']}" for r in results)))
+    return rows
+
+
+def render(results: list[dict], info: dict, when: str, scale: float) -> str:
+    command = "python -m bench.scheduler.run" + ("" if scale == 1 else f" --scale {scale}")
+    run_line = (f"Run {when} on {info['nproc']} × {info['cpu']}, Python {info['python']}, "
+                f"OR-Tools {info['ortools']} ({info['platform']}); `{command}`.")
+    header = ("| instance | trainees × units × months | load | greedy objective (placed) | CP-SAT status | "
+              "CP-SAT objective | bound | gap | gap on avoidable part | seconds | first plan (s) | gap ≤ 2 % at (s) |")
+    lines = [START, "", run_line, "", header, "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        g, c = r["greedy"], r["cpsat"]
+        lines.append(
+            f"| {r['case']} | {r['trainees']} × {r['units']} × {r['months']} | {r['load']} | "
+            f"{g['objective']} ({g['placed']}) | {c['status']} | {c['objective']} | {_num(c['bound'])} | "
+            f"{_pct(c['gap'])} | {_pct(c['avoidable_gap'])} | {c['seconds']} | {_num(c['first_solution_seconds'])} | "
+            f"{_num(c['gap_2pct_seconds'])} |")
+    header = ("| instance | preference | moves | idle | late | fairness | unassigned | forced moves (points) | "
+              "variables | constraints |")
+    lines += ["", "Objective terms of the CP-SAT plans (unweighted) and model size:", "", header,
+              "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        c, t = r["cpsat"], r["cpsat"]["terms"]
+        lines.append(f"| {r['case']} | {t['preference']} | {t['moves']} | {t['idle']} | {t['late']} | "
+                     f"{t['fairness']} | {t['unassigned']} | {c['forced_moves']} | {c['variables']} | "
+                     f"{c['constraints']} |")
+    lines += ["", "| target | result | detail |", "|---|---|---|"]
+    lines += [f"| {a} | **{b}** | {c} |" for a, b, c in targets(results)]
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def write_results(block: str) -> None:
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    if START in text and END in text:
+        text = text[:text.index(START)] + block + text[text.index(END) + len(END):]
+    else:
+        text = "# Benchmark results\n\n## Scheduler (bench/scheduler)\n\n" + block + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Scheduler benchmark (see bench/README.md).")
+    ap.add_argument("--sizes", default="small,medium,large", help="comma-separated: small, medium, large")
+    ap.add_argument("--scale", type=float, default=1.0, help="multiply every time limit (smoke runs)")
+    ap.add_argument("--no-write", action="store_true", help="print only; do not touch bench/RESULTS.md")
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "btportal.settings")  # not needed; harmless
+    sizes = set(args.sizes.split(","))
+    cases = [c for c in CASES if c.size in sizes]
+    info = machine()
+    started = time.perf_counter()
+
+    def log(msg: str) -> None:
+        print(f"[{time.perf_counter() - started:7.1f} s] {msg}", flush=True)
+
+    results = [run_case(c, args.scale, log) for c in cases]
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    block = render(results, info, when, args.scale)
+    print(block)
+    if not args.no_write:
+        RAW.write_text(json.dumps({"machine": info, "when": when, "scale": args.scale, "results": results},
+                                  indent=1) + "\n", encoding="utf-8")
+        write_results(block)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
