@@ -27,7 +27,7 @@ class Options:
     seed: int = 0
     workers: int = 2
     candidates: int = 4
-    max_delay: int | None = 6
+    max_delay: int | None = 4
     allow_unassigned: bool = True
     weights: Weights | None = None
     #: Share of the time limit that the first phase (place as many as possible) may use when

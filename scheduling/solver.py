@@ -144,7 +144,7 @@ def _standalone(cohort: Cohort, data: list[TraineeData], extra, weights: Weights
     bounds: dict[str, int] = {}
     started = time.perf_counter()
     budget = options.time_limit * options.standalone_share
-    solo = options.replace(workers=1, cp_params=None)
+    solo = options.replace(workers=1, cp_params={"cp_model_presolve": False})  # tiny models: presolve costs more than it saves
     for td in data:
         if not td.plannable:
             continue
