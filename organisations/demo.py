@@ -465,6 +465,9 @@ def seed() -> SeedResult:
     seeded_units = Unit.objects.filter(region__slug__in=data.SEED_REGIONS)
     seeded_trainees = Trainee.objects.filter(user__email__in=[t.email for t in plan.trainees])
     _seed_placements(seeded_trainees, writer)
+    from organisations.demo_story import seed_story
+
+    seed_story(seeded_trainees, writer)
     return SeedResult(
         units=seeded_units.count(),
         units_by_category=dict(Counter(seeded_units.exclude(category="").values_list("category", flat=True))),

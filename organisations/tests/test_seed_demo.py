@@ -214,3 +214,52 @@ def test_every_demo_trainee_but_the_next_intake_has_a_valid_plan_on_units_of_the
     assert unplanned >= 3
     call_command("seed_demo", stdout=StringIO())
     assert Placement.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_the_demo_story_portfolios_certification_and_intake(client):
+    """What has happened by today: portfolios, an issued certificate set that verifies, a final
+    assessment waiting for the huvudhandledare, an intake round in progress in every region —
+    all made through the services, and a second run adds nothing."""
+    from assessments.models import Assessment
+    from certificates import services as cert
+    from certificates.models import AssessorAssignment, FinalAssessment, IssuedDocument
+    from intake.models import Application, ApplicationStatus, Round
+    from portfolio.models import Activity
+
+    seed()
+    before = {
+        model.__name__: model.objects.count()
+        for model in (Activity, Assessment, AssessorAssignment, FinalAssessment, IssuedDocument, Round, Application)
+    }
+    # Everyone who has started has signed assessments; no one who has not has any.
+    for trainee in Trainee.objects.all():
+        has = Assessment.objects.filter(trainee=trainee, signed_at__isnull=False).exists()
+        assert has == (trainee.status != "planned" and trainee.placements.exists()), trainee
+
+    certified = Trainee.objects.get(user__first_name="Andreas", user__last_name="Schmidt")
+    assert cert.readiness(certified).ready
+    assert certified.final_assessment.approved
+    docs = list(certified.issued_documents.all())
+    assert len(docs) == 3
+    state, doc = cert.verify(docs[0].code)
+    assert doc == docs[0] and state == cert.VerifyState.VALID
+    with docs[0].file.open("rb") as fh:
+        assert cert.verify_bytes(docs[0], fh.read())
+    response = client.get(f"/verify/{docs[0].code}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200 and "Schmidt" in response.content.decode()
+
+    waiting = Trainee.objects.get(user__first_name="Tomasz", user__last_name="Kowalski")
+    assert waiting.final_assessment.main_signed_at is None
+    assert cert.current_assignment(waiting, User.objects.get(email="extern@example.se"))
+
+    assert Round.objects.count() == len(demo_data.SEED_REGIONS)
+    statuses = set(Application.objects.values_list("status", flat=True))
+    assert statuses == {s.value for s in ApplicationStatus} - {ApplicationStatus.WITHDRAWN}
+
+    seed()
+    after = {name: model.objects.count() for name, model in (
+        (m.__name__, m)
+        for m in (Activity, Assessment, AssessorAssignment, FinalAssessment, IssuedDocument, Round, Application)
+    )}
+    assert after == before
