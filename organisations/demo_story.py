@@ -34,6 +34,11 @@ KANSLI = "kansli@example.se"
 CERTIFIED = ("Andreas", "Schmidt")  # completed: final assessment signed, certificates issued
 IN_ASSESSMENT = ("Tomasz", "Kowalski")  # at the end of BT: final assessment waiting
 INSTRUMENT_TURN = ("mini_cex", "dops", "cbd")
+# Where a delmål is most naturally shown (the rest are spread over all placements).
+GOAL_SETTING = {
+    1: "akut", 2: "psykiatri", 9: "psykiatri", 12: "primarvard", 13: "akut", 14: "primarvard",
+    15: "akut", 16: "primarvard", 17: "akut", 18: "akut",
+}
 
 APPLICANTS = [
     # first, last, sex, bt type, ST specialty, state in the open round
@@ -86,10 +91,14 @@ def _portfolio(trainee, today: datetime.date, created: Counter) -> None:
         portfolio_services.approve_iup(iup, by=trainee.main_supervisor, comment="Bra plan, godkänd.")
         created["iup"] += 1
 
-    # Each delmål belongs to one placement (round robin over the whole plan); a placement that
-    # has begun has its activity and its assessment, one that lies ahead has nothing yet.
+    # Each delmål belongs to one placement (of the category where it is most naturally shown,
+    # round robin otherwise); a placement that has begun has its activity and its assessment,
+    # one that lies ahead has nothing yet.
     goals = list(goals_for(trainee))
-    share = {p.pk: [g for i, g in enumerate(goals) if i % len(placements) == n] for n, p in enumerate(placements)}
+    share = {p.pk: [] for p in placements}
+    for i, goal in enumerate(goals):
+        fitting = [p for p in placements if p.category == GOAL_SETTING.get(goal.number)] or placements
+        share[fitting[i % len(fitting)].pk].append(goal)
     # An assessment of a BT that has ended was made while it was running: the service refuses
     # new requests for a closed BT, so the check sees the status the BT had then.
     closed_status = trainee.status
