@@ -249,6 +249,30 @@ def assessor_register(user) -> QuerySet:
     return ApprovedAssessor.objects.filter(region_id__in=region_ids)
 
 
+def kansli_regions(user) -> QuerySet:
+    """Regions whose register of approved external assessors the user keeps (kansli; admin all)."""
+    from organisations.models import Region
+
+    if not getattr(user, "is_authenticated", False):
+        return Region.objects.none()
+    if is_admin(user):
+        return Region.objects.all()
+    region_ids, _paths = _scopes(user, {Role.KANSLI})
+    return Region.objects.filter(pk__in=region_ids)
+
+
+def service_signing_trainees(user) -> QuerySet:
+    """Trainees whose Bilaga 3 the user signs as verksamhetschef: those whose *home unit* (the
+    employing unit responsible for the BT) is in the user's verksamhetschef scope. A head of a
+    unit that only hosts a placement does not sign the whole certificate."""
+    from trainees.models import Trainee
+
+    if not getattr(user, "is_authenticated", False):
+        return Trainee.objects.none()
+    region_ids, unit_paths = _scopes(user, {Role.VERKSAMHETSCHEF})
+    return Trainee.objects.filter(_unit_q("home_unit__", region_ids, unit_paths))
+
+
 _CERT_VIEW_ROLES = {
     Role.BT_LAKARE, Role.HUVUDHANDLEDARE, Role.HANDLEDARE, Role.EXTERN_BEDOMARE,
     Role.STUDIEREKTOR, Role.VERKSAMHETSCHEF, Role.KANSLI, Role.ADMIN,
@@ -264,6 +288,10 @@ CERTIFICATE_PERMISSIONS = {
     },
     "certificates.bundle": {"roles": {Role.BT_LAKARE, Role.KANSLI, Role.ADMIN}, "scope": certificate_trainees},
     "certificates.assessor_register": {"roles": {Role.KANSLI, Role.ADMIN}, "scope": assessor_register},
+    # The register page: list and add entries in one's regions (the object is the Region).
+    "certificates.manage_assessors": {"roles": {Role.KANSLI, Role.ADMIN}, "scope": kansli_regions},
+    # Bilaga 3: only a verksamhetschef of the trainee's home unit signs (the object is the Trainee).
+    "certificates.sign_service": {"roles": {Role.VERKSAMHETSCHEF}, "scope": service_signing_trainees},
 }
 
 

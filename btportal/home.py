@@ -142,7 +142,7 @@ def _head(user) -> Section:
             Step(_("Your unit and its BT capacity"), reverse("organisations:regions")),
             Step(_("Register a BT doctor"), reverse("trainees:register")),
             Step(_("Apply for BT integrated in ST"), reverse("intake:apply")),
-            Step(_("Sign certificates of completed service (Bilaga 3)"), coming=True),
+            Step(_("Sign certificates of completed service (Bilaga 3)"), reverse("certificates:service_list")),
         ],
     )
 
@@ -160,6 +160,7 @@ def _office(user) -> Section:
             Step(_("Import BT doctors and plans"), reverse("trainees:import")),
             Step(_("Plan a whole cohort against unit capacity"), reverse("scheduling:runs")),
             Step(_("Intake rounds in April and November"), reverse("intake:rounds")),
+            Step(_("The register of approved external assessors"), reverse("certificates:assessors")),
             Step(_("Assign external assessors and issue BT certificates"), reverse("trainees:list")),
         ],
         [(_("BT doctors in your region"), visible_trainees(user).count())],

@@ -206,3 +206,48 @@ class IssuedDocument(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("An issued document cannot be deleted; revoke it instead."))
+
+
+class ServiceSignatureQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError(_("A signature cannot be changed; sign again instead."))
+
+    def delete(self):
+        raise ValidationError(_("A signature cannot be deleted."))
+
+
+class ServiceSignature(models.Model):
+    """The verksamhetschef's signature of Bilaga 3 (intyg om fullgjord bastjänstgöring).
+
+    Immutable. It covers the content it was made on (`content`, with its SHA-256): when the
+    placements change afterwards the signature no longer matches and a new one is needed; the
+    old one stays as a record."""
+
+    trainee = models.ForeignKey("trainees.Trainee", on_delete=models.PROTECT, related_name="service_signatures")
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(_("signed"), default=timezone.now)
+    signer_name = models.CharField(_("name"), max_length=200)
+    signer_title = models.CharField(_("title"), max_length=120)
+    workplace = models.CharField(_("workplace"), max_length=300, blank=True, default="")
+    place = models.CharField(_("place"), max_length=80, blank=True, default="")
+    content = models.JSONField(_("content signed"))
+    content_sha256 = models.CharField(max_length=64)
+
+    objects = ServiceSignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signature of completed service (Bilaga 3)")
+        verbose_name_plural = _("signatures of completed service (Bilaga 3)")
+        ordering = ["-signed_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=~Q(content_sha256=""), name="service_signature_has_hash")]
+
+    def __str__(self):
+        return f"{self.signer_name} {self.signed_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValidationError(_("A signature cannot be changed; sign again instead."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("A signature cannot be deleted."))

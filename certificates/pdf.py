@@ -111,6 +111,8 @@ def official_fields(trainee, kind: str) -> list[dict]:
             "Land_2": b["licence_country"], "Datum ååmmdd_2": b["licence_date"],
             "Bilagor nr.0": b["attachments"]["goals"], "Bilagor nr.1": b["attachments"]["service"],
             "Bilagor nr.2": b["attachments"]["competence"],
+            # Tjänstgöring före legitimation; utländsk tjänstgöring (credited earlier service).
+            "Bilagor nr.3": b["attachments"]["before_licence"], "Bilagor nr.4": b["attachments"]["foreign"],
         }
         return [f]
     if kind == DocumentKind.BILAGA2:
@@ -135,6 +137,10 @@ def official_fields(trainee, kind: str) -> list[dict]:
             "Tjänstgöringens omfatt ning omräknad till månader på heltidSumma": b["total"].replace(".", ","),
             "Redogör för vilken eller vilka delar av tjänstgöringen som genomförts inom primärvård": b["primary_care"],
             "Redogör för vilken eller vilka delar av tjänstgöringen som genomförts inom akut sjukvård": b["emergency_care"],
+            # The verksamhetschef's signature, when a current one covers this content.
+            "Ort och datum": b["signer"]["place_and_date"],
+            "Namnförtydligande": b["signer"]["name_and_title"],
+            "Tjänsteställe": b["signer"]["workplace"],
         }
         return [f]
     if kind == DocumentKind.BILAGA4:
@@ -148,6 +154,25 @@ def official_fields(trainee, kind: str) -> list[dict]:
             "Specialitet_2": e["specialty"], "Tjänsteställe_2": e["workplace"], "Ort och datum_2": b["external_date"],
         }]
     raise ValueError(kind)
+
+
+def bilaga3_overflow(trainee) -> int:
+    """How many placements do not fit the official Bilaga 3's table (they go on a continuation page)."""
+    return max(0, trainee.placements.count() - B3_ROWS)
+
+
+def render_bilaga3_continuation(trainee, b3: dict | None = None) -> bytes:
+    """"Bilaga 3, fortsättning": the placements beyond the official form's rows, same columns."""
+    from django.utils import translation
+    from weasyprint import HTML
+
+    with translation.override("sv"):
+        b3 = b3 or services.bilaga3(trainee)
+        html = render_to_string("certificates/pdf/bilaga3_continuation.html", {
+            "b3": b3, "rows": b3["rows"][B3_ROWS:], "first_row": B3_ROWS + 1, "last_row": len(b3["rows"]),
+            "form_rows": B3_ROWS, "kind": "bilaga3",
+        })
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 def fill_official(trainee, kind: str) -> list[bytes]:
@@ -168,6 +193,8 @@ def fill_official(trainee, kind: str) -> list[bytes]:
         buf = io.BytesIO()
         writer.write(buf)
         out.append(buf.getvalue())
+    if kind == DocumentKind.BILAGA3 and bilaga3_overflow(trainee):
+        out.append(render_bilaga3_continuation(trainee))
     return out
 
 
@@ -186,10 +213,13 @@ def render_checklist(trainee) -> bytes:
     """The last page of the bundle: what still needs a wet or digital signature."""
     from weasyprint import HTML
 
+    from .signatures import signature_state
+
     b4 = services.bilaga4(trainee)
     nums = services.numbering(trainee)
     html = render_to_string("certificates/pdf/checklist.html", {
-        "trainee": trainee, "nums": nums, "b4": b4,
+        "trainee": trainee, "nums": nums, "b4": b4, "b3_state": signature_state(trainee),
+        "credits": services.credited_service(trainee),
         "b2_numbers": ", ".join(str(n) for n in nums["bilaga2"]),
         "main_supervisor": trainee.main_supervisor,
         "issued": set(trainee.issued_documents.filter(revoked_at=None).values_list("kind", flat=True)),

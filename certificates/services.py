@@ -282,11 +282,48 @@ def goal_groups(trainee) -> list[list]:
     return [goals[i:i + GOALS_PER_BILAGA2] for i in range(0, len(goals), GOALS_PER_BILAGA2)]
 
 
+def _credits(trainee, kind: str) -> list:
+    return [c for c in trainee.credits.all() if c.kind == kind]
+
+
 def numbering(trainee) -> dict:
-    """Attachment numbers as Bilaga 1's list states them: the Bilaga 2 forms first, then 3, then 4."""
+    """Attachment numbers as Bilaga 1's list states them: the Bilaga 2 forms first, then 3, then 4,
+    then one attachment per credited earlier service (the certificate of that service, which the
+    applicant attaches): service before the licence first, then service abroad."""
+    from trainees.models import CreditKind
+
     n2 = len(goal_groups(trainee))
     b2 = list(range(2, 2 + n2))
-    return {"bilaga2": b2, "bilaga3": 2 + n2, "bilaga4": 3 + n2}
+    before = list(range(4 + n2, 4 + n2 + len(_credits(trainee, CreditKind.BEFORE_LICENCE))))
+    start = before[-1] + 1 if before else 4 + n2
+    foreign = list(range(start, start + len(_credits(trainee, CreditKind.FOREIGN))))
+    return {"bilaga2": b2, "bilaga3": 2 + n2, "bilaga4": 3 + n2, "before_licence": before, "foreign": foreign}
+
+
+def number_range(numbers: list[int]) -> str:
+    """"5", "5–7" (consecutive attachment numbers) or "" when there are none."""
+    if not numbers:
+        return ""
+    return f"{numbers[0]}–{numbers[-1]}" if len(numbers) > 1 else str(numbers[0])
+
+
+def credited_service(trainee) -> list[dict]:
+    """Bilaga 1's rows for credited earlier service (tillgodoräknande), numbered as attached."""
+    from trainees.models import CreditKind
+
+    nums = numbering(trainee)
+    out = []
+    for kind, numbers in ((CreditKind.BEFORE_LICENCE, nums["before_licence"]), (CreditKind.FOREIGN, nums["foreign"])):
+        for number, credit in zip(numbers, _credits(trainee, kind)):
+            out.append({
+                "number": number,
+                "kind": kind,
+                "kind_label": CreditKind(kind).label,
+                "category": PlanCategory(credit.category).label if credit.category in PlanCategory.values else credit.category,
+                "months": _months(credit.months),
+                "note": credit.note,
+            })
+    return out
 
 
 def bilaga1(trainee) -> dict:
@@ -306,10 +343,13 @@ def bilaga1(trainee) -> dict:
         "licence_country": "Sverige" if trainee.licence_date else "",
         "licence_date": yymmdd(trainee.licence_date),
         "attachments": {
-            "goals": f"{b2[0]}–{b2[-1]}" if len(b2) > 1 else str(b2[0]),
+            "goals": number_range(b2),
             "service": str(nums["bilaga3"]),
             "competence": str(nums["bilaga4"]),
+            "before_licence": number_range(nums["before_licence"]),
+            "foreign": number_range(nums["foreign"]),
         },
+        "credits": credited_service(trainee),
         "date": yymmdd(timezone.localdate()),
     }
 
@@ -342,7 +382,10 @@ def bilaga2(trainee) -> list[dict]:
     return out
 
 
-def bilaga3(trainee) -> dict:
+def bilaga3_content(trainee) -> dict:
+    """What the verksamhetschef certifies on Bilaga 3 (and what a signature's hash covers): the
+    person, the placements, the sum, the primärvård and akut parts. No date, no attachment
+    number: those do not change what is certified."""
     from trainees.services import to_rules_plan
 
     plan = to_rules_plan(trainee)
@@ -366,13 +409,36 @@ def bilaga3(trainee) -> dict:
         return "; ".join(f"{r['unit']} {r['period']}" for r in rows if r["category"] == cat)
 
     return {
-        "number": numbering(trainee)["bilaga3"],
         "person": _person(trainee.user),
         "rows": rows,
         "total": _months(total),
         "primary_care": parts("primarvard"),
         "emergency_care": parts("akut"),
-        "date": yymmdd(timezone.localdate()),
+    }
+
+
+def bilaga3(trainee) -> dict:
+    """Bilaga 3 as printed: the content, its number, and the verksamhetschef's signature when a
+    current one covers this very content (an out-of-date signature fills nothing)."""
+    from .signatures import signature_state
+
+    content = bilaga3_content(trainee)
+    state = signature_state(trainee, content)
+    sig = state.valid_signature
+    signed_on = yymmdd(timezone.localtime(sig.signed_at)) if sig else ""
+    return content | {
+        "number": numbering(trainee)["bilaga3"],
+        "date": signed_on or yymmdd(timezone.localdate()),
+        "signature": sig,
+        "signature_state": state,
+        "signer": {
+            "name": sig.signer_name if sig else "",
+            "title": sig.signer_title if sig else "",
+            "name_and_title": f"{sig.signer_name}, {sig.signer_title}" if sig else "",
+            "workplace": sig.workplace if sig else "",
+            "place_and_date": " ".join(x for x in (sig.place, signed_on) if x) if sig else "",
+            "sha256": state.sha256 if sig else "",
+        },
     }
 
 

@@ -5,6 +5,12 @@ from . import views
 app_name = "certificates"
 urlpatterns = [
     path("assigned/", views.assigned, name="assigned"),
+    path("assessors/", views.assessors, name="assessors"),
+    path("assessors/add/", views.assessor_add, name="assessor_add"),
+    path("assessors/<int:pk>/", views.assessor_edit, name="assessor_edit"),
+    path("assessors/<int:pk>/active/", views.assessor_active, name="assessor_active"),
+    path("service/", views.service_list, name="service_list"),
+    path("<int:pk>/service/", views.service_sign, name="service_sign"),
     path("<int:pk>/", views.readiness, name="readiness"),
     path("<int:pk>/override/", views.override, name="override"),
     path("<int:pk>/assign/", views.assign, name="assign"),

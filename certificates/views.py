@@ -17,7 +17,8 @@ from portfolio.progress import goals_for
 from trainees.models import Trainee
 from trainees.services import DomainError
 
-from . import pdf, services
+from . import pdf, register, services, signatures
+from .forms import ApprovedAssessorForm, ServiceSignatureForm
 from .models import ApprovedAssessor, DocumentKind, FinalAssessment, GoalJudgement, IssuedDocument
 
 VIEW = "certificates.view_readiness"
@@ -42,9 +43,14 @@ def readiness(request, pk):
         "kinds": [(k, label, pdf.has_official(k)) for k, label in DocumentKind.choices],
         "assignments": trainee.assessor_assignments.select_related("assessor__user"),
         "documents": trainee.issued_documents.all(),
+        "b3_state": signatures.signature_state(trainee),
+        "can_sign_service": can(request.user, "certificates.sign_service", trainee),
+        "b3_overflow": pdf.bilaga3_overflow(trainee),
+        "b3_rows": pdf.B3_ROWS,
+        "can_keep_register": can(request.user, "certificates.manage_assessors"),
     }
     if ctx["can_manage"]:
-        ctx["register"] = scoped(request.user, "certificates.assessor_register").filter(active=True).select_related("user")
+        ctx["register"] = scoped(request.user, "certificates.assessor_register").filter(active=True, region=trainee.region_id).select_related("user")
         ctx["conflicts"] = {a.pk: services.assessor_conflicts(trainee, a) for a in ctx["register"]}
     return render(request, "certificates/readiness.html", ctx)
 
@@ -222,3 +228,100 @@ def assigned(request):
     ).select_related("trainee__user")
     main = Trainee.objects.filter(main_supervisor=request.user, final_assessment__isnull=False).select_related("user")
     return render(request, "certificates/assigned.html", {"rows": rows, "main": main})
+
+
+# ---------------------------------------------------------------------------
+# The register of approved external assessors (kansli, admin)
+# ---------------------------------------------------------------------------
+
+REGISTER = "certificates.assessor_register"
+KEEP_REGISTER = "certificates.manage_assessors"
+
+
+@permission(KEEP_REGISTER)
+def assessors(request):
+    q = request.GET.get("q", "")[:100]
+    show = request.GET.get("show", register.Show.ACTIVE)
+    if show not in (register.Show.ACTIVE, register.Show.INACTIVE, register.Show.ALL):
+        show = register.Show.ACTIVE
+    rows = register.search(scoped(request.user, REGISTER), q=q, show=show)
+    return render(request, "certificates/assessors.html", {"rows": rows, "q": q, "show": show})
+
+
+@permission(KEEP_REGISTER)
+def assessor_add(request):
+    form = ApprovedAssessorForm(request.POST or None, regions=scoped(request.user, KEEP_REGISTER))
+    if request.method == "POST" and form.is_valid():
+        approved = form.save()
+        messages.success(request, _("%(name)s is added to the register.") % {"name": approved.user.get_full_name() or approved.user.email})
+        return redirect("certificates:assessors")
+    return render(request, "certificates/assessor_form.html", {"form": form})
+
+
+@permission(REGISTER)
+def assessor_edit(request, pk):
+    approved = get_object_for(request.user, REGISTER, ApprovedAssessor.objects.select_related("user", "region"), pk=pk)
+    form = ApprovedAssessorForm(request.POST or None, instance=approved, regions=scoped(request.user, KEEP_REGISTER))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The register entry is saved."))
+        return redirect("certificates:assessors")
+    return render(request, "certificates/assessor_form.html", {"form": form, "approved": approved})
+
+
+@permission(REGISTER)
+@require_POST
+def assessor_active(request, pk):
+    approved = get_object_for(request.user, REGISTER, ApprovedAssessor.objects.select_related("user"), pk=pk)
+    active = request.POST.get("active") == "1"
+    current = register.set_active(approved, active=active)
+    if active:
+        messages.success(request, _("The assessor is active again."))
+    elif current:
+        messages.warning(request, _("The assessor is deactivated and can no longer be assigned. %(n)s current assignment(s) remain valid until they end.") % {"n": current})
+    else:
+        messages.success(request, _("The assessor is deactivated and can no longer be assigned."))
+    return redirect("certificates:assessors")
+
+
+# ---------------------------------------------------------------------------
+# Bilaga 3: the verksamhetschef signs the certificate of completed service
+# ---------------------------------------------------------------------------
+
+SIGN_SERVICE = "certificates.sign_service"
+
+
+@permission(SIGN_SERVICE)
+def service_list(request):
+    show_all = request.GET.get("all") == "1"
+    rows = signatures.candidates(scoped(request.user, SIGN_SERVICE), show_all=show_all)
+    return render(request, "certificates/service_list.html", {
+        "rows": rows, "show_all": show_all, "nearly_days": signatures.NEARLY_DAYS,
+    })
+
+
+@permission(SIGN_SERVICE)
+def service_sign(request, pk):
+    trainee = get_object_for(request.user, SIGN_SERVICE, Trainee.objects.select_related("user", "home_unit"), pk=pk)
+    b3 = services.bilaga3(trainee)
+    state = b3["signature_state"]
+    form = ServiceSignatureForm(request.POST or None, initial={"sha256": state.sha256})
+    if request.method == "POST" and form.is_valid():
+        try:
+            signatures.sign_service(
+                trainee, user=request.user, title=form.cleaned_data["title"], place=form.cleaned_data["place"],
+                expected_sha256=form.cleaned_data["sha256"],
+            )
+            messages.success(request, _("You have signed Bilaga 3 for %(name)s.") % {"name": trainee.user.get_full_name()})
+            return redirect("certificates:service_sign", trainee.pk)
+        except DomainError as e:
+            messages.error(request, str(e))
+            form = ServiceSignatureForm(initial={"sha256": state.sha256, "title": form.cleaned_data["title"],
+                                                 "place": form.cleaned_data["place"]})
+    end = signatures.service_end(trainee)
+    return render(request, "certificates/service_sign.html", {
+        "trainee": trainee, "b3": b3, "state": state, "form": form, "end": end,
+        "signable_from": signatures.signable_from(end) if end else None,
+        "signable": bool(end) and signatures.signable_from(end) <= timezone.localdate(),
+        "history": trainee.service_signatures.all(),
+    })

@@ -1,0 +1,43 @@
+"""The region's register of approved external assessors (extern bedömare): search and
+activation. Entries are added and edited through `forms.ApprovedAssessorForm`; every change is
+kept in the entry's history (simple_history, with the user who made it)."""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import ApprovedAssessor
+
+
+class Show:
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    ALL = "all"
+
+
+def search(queryset, *, q: str = "", show: str = Show.ACTIVE):
+    """Entries matching every word of `q` (name, email, specialty or workplace)."""
+    qs = queryset.select_related("user", "region", "workplace")
+    for word in (q or "").split()[:6]:
+        qs = qs.filter(
+            Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word) | Q(user__email__icontains=word)
+            | Q(specialty__icontains=word) | Q(workplace__name__icontains=word)
+        )
+    if show == Show.ACTIVE:
+        qs = qs.filter(active=True)
+    elif show == Show.INACTIVE:
+        qs = qs.filter(active=False)
+    return qs
+
+
+@transaction.atomic
+def set_active(approved: ApprovedAssessor, *, active: bool) -> int:
+    """Activate or deactivate an entry. A deactivated assessor cannot be assigned again; the
+    assignments already made stay (they are part of the trainees' records). Returns how many
+    assignments are valid today."""
+    approved = ApprovedAssessor.objects.select_for_update().get(pk=approved.pk)
+    if approved.active != active:
+        approved.active = active
+        approved.save(update_fields=["active"])
+    today = timezone.localdate()
+    return approved.assignments.filter(valid_from__lte=today, valid_to__gte=today).count()
