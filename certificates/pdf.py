@@ -168,8 +168,10 @@ def render_bilaga3_continuation(trainee, b3: dict | None = None) -> bytes:
 
     with translation.override("sv"):
         b3 = b3 or services.bilaga3(trainee)
+        # A continuation of the official (Swedish) form: decimal comma, as on the form.
+        rows = [r | {"months": r["months"].replace(".", ",")} for r in b3["rows"][B3_ROWS:]]
         html = render_to_string("certificates/pdf/bilaga3_continuation.html", {
-            "b3": b3, "rows": b3["rows"][B3_ROWS:], "first_row": B3_ROWS + 1, "last_row": len(b3["rows"]),
+            "b3": b3, "rows": rows, "total": b3["total"].replace(".", ","), "first_row": B3_ROWS + 1, "last_row": len(b3["rows"]),
             "form_rows": B3_ROWS, "kind": "bilaga3",
         })
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
