@@ -1,4 +1,7 @@
 import datetime
+import re
+
+import django.core.validators
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -34,3 +37,104 @@ class StartRunForm(BootstrapFormMixin, forms.Form):
         if region and trainees and any(t.region_id != region.pk for t in trainees):
             self.add_error("trainees", _("Choose BT doctors of the chosen region."))
         return data
+
+
+_MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+
+
+class ProposalRowForm(BootstrapFormMixin, forms.Form):
+    """One placement of an edited proposal: a unit (its category follows), the first month
+    and the number of whole months."""
+
+    unit = forms.ChoiceField(label=_("Unit"), error_messages={
+        "invalid_choice": _("Choose one of the region's units."),
+        "required": _("Choose a unit."),
+    })
+    start = forms.CharField(
+        label=_("First month"), max_length=7,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM", "inputmode": "numeric"}),
+        error_messages={"required": _("Give the first month.")},
+    )
+    months = forms.IntegerField(label=_("Months"), min_value=1, error_messages={
+        "invalid": _("Give the number of months as a whole number."),
+        "min_value": _("A placement is at least 1 month."),
+        "max_value": _("A placement cannot be longer than the planning period (%(limit_value)s months)."),
+        "required": _("Give the number of months."),
+    })
+
+    def __init__(self, *args, unit_choices, first, last, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", "—")] + unit_choices
+        self.fields["months"].max_value = self.fields["months"].widget.attrs["max"] = (
+            (last.year - first.year) * 12 + last.month - first.month + 1
+        )
+        self.fields["months"].validators.append(
+            django.core.validators.MaxValueValidator(self.fields["months"].max_value)
+        )
+        self.fields["months"].widget.attrs["min"] = 1
+        self.fields["start"].widget.attrs.update({"min": f"{first:%Y-%m}", "max": f"{last:%Y-%m}"})
+        self.first, self.last = first, last
+
+    def clean_start(self):
+        match = _MONTH_RE.match(self.cleaned_data["start"])
+        month = None
+        if match and 1 <= int(match.group(2)) <= 12:
+            month = datetime.date(int(match.group(1)), int(match.group(2)), 1)
+        if month is None:
+            raise forms.ValidationError(
+                _("Give the first month as year and month, e.g. %(example)s."), params={"example": f"{self.first:%Y-%m}"}
+            )
+        if not self.first <= month <= self.last:
+            raise forms.ValidationError(
+                _("Choose a month within the planning period, %(first)s to %(last)s."),
+                params={"first": f"{self.first:%Y-%m}", "last": f"{self.last:%Y-%m}"},
+            )
+        return f"{month:%Y-%m}"
+
+
+class BaseProposalFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        rows = self.rows()
+        problems = self.check_rows(rows) if self.check_rows else []
+        if problems:
+            raise forms.ValidationError(problems)
+
+    check_rows = None  # set by the view: planning.validate_rows for the run
+
+    def rows(self) -> list[dict]:
+        return [
+            {"unit": f.cleaned_data["unit"], "start": f.cleaned_data["start"], "months": f.cleaned_data["months"]}
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+
+
+ProposalFormSet = forms.formset_factory(
+    ProposalRowForm, formset=BaseProposalFormSet, extra=1, can_delete=True, max_num=24, validate_max=True,
+)
+
+
+def proposal_formset(run, units, *, data=None, initial=None, extra_rows=0):
+    """The edit form of one trainee's proposal (a formset: one form per placement, one empty
+    row to add a placement, a "remove" box per row)."""
+    from scheduling import planning
+    from organisations.models import PlacementCategory
+
+    labels = dict(PlacementCategory.choices)
+    grouped: dict[str, list] = {}
+    for unit in units:
+        grouped.setdefault(labels.get(unit.category, unit.category), []).append((str(unit.pk), str(unit)))
+    choices = [(group, options) for group, options in grouped.items()]
+    choices.append((_("Introduction"), [(planning.INTRODUCTION_UNIT, _("Introduction (the region's course)"))]))
+    first = run.horizon_start.replace(day=1)
+    last = planning.add_months(first, run.horizon_months - 1)
+    formset = ProposalFormSet(
+        data, initial=initial, prefix="rows",
+        form_kwargs={"unit_choices": choices, "first": first, "last": last},
+    )
+    formset.extra = 1 + extra_rows
+    by_key = {str(u.pk): u for u in units}
+    formset.check_rows = lambda rows: planning.validate_rows(run, rows, by_key)
+    return formset

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class RunStatus(models.TextChoices):
@@ -54,3 +55,30 @@ class AcceptedProposal(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "trainee"], name="proposal_accepted_once")]
+
+
+class ProposalEdit(models.Model):
+    """A person's changes to one trainee's proposal, kept beside the planner's result.
+
+    `assignments` are in the planner's format (`[{"unit", "category", "start": "YYYY-MM",
+    "months"}]`); None means "the planner's proposal" (after a reset). The planner's result on
+    the run is never changed, so one can always compare with it or go back to it. `version`
+    only grows (a reset bumps it too), which makes the optimistic lock safe against a form
+    loaded before a reset.
+    """
+
+    run = models.ForeignKey(PlanningRun, on_delete=models.CASCADE, related_name="edits")
+    trainee = models.ForeignKey("trainees.Trainee", on_delete=models.CASCADE, related_name="+")
+    assignments = models.JSONField(_("edited placements"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    edited_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("edited proposal")
+        verbose_name_plural = _("edited proposals")
+        constraints = [models.UniqueConstraint(fields=["run", "trainee"], name="proposal_edited_once")]
+
+    def __str__(self):
+        return f"{self.run} {self.trainee_id} v{self.version}"

@@ -8,15 +8,16 @@ import calendar
 import datetime
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organisations import capacity
 from organisations.models import Unit, UnitCapacity
-from scheduling.models import AcceptedProposal, PlanningRun, RunStatus
+from scheduling.models import AcceptedProposal, PlanningRun, ProposalEdit, RunStatus
 from trainees import services as trainee_services
 from trainees.models import Placement, Trainee, TraineeStatus
 
@@ -165,6 +166,10 @@ def execute_run(run: PlanningRun) -> PlanningRun:
     return run
 
 
+# ---------------------------------------------------------------------------
+# Proposals: the planner's result per trainee, with a person's edits applied
+# ---------------------------------------------------------------------------
+
 @dataclass
 class ProposedPlacement:
     unit: Unit | None
@@ -172,6 +177,31 @@ class ProposedPlacement:
     start: datetime.date
     end: datetime.date
     months: int
+    unit_key: str = ""  # the planner's unit id: a Unit pk or INTRODUCTION_UNIT
+    first_month: datetime.date | None = None  # the whole month the planner (or the editor) gave
+
+    @property
+    def occupied_months(self) -> list[datetime.date]:
+        """The calendar months with at least one day of this placement (as the timelines count)."""
+        months, month = [], first_of_month(self.start)
+        while month <= self.end:
+            months.append(month)
+            month = add_months(month, 1)
+        return months
+
+
+@dataclass
+class CapacityConflict:
+    """A unit over capacity in some months, in people's words."""
+
+    unit: Unit
+    months: list[datetime.date]
+
+    @property
+    def message(self) -> str:
+        return _("%(unit)s is over capacity in %(months)s") % {
+            "unit": self.unit, "months": ", ".join(label(m) for m in self.months)
+        }
 
 
 @dataclass
@@ -180,27 +210,65 @@ class Proposal:
     placements: list[ProposedPlacement]
     accepted: bool
     check: trainee_services.PlanCheck | None
+    # The planner's own proposal, and whether a person has changed it (see ProposalEdit).
+    original: list[ProposedPlacement] = field(default_factory=list)
+    assignments: list[dict] = field(default_factory=list)
+    edited: bool = False
+    version: int = 0
+    edit: ProposalEdit | None = None
+    # Filled in by `review`: where this proposal sits in a month over capacity.
+    conflicts: list[CapacityConflict] = field(default_factory=list)
+
+    @property
+    def editable(self) -> bool:
+        return not self.accepted
 
 
-def proposals(run: PlanningRun) -> list[Proposal]:
-    """Per trainee of the run: the proposed placements and the rules check of that plan."""
+def proposals(run: PlanningRun, *, only: Trainee | None = None) -> list[Proposal]:
+    """Per trainee of the run: the proposed placements (edited when a person changed them)
+    and the rules check of that plan.
+
+    A fixed number of queries whatever the number of trainees: the trainees with what the
+    rules check reads (leave, credited service, main supervisor), the edits, the accepted
+    proposals and the units.
+    """
     if not run.result:
         return []
-    trainees = {str(t.pk): t for t in run.trainees.select_related("user")}
-    units = Unit.objects.in_bulk([int(a["unit"]) for a in run.result.get("assignments", []) if a["unit"].isdigit()])
-    accepted = set(run.accepted.values_list("trainee_id", flat=True))
-    by_trainee = defaultdict(list)
+    people = run.trainees.select_related("user", "main_supervisor__supervisor_profile").prefetch_related(
+        "leave", "credits"
+    )
+    if only is not None:
+        people = people.filter(pk=only.pk)
+    trainees = {str(t.pk): t for t in people.order_by("user__last_name", "user__first_name", "pk")}
+    edits = {e.trainee_id: e for e in run.edits.select_related("edited_by").filter(trainee_id__in=[t.pk for t in trainees.values()])}
+    planner = defaultdict(list)
     for a in run.result.get("assignments", []):
-        by_trainee[a["trainee"]].append(a)
+        planner[a["trainee"]].append(a)
+    effective = {}
+    for key, trainee in trainees.items():
+        edit = edits.get(trainee.pk)
+        effective[key] = edit.assignments if edit and edit.assignments is not None else planner.get(key, [])
+    unit_ids = {
+        int(a["unit"]) for rows in (*planner.values(), *effective.values()) for a in rows if str(a["unit"]).isdigit()
+    }
+    units = Unit.objects.select_related("parent").in_bulk(unit_ids)
+    accepted = set(run.accepted.values_list("trainee_id", flat=True))
     out = []
     for key, trainee in trainees.items():
-        placed = _dated(trainee, sorted(by_trainee.get(key, []), key=lambda a: a["start"]), units)
+        edit = edits.get(trainee.pk)
+        rows = sorted(effective[key], key=lambda a: a["start"])
+        placed = _dated(trainee, rows, units)
         check = None
         if placed:
             check = trainee_services.check_plan(trainee, placements=[
                 Placement(trainee=trainee, category=p.category, unit=p.unit, start=p.start, end=p.end) for p in placed
             ])
-        out.append(Proposal(trainee, placed, trainee.pk in accepted, check))
+        edited = bool(edit and edit.assignments is not None)
+        original = _dated(trainee, sorted(planner.get(key, []), key=lambda a: a["start"]), units) if edited else placed
+        out.append(Proposal(
+            trainee, placed, trainee.pk in accepted, check, original=original, assignments=rows, edited=edited,
+            version=edit.version if edit else 0, edit=edit,
+        ))
     return out
 
 
@@ -214,14 +282,18 @@ def _dated(trainee, assignments, units) -> list[ProposedPlacement]:
     """
     out, cursor = [], None
     for a in assignments:
-        start = from_label(a["start"])
+        month = from_label(a["start"])
+        start = month
         if not out and start <= trainee.planned_start <= last_day(start):
             start = trainee.planned_start
         if cursor and cursor > start:
             start = cursor
         end = _end_for_months(start, a["months"])
-        unit = units.get(int(a["unit"])) if a["unit"].isdigit() else None
-        out.append(ProposedPlacement(unit=unit, category=a["category"], start=start, end=end, months=a["months"]))
+        key = str(a["unit"])
+        unit = units.get(int(key)) if key.isdigit() else None
+        out.append(ProposedPlacement(
+            unit=unit, category=a["category"], start=start, end=end, months=a["months"], unit_key=key, first_month=month,
+        ))
         cursor = end + datetime.timedelta(days=1)
     return out
 
@@ -237,16 +309,254 @@ def _end_for_months(start: datetime.date, months: int) -> datetime.date:
     return end
 
 
-@transaction.atomic
-def accept_proposal(run: PlanningRun, trainee: Trainee, *, by) -> list[Placement]:
-    """Turn the trainee's proposed placements into placements (all or nothing)."""
+# ---------------------------------------------------------------------------
+# Review against capacity
+# ---------------------------------------------------------------------------
+
+@dataclass
+class ProposedEntry(capacity.Entry):
+    """A trainee in a capacity cell because of a proposal not yet accepted."""
+
+    proposed: bool = True
+
+
+@dataclass
+class Review:
+    grid: capacity.Grid
+    groups: list[tuple[str, str, capacity.Grid]]
+    conflicts: list[CapacityConflict]
+
+    @property
+    def over_capacity(self) -> bool:
+        return bool(self.conflicts)
+
+
+def review(run: PlanningRun, items: list[Proposal], *, visible=None) -> Review:
+    """Unit × month capacity of the region as it would be with the pending proposals accepted.
+
+    Used in a cell = the placements on record of everyone whose plan is not pending in this
+    run (trainees outside the run, and those whose proposal was accepted: their proposal is
+    now placements) + the pending proposals (with edits). Units: the region's units of the
+    categories the proposals use. Queries: the units, plus `month_grid`'s fixed two or three.
+    `visible`: a Trainee queryset whose names may be shown (others are counted, not named).
+    """
+    from organisations.models import PlacementCategory
+
+    pending = [p for p in items if not p.accepted]
+    categories = {a["category"] for p in items for a in p.assignments} & set(CATEGORIES)
+    used_units = {x.unit.pk for p in pending for x in p.placements if x.unit}
+    units = (
+        Unit.objects.filter(region_id=run.region_id, category__in=categories)
+        .filter(Q(active=True) | Q(pk__in=used_units))
+        .select_related("parent")
+        .order_by("path")
+    )
+    grid = capacity.month_grid(units, run.horizon_start, run.horizon_months, visible_trainees=visible)
+    pending_ids = {p.trainee.pk for p in pending}
+    cells = {(row.unit.pk, cell.month): cell for row in grid.rows for cell in row.cells}
+    for cell in cells.values():
+        cell.entries = [e for e in cell.entries if e.trainee_id not in pending_ids]
+    for p in pending:
+        for x in p.placements:
+            if not x.unit:
+                continue
+            for month in x.occupied_months:
+                cell = cells.get((x.unit.pk, month))
+                if cell is None:
+                    continue
+                entry = next((e for e in cell.entries if e.trainee_id == p.trainee.pk), None)
+                if entry is None:
+                    entry = ProposedEntry(trainee_id=p.trainee.pk, name=str(p.trainee), url=p.trainee.get_absolute_url())
+                    cell.entries.append(entry)
+                entry.placements.append(capacity.PlacementInfo(
+                    x.category, PlacementCategory(x.category).label, 100, x.start, x.end
+                ))
+    grid = grid.subgrid(grid.rows)  # totals again, with the proposals
+    conflicts = _conflicts(
+        (row.unit, cell.month) for row in grid.rows for cell in row.cells if cell.over_capacity
+    )
+    for p in pending:
+        mine = {(x.unit.pk, m) for x in p.placements if x.unit for m in x.occupied_months}
+        p.conflicts = _conflicts(
+            (row.unit, cell.month) for row in grid.rows for cell in row.cells
+            if cell.over_capacity and (row.unit.pk, cell.month) in mine
+        )
+    labels = dict(PlacementCategory.choices)
+    order = list(PlacementCategory.values)
+    groups = sorted(grid.group_by(lambda u: u.category), key=lambda g: order.index(g[0]) if g[0] in order else len(order))
+    return Review(grid, [(key, labels.get(key, key), sub) for key, sub in groups], conflicts)
+
+
+def _conflicts(unit_months) -> list[CapacityConflict]:
+    """(unit, month) pairs → one conflict per unit, months in order."""
+    by_unit: dict[int, CapacityConflict] = {}
+    for unit, month in unit_months:
+        by_unit.setdefault(unit.pk, CapacityConflict(unit, [])).months.append(month)
+    for conflict in by_unit.values():
+        conflict.months.sort()
+    return list(by_unit.values())
+
+
+def accept_conflicts(run: PlanningRun, proposal: Proposal) -> list[CapacityConflict]:
+    """Where accepting this one proposal would put a unit over capacity: the placements on
+    record now (other pending proposals do not count: they are not placements yet) plus this
+    trainee's proposed placements."""
+    units = {x.unit.pk: x.unit for x in proposal.placements if x.unit}
+    if not units:
+        return []
+    months = sorted({m for x in proposal.placements if x.unit for m in x.occupied_months})
+    first, count = months[0], capacity.month_index(months[-1]) - capacity.month_index(months[0]) + 1
+    grid = capacity.month_grid(units.values(), first, count)
+    over = []
+    for x in proposal.placements:
+        if not x.unit:
+            continue
+        for month in x.occupied_months:
+            cell = grid.cell(x.unit, month)
+            others = sum(1 for e in cell.entries if e.trainee_id != proposal.trainee.pk)
+            if others + 1 > cell.capacity:
+                over.append((x.unit, month))
+    return _conflicts(dict.fromkeys(over))
+
+
+# ---------------------------------------------------------------------------
+# Editing a proposal (optimistic locking on ProposalEdit.version)
+# ---------------------------------------------------------------------------
+
+def region_units(run: PlanningRun):
+    """The units a proposal may use: the region's active units with a planning category."""
+    return (
+        Unit.objects.filter(region_id=run.region_id, active=True, category__in=CATEGORIES)
+        .select_related("parent")
+        .order_by("category", "path")
+    )
+
+
+def _claim_edit(run: PlanningRun, trainee: Trainee, expected_version: int | None) -> ProposalEdit:
+    """The trainee's edit row with its version bumped, or PlanConflict when the form is stale."""
+    stale = trainee_services.PlanConflict(
+        _("Someone else changed this proposal while you were editing it. Reload the page to see their change, then try again.")
+    )
+    if expected_version is None:
+        raise stale
+    edit = ProposalEdit.objects.filter(run=run, trainee=trainee).first()
+    if edit is None:
+        if expected_version != 0:
+            raise stale
+        try:
+            with transaction.atomic():
+                return ProposalEdit.objects.create(run=run, trainee=trainee, version=1)
+        except IntegrityError:
+            raise stale from None
+    if ProposalEdit.objects.filter(pk=edit.pk, version=expected_version).update(version=F("version") + 1) != 1:
+        raise stale
+    edit.refresh_from_db()
+    return edit
+
+
+def _editable(run: PlanningRun, trainee: Trainee) -> None:
     if run.status != RunStatus.DONE:
         raise trainee_services.DomainError(_("The proposal is not ready yet."))
     if AcceptedProposal.objects.filter(run=run, trainee=trainee).exists():
         raise trainee_services.DomainError(_("This proposal has already been accepted."))
-    proposal = next((p for p in proposals(run) if p.trainee.pk == trainee.pk), None)
+
+
+def validate_rows(run: PlanningRun, rows: list[dict], units: dict[str, Unit]) -> list[str]:
+    """Plain-words problems with edited rows (the form checks each field; this checks the
+    rows together and again at the service boundary). `units`: allowed unit key → Unit."""
+    problems = []
+    first = first_of_month(run.horizon_start)
+    last = add_months(first, run.horizon_months - 1)
+    taken: dict[datetime.date, int] = {}
+    if not rows:
+        problems.append(_("Add at least one placement, or go back to the planner's proposal."))
+    for number, row in enumerate(sorted(rows, key=lambda r: r["start"]), start=1):
+        if str(row["unit"]) != INTRODUCTION_UNIT and str(row["unit"]) not in units:
+            problems.append(_("Choose one of the region's units."))
+            continue
+        try:
+            start = from_label(str(row["start"]))
+        except ValueError:
+            problems.append(_("Give the first month as year and month, e.g. %(example)s.") % {"example": label(first)})
+            continue
+        months = row["months"]
+        if not isinstance(months, int) or months < 1:
+            problems.append(_("A placement is at least 1 month."))
+            continue
+        if start < first or add_months(start, months - 1) > last:
+            problems.append(
+                _("A placement must lie within the planning period, %(first)s to %(last)s.")
+                % {"first": label(first), "last": label(last)}
+            )
+            continue
+        for i in range(months):
+            month = add_months(start, i)
+            if month in taken:
+                problems.append(_("Two placements overlap in %(month)s.") % {"month": label(month)})
+                break
+            taken[month] = number
+    return list(dict.fromkeys(problems))
+
+
+@transaction.atomic
+def save_proposal_edit(run: PlanningRun, trainee: Trainee, rows: list[dict], *, expected_version: int | None,
+                       by) -> ProposalEdit:
+    """Store a person's version of the trainee's proposal (rows: unit key, start month label,
+    months). The planner's result is untouched. Invalid rows change nothing."""
+    _editable(run, trainee)
+    units = {str(u.pk): u for u in region_units(run)}
+    problems = validate_rows(run, rows, units)
+    if problems:
+        raise trainee_services.DomainError(" ".join(problems))
+    edit = _claim_edit(run, trainee, expected_version)
+    edit.assignments = [
+        {
+            "trainee": str(trainee.pk),
+            "unit": str(r["unit"]),
+            "category": "introduktion" if str(r["unit"]) == INTRODUCTION_UNIT else units[str(r["unit"])].category,
+            "start": r["start"],
+            "months": r["months"],
+        }
+        for r in sorted(rows, key=lambda r: r["start"])
+    ]
+    edit.edited_by = by
+    edit.save()
+    return edit
+
+
+@transaction.atomic
+def reset_proposal(run: PlanningRun, trainee: Trainee, *, expected_version: int | None, by) -> ProposalEdit:
+    """Back to the planner's proposal (the edit row stays, with a new version)."""
+    _editable(run, trainee)
+    edit = _claim_edit(run, trainee, expected_version)
+    edit.assignments = None
+    edit.edited_by = by
+    edit.save()
+    return edit
+
+
+# ---------------------------------------------------------------------------
+# Accepting
+# ---------------------------------------------------------------------------
+
+@transaction.atomic
+def accept_proposal(run: PlanningRun, trainee: Trainee, *, by, expected_version: int | None = None) -> list[Placement]:
+    """Turn the trainee's proposed placements (edited, when a person changed them) into
+    placements — all or nothing, after the rules check and the capacity check."""
+    # One accept at a time per run, so two people cannot both take a unit's last place.
+    PlanningRun.objects.select_for_update().filter(pk=run.pk).first()
+    if run.status != RunStatus.DONE:
+        raise trainee_services.DomainError(_("The proposal is not ready yet."))
+    if AcceptedProposal.objects.filter(run=run, trainee=trainee).exists():
+        raise trainee_services.DomainError(_("This proposal has already been accepted."))
+    proposal = next(iter(proposals(run, only=trainee)), None)
     if proposal is None or not proposal.placements:
         raise trainee_services.DomainError(_("The planner found no placements for %(name)s.") % {"name": trainee})
+    if expected_version is not None and expected_version != proposal.version:
+        raise trainee_services.PlanConflict(
+            _("The proposal for %(name)s was changed while you were looking at it. Review it again before accepting.")
+            % {"name": trainee}
+        )
     if trainee.placements.exists():
         raise trainee_services.DomainError(
             _("%(name)s already has placements; remove them in the plan editor before accepting a proposal.")
@@ -256,6 +566,12 @@ def accept_proposal(run: PlanningRun, trainee: Trainee, *, by) -> list[Placement
         raise trainee_services.DomainError(
             _("The proposal for %(name)s does not meet the rules: %(errors)s")
             % {"name": trainee, "errors": "; ".join(f.message for f in proposal.check.errors)}
+        )
+    over = accept_conflicts(run, proposal)
+    if over:
+        raise trainee_services.DomainError(
+            _("The proposal for %(name)s was not accepted: %(conflicts)s. Change the proposal first.")
+            % {"name": trainee, "conflicts": "; ".join(c.message for c in over)}
         )
     created = [
         trainee_services.save_placement(

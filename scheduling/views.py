@@ -1,11 +1,12 @@
 from django.contrib import messages
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import get_object_for, permission, scoped
+from accounts.permissions import get_object_for, permission, scoped, visible_trainees
 from organisations.models import Region
-from scheduling import planning
+from scheduling import forms, planning
 from scheduling.forms import StartRunForm
 from scheduling.models import PlanningRun, RunStatus
 from trainees.models import Trainee, TraineeStatus
@@ -46,12 +47,109 @@ def _run_for(request, pk) -> PlanningRun:
     return run
 
 
+def _review_context(request, run, **extra) -> dict:
+    """The run page: status, the proposals with their rules check, and the capacity review."""
+    items = planning.proposals(run)
+    context = {"run": run, "proposals": items, "waiting": run.status in (RunStatus.QUEUED, RunStatus.RUNNING)}
+    if items and run.status == RunStatus.DONE:
+        context["review"] = planning.review(run, items, visible=visible_trainees(request.user))
+    context.update(extra)
+    return context
+
+
 @permission(PLAN)
 def run_detail(request, pk):
     run = _run_for(request, pk)
-    context = {"run": run, "proposals": planning.proposals(run), "waiting": run.status in (RunStatus.QUEUED, RunStatus.RUNNING)}
-    template = "scheduling/_run_status.html" if request.htmx else "scheduling/run_detail.html"
-    return render(request, template, context)
+    if request.htmx and request.GET.get("part") != "review":
+        # The status polls while the planner works.
+        context = {"run": run, "waiting": run.status in (RunStatus.QUEUED, RunStatus.RUNNING)}
+        response = render(request, "scheduling/_run_status.html", context)
+        if not context["waiting"]:
+            response["HX-Refresh"] = "true"  # the planner is done: load the page with the proposal
+        return response
+    return render(request, "scheduling/run_detail.html", _review_context(request, run))
+
+
+def _version(request) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+def _saved(request, run, trainee, message):
+    """After a change to a proposal: the whole review again (numbers of other rows change too)."""
+    if request.htmx:
+        context = _review_context(request, run, saved_message=message, focus_trainee=trainee.pk)
+        response = render(request, "scheduling/_review.html", context)
+        response["HX-Retarget"] = "#run-review"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    messages.success(request, message)
+    return redirect(f"{run.get_absolute_url()}#proposal-{trainee.pk}")
+
+
+@permission(PLAN)
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request, pk, trainee_pk):
+    """Edit one trainee's proposal (htmx inline in the table; a page of its own without JS)."""
+    run = _run_for(request, pk)
+    trainee = get_object_or_404(run.trainees.select_related("user"), pk=trainee_pk)
+    (proposal,) = planning.proposals(run, only=trainee) or [None]
+    if proposal is None:
+        raise Http404
+    units = list(planning.region_units(run))
+    status = 200
+    if request.method == "POST":
+        data = request.POST.copy()
+        adding = "add_row" in data
+        if adding:
+            # Another empty row; nothing is saved (works without JavaScript).
+            try:
+                data["rows-TOTAL_FORMS"] = str(int(data.get("rows-TOTAL_FORMS", "0")) + 1)
+            except ValueError:
+                pass
+        formset = forms.proposal_formset(run, units, data=data)
+        version = _version(request)
+        if not adding:
+            if formset.is_valid():
+                try:
+                    planning.save_proposal_edit(run, trainee, formset.rows(), expected_version=version, by=request.user)
+                except DomainError as error:
+                    formset._non_form_errors = formset.error_class([str(error)], error_class="nonform")
+                else:
+                    return _saved(request, run, trainee, _("The proposal for %(name)s was saved.") % {"name": trainee})
+            status = 200 if request.htmx else 400
+    else:
+        if not proposal.editable:
+            messages.error(request, _("This proposal has already been accepted."))
+            if request.htmx:
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = run.get_absolute_url()
+                return response
+            return redirect(run)
+        formset = forms.proposal_formset(run, units, initial=[
+            {"unit": a["unit"], "start": a["start"], "months": a["months"]} for a in proposal.assignments
+        ])
+        version = proposal.version
+    context = {"run": run, "p": proposal, "formset": formset, "version": version}
+    template = "scheduling/_proposal_form_row.html" if request.htmx else "scheduling/proposal_edit.html"
+    return render(request, template, context, status=status)
+
+
+@permission(PLAN)
+@require_POST
+def proposal_reset(request, pk, trainee_pk):
+    run = _run_for(request, pk)
+    trainee = get_object_or_404(run.trainees.select_related("user"), pk=trainee_pk)
+    try:
+        planning.reset_proposal(run, trainee, expected_version=_version(request), by=request.user)
+    except DomainError as error:
+        if request.htmx:
+            return _saved(request, run, trainee, str(error))
+        messages.error(request, str(error))
+        return redirect(run)
+    return _saved(request, run, trainee, _("The proposal for %(name)s is the planner's again.") % {"name": trainee})
 
 
 @permission(PLAN)
@@ -60,12 +158,14 @@ def accept(request, pk):
     run = _run_for(request, pk)
     if request.POST.get("trainee") == "all":
         targets = [p.trainee for p in planning.proposals(run) if not p.accepted and p.placements]
+        version = None
     else:
         targets = [get_object_or_404(run.trainees, pk=request.POST.get("trainee") or 0)]
+        version = _version(request)
     accepted = 0
     for trainee in targets:
         try:
-            planning.accept_proposal(run, trainee, by=request.user)
+            planning.accept_proposal(run, trainee, by=request.user, expected_version=version)
             accepted += 1
         except DomainError as error:
             messages.error(request, str(error))
