@@ -167,6 +167,12 @@ def own_trainee(user) -> QuerySet:
     return Trainee.objects.filter(user=user) if getattr(user, "is_authenticated", False) else Trainee.objects.none()
 
 
+def wish_trainees(user) -> QuerySet:
+    """Whose placement wishes the user may set: their own, or those whose plan they manage."""
+    own = own_trainee(user) if Role.BT_LAKARE in roles_of(user) else own_trainee(user).none()
+    return (own | manageable_trainees(user)).distinct()
+
+
 def main_supervised_trainees(user) -> QuerySet:
     from trainees.models import Trainee
 
@@ -325,6 +331,9 @@ PERMISSIONS: dict[str, Permission] = {
     ),
     "trainees.register": Permission(roles=frozenset(MANAGER_ROLES | {Role.ADMIN}), scope=manageable_units),
     "trainees.edit_plan": Permission(roles=frozenset(MANAGER_ROLES | {Role.ADMIN}), scope=manageable_trainees),
+    "trainees.edit_wishes": Permission(
+        roles=frozenset(MANAGER_ROLES | {Role.BT_LAKARE, Role.ADMIN}), scope=wish_trainees
+    ),
     "trainees.import": Permission(roles=frozenset({Role.KANSLI, Role.STUDIEREKTOR, Role.ADMIN}), scope=manageable_units),
     "organisations.export_region": Permission(
         roles=frozenset(MANAGER_ROLES | {Role.ADMIN}), scope=visible_regions

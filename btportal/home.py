@@ -52,8 +52,11 @@ def _trainee(user) -> Section:
     trainee = getattr(user, "trainee", None) if hasattr(user, "trainee") else None
     if trainee:
         steps.append(Step(_("See your BT registration and status"), reverse("trainees:detail", args=[trainee.pk])))
+    steps.append(Step(_("Read the 18 goals (delmål) of BT"), reverse("goals:list")))
+    if trainee and trainee.status == "planned":
+        steps.append(Step(_("Tell where you would like to serve (placement wishes)"),
+                          reverse("trainees:wishes", args=[trainee.pk])))
     steps += [
-        Step(_("Read the 18 goals (delmål) of BT"), reverse("goals:list")),
         Step(
             _("Keep your individual training plan (IUP) and log activities"),
             reverse("portfolio:iup", args=[trainee.pk]) if trainee else "",

@@ -201,3 +201,32 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.trainee}: {self.from_status} → {self.to_status} ({self.on})"
+
+
+class WishStrength(models.IntegerChoices):
+    STRONG_WISH = 3, _("Strongly wish")
+    WISH = 1, _("Wish")
+    AVOID = -2, _("Would rather avoid")
+
+
+class UnitWish(models.Model):
+    """A BT-läkare's wish to be placed at (or to avoid) a unit. The cohort planner weighs it
+    (`scheduling.planning.build_cohort`); it is a wish, not a promise."""
+
+    trainee = models.ForeignKey(Trainee, on_delete=models.CASCADE, related_name="unit_wishes")
+    unit = models.ForeignKey("organisations.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    strength = models.SmallIntegerField(_("wish"), choices=WishStrength.choices)
+    updated_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("changed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("placement wish")
+        verbose_name_plural = _("placement wishes")
+        ordering = ["trainee", "-strength", "unit__path"]
+        constraints = [models.UniqueConstraint(fields=["trainee", "unit"], name="unit_wish_once")]
+
+    def __str__(self):
+        return f"{self.trainee}: {self.unit} ({self.get_strength_display()})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trainees import import_views, plan_views, views
+from trainees import import_views, plan_views, views, wish_views
 
 app_name = "trainees"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("region/<slug:slug>/export.xlsx", import_views.export_region, name="export_region"),
     path("<int:pk>/", views.trainee_detail, name="detail"),
     path("<int:pk>/status/", views.change_status, name="status"),
+    path("<int:pk>/wishes/", wish_views.edit_wishes, name="wishes"),
     path("<int:pk>/plan/", plan_views.plan_editor, name="plan"),
     path("<int:pk>/plan/check/", plan_views.check, name="plan_check"),
     path("<int:pk>/plan/template/", plan_views.from_template, name="plan_template"),

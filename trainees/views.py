@@ -64,6 +64,7 @@ def trainee_detail(request, pk):
             "check": check,
             "timeline": trainee_timeline(trainee, placements, list(trainee.leave.all())),
             "can_edit": can_edit,
+            "can_wish": can(request.user, "trainees.edit_wishes", trainee),
             "status_form": status_form,
             "status_changes": trainee.status_changes.select_related("changed_by")[:20],
         },
