@@ -12,7 +12,8 @@ the same rules as one made in the browser):
   assessment is signed by both and the certificate set is issued (so `/verify/<code>/` has
   something to show); for the other it is waiting for the huvudhandledare;
 * each region has an intake round in progress with admitted, pending, draft and declined
-  applications.
+  applications;
+* the BT-läkare of the next intake (left unplanned for the cohort planner) have placement wishes.
 
 Every step is skipped when its data already exists, so running the seed again changes nothing.
 """
@@ -57,6 +58,7 @@ def seed_story(trainees, writer) -> None:
         for trainee in trainees.select_related("user", "main_supervisor", "region").order_by("user__email"):
             _portfolio(trainee, today, writer.created)
         _certification(trainees, today, writer.created)
+        _wishes(trainees, writer.created)
         _intake(trainees, today, writer.created)
 
 
@@ -188,6 +190,35 @@ def _certification(trainees, today: datetime.date, created: Counter) -> None:
         final.refresh_from_db()
         cert.issue_certificates(trainee, by=kansli)
         created["issued document"] += 3
+
+
+# ---------------------------------------------------------------------------
+# Placement wishes of the next intake (the cohort planner's demo cohort)
+# ---------------------------------------------------------------------------
+
+
+def _wishes(trainees, created: Counter) -> None:
+    """Each BT-läkare of the next intake wishes for one or two units and the first of each
+    region would rather avoid one, so a planning run in the demo has preferences to weigh."""
+    from trainees.models import UnitWish
+    from trainees.wishes import wishable_units
+
+    seen_regions = set()
+    for trainee in trainees.filter(status="planned", placements__isnull=True).order_by("user__email"):
+        if UnitWish.objects.filter(trainee=trainee).exists():
+            continue
+        units = list(wishable_units(trainee).exclude(category="annan"))
+        if not units:
+            continue
+        rng = random.Random(trainee.user.email)
+        picks = rng.sample(units, min(3, len(units)))
+        UnitWish.objects.create(trainee=trainee, unit=picks[0], strength=3, updated_by=trainee.user)
+        if len(picks) > 1:
+            UnitWish.objects.create(trainee=trainee, unit=picks[1], strength=1, updated_by=trainee.user)
+        if len(picks) > 2 and trainee.region_id not in seen_regions:
+            UnitWish.objects.create(trainee=trainee, unit=picks[2], strength=-2, updated_by=trainee.user)
+        seen_regions.add(trainee.region_id)
+        created["placement wish"] += 1
 
 
 # ---------------------------------------------------------------------------

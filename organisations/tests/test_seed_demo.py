@@ -226,12 +226,11 @@ def test_the_demo_story_portfolios_certification_and_intake(client):
     from certificates.models import AssessorAssignment, FinalAssessment, IssuedDocument
     from intake.models import Application, ApplicationStatus, Round
     from portfolio.models import Activity
+    from trainees.models import UnitWish
 
+    story = (Activity, Assessment, AssessorAssignment, FinalAssessment, IssuedDocument, Round, Application, UnitWish)
     seed()
-    before = {
-        model.__name__: model.objects.count()
-        for model in (Activity, Assessment, AssessorAssignment, FinalAssessment, IssuedDocument, Round, Application)
-    }
+    before = {model.__name__: model.objects.count() for model in story}
     # Everyone who has started has signed assessments; no one who has not has any.
     for trainee in Trainee.objects.all():
         has = Assessment.objects.filter(trainee=trainee, signed_at__isnull=False).exists()
@@ -257,9 +256,8 @@ def test_the_demo_story_portfolios_certification_and_intake(client):
     statuses = set(Application.objects.values_list("status", flat=True))
     assert statuses == {s.value for s in ApplicationStatus} - {ApplicationStatus.WITHDRAWN}
 
+    # The next intake has wishes for the cohort planner to weigh.
+    assert UnitWish.objects.filter(trainee__status="planned", strength__gt=0).count() >= 8
+
     seed()
-    after = {name: model.objects.count() for name, model in (
-        (m.__name__, m)
-        for m in (Activity, Assessment, AssessorAssignment, FinalAssessment, IssuedDocument, Round, Application)
-    )}
-    assert after == before
+    assert {model.__name__: model.objects.count() for model in story} == before
