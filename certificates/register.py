@@ -41,3 +41,22 @@ def set_active(approved: ApprovedAssessor, *, active: bool) -> int:
         approved.save(update_fields=["active"])
     today = timezone.localdate()
     return approved.assignments.filter(valid_from__lte=today, valid_to__gte=today).count()
+
+
+def ensure_assessor_role(approved: ApprovedAssessor) -> bool:
+    """An approved assessor logs in as extern bedömare to make final assessments: give the
+    person the role when they do not hold it (what they see is still only the trainees assigned
+    to them). Returns whether the role was granted now."""
+    from accounts.models import Role, RoleAssignment
+
+    if RoleAssignment.objects.active().filter(user=approved.user, role=Role.EXTERN_BEDOMARE).exists():
+        return False
+    RoleAssignment.objects.create(user=approved.user, role=Role.EXTERN_BEDOMARE, region=approved.region)
+    return True
+
+
+@transaction.atomic
+def add(form) -> tuple[ApprovedAssessor, bool]:
+    """Save a new entry from a valid `ApprovedAssessorForm`; returns it and whether the role was granted."""
+    approved = form.save()
+    return approved, ensure_assessor_role(approved)

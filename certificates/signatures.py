@@ -130,6 +130,10 @@ class Candidate:
         return self.end < timezone.localdate()
 
     @property
+    def nearly(self) -> bool:
+        return not self.complete and self.end <= timezone.localdate() + datetime.timedelta(days=NEARLY_DAYS)
+
+    @property
     def signable(self) -> bool:
         return signable_from(self.end) <= timezone.localdate()
 

@@ -252,8 +252,11 @@ def assessors(request):
 def assessor_add(request):
     form = ApprovedAssessorForm(request.POST or None, regions=scoped(request.user, KEEP_REGISTER))
     if request.method == "POST" and form.is_valid():
-        approved = form.save()
-        messages.success(request, _("%(name)s is added to the register.") % {"name": approved.user.get_full_name() or approved.user.email})
+        approved, granted = register.add(form)
+        name = approved.user.get_full_name() or approved.user.email
+        messages.success(request, _("%(name)s is added to the register.") % {"name": name})
+        if granted:
+            messages.info(request, _("%(name)s now has the role external assessor (they see only the BT doctors assigned to them).") % {"name": name})
         return redirect("certificates:assessors")
     return render(request, "certificates/assessor_form.html", {"form": form})
 
@@ -276,6 +279,7 @@ def assessor_active(request, pk):
     active = request.POST.get("active") == "1"
     current = register.set_active(approved, active=active)
     if active:
+        register.ensure_assessor_role(approved)
         messages.success(request, _("The assessor is active again."))
     elif current:
         messages.warning(request, _("The assessor is deactivated and can no longer be assigned. %(n)s current assignment(s) remain valid until they end.") % {"n": current})

@@ -211,6 +211,12 @@ def test_unknown_or_malformed_codes_get_a_clear_page(client, db, code):
     assert 'data-testid="verify-unknown"' in body or 'data-testid="verify-malformed"' in body
 
 
+def test_the_kansli_is_warned_before_issuing_an_unsigned_bilaga_3(client, world, signed_final):
+    client.login(email=world.users["kansli"].email, password=PASSWORD)
+    page = client.get(reverse("certificates:readiness", args=[signed_final.trainee_id]), HTTP_ACCEPT_LANGUAGE="en")
+    assert 'data-testid="issue-b3-unsigned"' in page.content.decode()
+
+
 def test_only_the_kansli_issues(client, world, signed_final):
     url = reverse("certificates:issue", args=[signed_final.trainee_id])
     for role in ("bt_lakare", "huvudhandledare", "extern_bedomare", "stranger_kansli"):

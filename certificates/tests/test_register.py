@@ -158,3 +158,18 @@ def test_deactivation_needs_post_and_the_kansli_home_links_the_register(client, 
     assert client.get(reverse("certificates:assessor_active", args=[approved_assessor.pk])).status_code == 405
     assert reverse("certificates:assessors") in client.get(reverse("home")).content.decode()
     assert timezone.localdate()  # (the register's dates are plain dates)
+
+
+def test_a_new_assessor_gets_the_external_assessor_role(client, world):
+    from accounts.models import RoleAssignment
+    from accounts.permissions import roles_of
+
+    person = f.make_user("ny-bedomare@example.se")
+    assert Role.EXTERN_BEDOMARE not in roles_of(person)
+    client.force_login(world.users["kansli"])
+    r = add(client, email=person.email, region=world.vgr.pk)
+    assert r.status_code == 302
+    assert RoleAssignment.objects.filter(user=person, role=Role.EXTERN_BEDOMARE).count() == 1
+    # Someone who already holds the role is not given it twice.
+    r = add(client, email=world.users["extern_bedomare"].email, region=world.vgr.pk)
+    assert RoleAssignment.objects.filter(user=world.users["extern_bedomare"], role=Role.EXTERN_BEDOMARE).count() == 1

@@ -258,3 +258,11 @@ def test_the_bundle_checklist_shows_the_bilaga_3_signature(client, world, served
     from pypdf import PdfReader
 
     assert len(PdfReader(io.BytesIO(r.content)).pages) >= 6
+
+
+def test_the_sign_page_of_a_trainee_without_placements(client, world, head):
+    empty = f.make_trainee(home_unit=world.clinic)
+    client.force_login(head)
+    body = client.get(reverse("certificates:service_sign", args=[empty.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="no-placements"' in body and "Sign Bilaga 3" not in body
+    assert client.get(reverse("certificates:service_sign", args=[999999])).status_code == 404
