@@ -101,7 +101,11 @@ class BaseProposalFormSet(forms.BaseFormSet):
         if problems:
             raise forms.ValidationError(problems)
 
-    check_rows = None  # set by the view: planning.validate_rows for the run
+    check_rows = None  # set by proposal_formset: planning.validate_rows for the run
+
+    def add_error(self, message: str) -> None:
+        """A problem found after validation (e.g. the service refused: a stale form)."""
+        self.non_form_errors().append(message)
 
     def rows(self) -> list[dict]:
         return [
@@ -116,7 +120,7 @@ ProposalFormSet = forms.formset_factory(
 )
 
 
-def proposal_formset(run, units, *, data=None, initial=None, extra_rows=0):
+def proposal_formset(run, units, *, data=None, initial=None, add_row=False):
     """The edit form of one trainee's proposal (a formset: one form per placement, one empty
     row to add a placement, a "remove" box per row)."""
     from scheduling import planning
@@ -130,11 +134,15 @@ def proposal_formset(run, units, *, data=None, initial=None, extra_rows=0):
     choices.append((_("Introduction"), [(planning.INTRODUCTION_UNIT, _("Introduction (the region's course)"))]))
     first = run.horizon_start.replace(day=1)
     last = planning.add_months(first, run.horizon_months - 1)
+    if data is not None and add_row:
+        data = data.copy()
+        total = data.get("rows-TOTAL_FORMS", "")
+        if total.isdigit():
+            data["rows-TOTAL_FORMS"] = str(int(total) + 1)
     formset = ProposalFormSet(
         data, initial=initial, prefix="rows",
         form_kwargs={"unit_choices": choices, "first": first, "last": last},
     )
-    formset.extra = 1 + extra_rows
     by_key = {str(u.pk): u for u in units}
     formset.check_rows = lambda rows: planning.validate_rows(run, rows, by_key)
     return formset

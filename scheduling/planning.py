@@ -177,8 +177,6 @@ class ProposedPlacement:
     start: datetime.date
     end: datetime.date
     months: int
-    unit_key: str = ""  # the planner's unit id: a Unit pk or INTRODUCTION_UNIT
-    first_month: datetime.date | None = None  # the whole month the planner (or the editor) gave
 
     @property
     def occupied_months(self) -> list[datetime.date]:
@@ -282,8 +280,7 @@ def _dated(trainee, assignments, units) -> list[ProposedPlacement]:
     """
     out, cursor = [], None
     for a in assignments:
-        month = from_label(a["start"])
-        start = month
+        start = from_label(a["start"])
         if not out and start <= trainee.planned_start <= last_day(start):
             start = trainee.planned_start
         if cursor and cursor > start:
@@ -291,9 +288,7 @@ def _dated(trainee, assignments, units) -> list[ProposedPlacement]:
         end = _end_for_months(start, a["months"])
         key = str(a["unit"])
         unit = units.get(int(key)) if key.isdigit() else None
-        out.append(ProposedPlacement(
-            unit=unit, category=a["category"], start=start, end=end, months=a["months"], unit_key=key, first_month=month,
-        ))
+        out.append(ProposedPlacement(unit=unit, category=a["category"], start=start, end=end, months=a["months"]))
         cursor = end + datetime.timedelta(days=1)
     return out
 

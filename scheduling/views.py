@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -95,31 +95,25 @@ def proposal_edit(request, pk, trainee_pk):
     """Edit one trainee's proposal (htmx inline in the table; a page of its own without JS)."""
     run = _run_for(request, pk)
     trainee = get_object_or_404(run.trainees.select_related("user"), pk=trainee_pk)
-    (proposal,) = planning.proposals(run, only=trainee) or [None]
-    if proposal is None:
-        raise Http404
+    if run.status != RunStatus.DONE:
+        messages.error(request, _("The proposal is not ready yet."))
+        return redirect(run)
+    (proposal,) = planning.proposals(run, only=trainee)
     units = list(planning.region_units(run))
     status = 200
     if request.method == "POST":
-        data = request.POST.copy()
-        adding = "add_row" in data
-        if adding:
-            # Another empty row; nothing is saved (works without JavaScript).
-            try:
-                data["rows-TOTAL_FORMS"] = str(int(data.get("rows-TOTAL_FORMS", "0")) + 1)
-            except ValueError:
-                pass
-        formset = forms.proposal_formset(run, units, data=data)
+        # "Add a row" shows the form again with one more empty row and saves nothing.
+        adding = "add_row" in request.POST
+        formset = forms.proposal_formset(run, units, data=request.POST, add_row=adding)
         version = _version(request)
-        if not adding:
-            if formset.is_valid():
-                try:
-                    planning.save_proposal_edit(run, trainee, formset.rows(), expected_version=version, by=request.user)
-                except DomainError as error:
-                    formset._non_form_errors = formset.error_class([str(error)], error_class="nonform")
-                else:
-                    return _saved(request, run, trainee, _("The proposal for %(name)s was saved.") % {"name": trainee})
-            status = 200 if request.htmx else 400
+        if not adding and formset.is_valid():
+            try:
+                planning.save_proposal_edit(run, trainee, formset.rows(), expected_version=version, by=request.user)
+            except DomainError as error:
+                formset.add_error(str(error))
+            else:
+                return _saved(request, run, trainee, _("The proposal for %(name)s was saved.") % {"name": trainee})
+        status = 200 if adding or request.htmx else 400
     else:
         if not proposal.editable:
             messages.error(request, _("This proposal has already been accepted."))
@@ -132,6 +126,8 @@ def proposal_edit(request, pk, trainee_pk):
             {"unit": a["unit"], "start": a["start"], "months": a["months"]} for a in proposal.assignments
         ])
         version = proposal.version
+    if formset.forms:
+        formset.forms[0].fields["unit"].widget.attrs["autofocus"] = True
     context = {"run": run, "p": proposal, "formset": formset, "version": version}
     template = "scheduling/_proposal_form_row.html" if request.htmx else "scheduling/proposal_edit.html"
     return render(request, template, context, status=status)
