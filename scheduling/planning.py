@@ -382,6 +382,22 @@ def review(run: PlanningRun, items: list[Proposal], *, visible=None) -> Review:
     return Review(grid, [(key, labels.get(key, key), sub) for key, sub in groups], conflicts)
 
 
+def outcome(proposal: Proposal) -> tuple[bool, str]:
+    """(all well?, plain words) for a proposal after `review`: the rules check and capacity."""
+    problems = []
+    if proposal.check and not proposal.check.valid:
+        problems.append(_("It does not meet the rules: %(errors)s.") % {
+            "errors": "; ".join(f.message.rstrip(".") for f in proposal.check.errors)
+        })
+    if proposal.conflicts:
+        problems.append(_("With the other proposals, %(conflicts)s.") % {
+            "conflicts": "; ".join(c.message for c in proposal.conflicts)
+        })
+    if problems:
+        return False, " ".join(problems)
+    return True, _("It meets the rules and fits the units' capacity.")
+
+
 def _conflicts(unit_months) -> list[CapacityConflict]:
     """(unit, month) pairs → one conflict per unit, months in order."""
     by_unit: dict[int, CapacityConflict] = {}

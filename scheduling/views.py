@@ -78,14 +78,19 @@ def _version(request) -> int | None:
 
 
 def _saved(request, run, trainee, message):
-    """After a change to a proposal: the whole review again (numbers of other rows change too)."""
+    """After a change to a proposal: what the rules check and the capacity check say now, and
+    (htmx) the whole review again, since the numbers of other rows change too."""
+    context = _review_context(request, run, focus_trainee=trainee.pk)
+    proposal = next(p for p in context["proposals"] if p.trainee.pk == trainee.pk)
+    fine, verdict = planning.outcome(proposal)
+    message = f"{message} {verdict}"
     if request.htmx:
-        context = _review_context(request, run, saved_message=message, focus_trainee=trainee.pk)
+        context.update(saved_message=message, saved_fine=fine)
         response = render(request, "scheduling/_review.html", context)
         response["HX-Retarget"] = "#run-review"
         response["HX-Reswap"] = "outerHTML"
         return response
-    messages.success(request, message)
+    (messages.success if fine else messages.warning)(request, message)
     return redirect(f"{run.get_absolute_url()}#proposal-{trainee.pk}")
 
 
@@ -141,9 +146,11 @@ def proposal_reset(request, pk, trainee_pk):
     try:
         planning.reset_proposal(run, trainee, expected_version=_version(request), by=request.user)
     except DomainError as error:
-        if request.htmx:
-            return _saved(request, run, trainee, str(error))
         messages.error(request, str(error))
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = run.get_absolute_url()
+            return response
         return redirect(run)
     return _saved(request, run, trainee, _("The proposal for %(name)s is the planner's again.") % {"name": trainee})
 

@@ -115,8 +115,9 @@ def test_it_changes_category_adds_and_removes_rows(client, w):
     rows = plan_rows(w) + [{"unit": str(w.health_centre.pk), "start": "2028-01", "months": 2}]
     rows[2] = {"unit": planning.INTRODUCTION_UNIT, "start": "2027-09", "months": 1}  # category and unit change
     # Row 1 (primärvård) is removed; a new row is added at the end.
-    response = client.post(edit_url(w), form_data(rows, version=0, deleted={1}, initial=3), **EN)
-    assert response.status_code == 302
+    response = client.post(edit_url(w), form_data(rows, version=0, deleted={1}, initial=3), follow=True, **EN)
+    assert response.redirect_chain[-1][1] == 302
+    assert "was saved. It does not meet the rules:" in response.content.decode()
     edit = ProposalEdit.objects.get()
     assert [(a["category"], a["start"], a["months"]) for a in edit.assignments] == [
         ("akut", "2027-01", 4), ("introduktion", "2027-09", 1), ("primarvard", "2028-01", 2)]
@@ -323,7 +324,8 @@ def test_an_edit_that_overfills_a_unit_is_saved_but_flagged_and_not_accepted(cli
     for trainee in (w.trainee, w.second):
         rows = plan_rows(w)
         rows[0]["unit"] = str(w.small_er.pk)  # capacity 1
-        client.post(edit_url(w, trainee), form_data(rows, version=0))
+        response = client.post(edit_url(w, trainee), form_data(rows, version=0), follow=True, **EN)
+    assert "was saved. With the other proposals, Akuten Mölndal is over capacity in 2027-01" in response.content.decode()
     body = client.get(w.run.get_absolute_url(), **EN).content.decode()
     assert "Akuten Mölndal is over capacity in 2027-01, 2027-02, 2027-03, 2027-04" in body
     planning.accept_proposal(w.run, w.trainee, by=None)
@@ -349,7 +351,8 @@ def test_htmx_edits_inline_and_answers_with_the_whole_review(client, w):
     rows[0]["unit"] = str(w.small_er.pk)
     ok = client.post(edit_url(w), form_data(rows, version=0), **EN, **HTMX)
     assert ok.status_code == 200 and ok["HX-Retarget"] == "#run-review"
-    assert 'id="run-review"' in ok.content.decode() and "was saved" in ok.content.decode()
+    assert 'id="run-review"' in ok.content.decode()
+    assert "was saved. It meets the rules and fits the units&#x27; capacity." in ok.content.decode()
 
 
 @pytest.mark.django_db
@@ -420,3 +423,35 @@ def test_the_run_page_needs_the_same_queries_for_few_and_many_trainees(client, w
         ProposalEdit.objects.create(run=big, trainee=t, assignments=[dict(r, trainee=str(t.pk)) for r in plan_rows(w)],
                                     version=1, edited_by=w.users["studierektor"])
     assert _page_queries(client, big) == small
+
+
+@pytest.mark.django_db
+def test_a_trainee_the_planner_could_not_place_can_be_placed_by_hand(client, w):
+    w.run.result["assignments"] = [a for a in w.run.result["assignments"] if a["trainee"] != str(w.second.pk)]
+    w.run.result["unassigned"] = [str(w.second.pk)]
+    w.run.save()
+    client.force_login(w.users["kansli"])
+    page = client.get(w.run.get_absolute_url(), **EN).content.decode()
+    assert "Not placed" in page
+    form = client.get(edit_url(w, w.second), **EN).content.decode()
+    assert 'name="rows-0-unit"' in form and 'name="rows-1-unit"' not in form  # one empty row to fill in
+    rows = plan_rows(w)
+    rows[0]["unit"] = str(w.small_er.pk)
+    assert client.post(edit_url(w, w.second), form_data(rows, version=0, initial=0)).status_code == 302
+    client.post(reverse("scheduling:accept", args=[w.run.pk]), {"trainee": "all"})
+    assert w.second.placements.count() == 3 and w.trainee.placements.count() == 3
+
+
+@pytest.mark.django_db
+def test_htmx_reset_answers_with_the_review(client, w):
+    client.force_login(w.users["kansli"])
+    rows = plan_rows(w)
+    rows[0]["months"] = 3
+    client.post(edit_url(w), form_data(rows, version=0))
+    url = reverse("scheduling:proposal_reset", args=[w.run.pk, w.trainee.pk])
+    response = client.post(url, {"version": "1"}, **EN, **HTMX)
+    assert response.status_code == 200 and response["HX-Retarget"] == "#run-review"
+    assert "is the planner&#x27;s again" in response.content.decode()
+    stale = client.post(url, {"version": "1"}, **EN, **HTMX)
+    assert stale.status_code == 204 and stale["HX-Redirect"] == w.run.get_absolute_url()
+    assert ProposalEdit.objects.get().version == 2
