@@ -105,6 +105,8 @@ def test_it_edits_a_proposal_and_accepts_the_edited_version(client, w):
     assert list(w.trainee.placements.order_by("start").values_list("unit_id", flat=True)) == [
         w.small_er.pk, w.health_centre.pk, w.psychiatry.pk]
     # An accepted proposal is no longer editable.
+    assert client.get(edit_url(w)).status_code == 302
+    assert client.get(edit_url(w), **HTMX)["HX-Redirect"] == w.run.get_absolute_url()
     with pytest.raises(DomainError):
         planning.save_proposal_edit(w.run, w.trainee, plan_rows(w), expected_version=1, by=None)
 
