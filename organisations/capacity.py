@@ -1,9 +1,11 @@
 """Month-by-month capacity grid: who is placed on which unit each month, and how much is free.
 
 `month_grid(units, start_month, months)` answers, for every unit and month of the period, the
-trainees placed there (a placement counts in a month when any of its days fall in it), how many
-distinct trainees that is (`used`), the unit's capacity that month (a `UnitCapacity` override,
-else `unit.bt_capacity`) and `free = capacity - used` (negative: over capacity).
+trainees placed there (a placement is listed in a month when any of its days fall in it), the
+most trainees there on any one day of the month (`used` — so one placement ending on the 4th
+and the next starting on the 5th share a place), the unit's capacity that month (a
+`UnitCapacity` override, else `unit.bt_capacity`) and `free = capacity - used` (negative: over
+capacity).
 
 The number of queries is fixed: one for the placements of all units in the period (with the
 trainee and their user), one for the capacity overrides, and — when names are to be limited to
@@ -72,6 +74,31 @@ class Entry:
     visible: bool = True
 
 
+def peak(entries: Iterable[Entry], month: datetime.date) -> int:
+    """The most of `entries` present on any one day of `month` (each entry is one trainee;
+    an entry without dated placements counts for the whole month)."""
+    first, last = first_of_month(month), month_end(month)
+    day = datetime.timedelta(days=1)
+    events: list[tuple[datetime.date, int]] = []
+    for entry in entries:
+        spans = sorted((max(p.start, first), min(p.end, last)) for p in entry.placements)
+        spans = [(a, b) for a, b in spans if a <= b] if spans else [(first, last)]
+        merged: list[list[datetime.date]] = []
+        for a, b in spans:
+            if merged and a <= merged[-1][1] + day:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        for a, b in merged:
+            events += [(a, 1), (b + day, -1)]
+    events.sort()  # on the same day a leaving (-1) sorts before an arriving (+1)
+    present = most = 0
+    for _day, change in events:
+        present += change
+        most = max(most, present)
+    return most
+
+
 def _state(used: int, capacity: int) -> str:
     if used > capacity:
         return OVER
@@ -90,7 +117,7 @@ class Cell:
 
     @property
     def used(self) -> int:
-        return len(self.entries)
+        return peak(self.entries, self.month)
 
     @property
     def free(self) -> int:

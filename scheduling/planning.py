@@ -20,6 +20,7 @@ from organisations.models import Unit, UnitCapacity
 from scheduling.models import AcceptedProposal, PlanningRun, ProposalEdit, RunStatus
 from trainees import services as trainee_services
 from trainees.models import Placement, Trainee, TraineeStatus
+from trainees.wishes import planner_preferences
 
 CATEGORIES = ("akut", "primarvard", "psykiatri", "annan")
 INTRODUCTION_UNIT = "introduction"
@@ -60,7 +61,8 @@ def build_cohort(region, trainees, start: datetime.date, months: int) -> dict:
     """The planner's input (the `plan_cohort` JSON format) for `trainees` in `region`.
 
     Capacity per unit and month is the unit's capacity (with monthly exceptions) minus the
-    trainees already placed there who are not part of this cohort.
+    trainees already placed there who are not part of this cohort. The trainees' placement
+    wishes (`trainees.wishes`) are their preferences.
     """
     start = first_of_month(start)
     end = last_day(add_months(start, months - 1))
@@ -71,24 +73,33 @@ def build_cohort(region, trainees, start: datetime.date, months: int) -> dict:
         for c in UnitCapacity.objects.filter(unit__in=units, month__gte=start, month__lte=end)
     }
     trainee_ids = [t.pk for t in trainees]
-    occupied: dict[tuple[int, datetime.date], set[int]] = defaultdict(set)
+    # Who else is on each unit, per month: counted as the most on any one day (as the capacity
+    # timelines count), so a place handed over mid-month is not counted twice.
+    occupied: dict[tuple[int, datetime.date], dict[int, capacity.Entry]] = defaultdict(dict)
     others = Placement.objects.filter(unit__in=units, start__lte=end, end__gte=start).exclude(trainee_id__in=trainee_ids)
     for p in others.values("unit_id", "trainee_id", "start", "end"):
         for month in month_list:
             if p["start"] <= last_day(month) and p["end"] >= month:
-                occupied[(p["unit_id"], month)].add(p["trainee_id"])
+                entry = occupied[(p["unit_id"], month)].setdefault(p["trainee_id"], capacity.Entry(p["trainee_id"], "", ""))
+                entry.placements.append(capacity.PlacementInfo("", "", 100, p["start"], p["end"]))
 
+    wishes = planner_preferences(trainees, [u.pk for u in units])
+    wished = {w["unit"] for prefs in wishes.values() for w in prefs if w["weight"] > 0}
+    avoided = {w["unit"] for prefs in wishes.values() for w in prefs if w["weight"] < 0}
     unit_rows = []
     for unit in units:
         by_month = {}
         for month in month_list:
-            capacity = overrides.get((unit.pk, month), unit.bt_capacity)
-            free = max(0, capacity - len(occupied[(unit.pk, month)]))
+            taken = occupied.get((unit.pk, month))
+            free = max(0, overrides.get((unit.pk, month), unit.bt_capacity) - (capacity.peak(taken.values(), month) if taken else 0))
             if free != unit.bt_capacity:
                 by_month[label(month)] = free
         unit_rows.append({
             "id": str(unit.pk), "name": str(unit), "category": unit.category,
             "capacity": unit.bt_capacity, "capacity_by_month": by_month,
+            # A unit someone in the cohort would rather avoid and no one wishes for: the planner
+            # spreads such placements fairly.
+            "unpopular": str(unit.pk) in avoided - wished,
         })
 
     # An introduction is given by the region (a course, a training centre), not by a unit with
@@ -108,7 +119,7 @@ def build_cohort(region, trainees, start: datetime.date, months: int) -> dict:
         trainee_rows.append({
             "id": str(t.pk), "name": str(t), "programme": t.programme, "bt_type": t.bt_type,
             "earliest_start": label(earliest), "latest_start": label(max(earliest, latest)),
-            "unavailable": unavailable,
+            "unavailable": unavailable, "preferences": wishes.get(t.pk, []),
         })
     return {"horizon": {"start": label(start), "months": months}, "units": unit_rows, "trainees": trainee_rows}
 
@@ -422,10 +433,14 @@ def accept_conflicts(run: PlanningRun, proposal: Proposal) -> list[CapacityConfl
     for x in proposal.placements:
         if not x.unit:
             continue
+        mine = capacity.Entry(proposal.trainee.pk, "", "", placements=[
+            capacity.PlacementInfo(y.category, "", 100, y.start, y.end)
+            for y in proposal.placements if y.unit and y.unit.pk == x.unit.pk
+        ])
         for month in x.occupied_months:
             cell = grid.cell(x.unit, month)
-            others = sum(1 for e in cell.entries if e.trainee_id != proposal.trainee.pk)
-            if others + 1 > cell.capacity:
+            others = [e for e in cell.entries if e.trainee_id != proposal.trainee.pk]
+            if capacity.peak([*others, mine], month) > cell.capacity:
                 over.append((x.unit, month))
     return _conflicts(dict.fromkeys(over))
 

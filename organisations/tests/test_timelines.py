@@ -72,14 +72,32 @@ def test_grid_counts_used_and_free_per_month(world):
 
 
 @pytest.mark.django_db
-def test_a_placement_counts_in_every_month_it_touches_even_partly(world):
+def test_a_placement_is_listed_in_every_month_it_touches_and_used_counts_one_day(world):
     # 2027-01-31 to 2027-03-01: one day in January, all February, one day in March.
     place(world.trainee, world.clinic, D(2027, 1, 31), D(2027, 3, 1))
     # Starts before the period and ends in its first month.
     other = f.make_trainee(home_unit=world.clinic)
     place(other, world.clinic, D(2026, 10, 1), D(2027, 1, 1))
     grid = month_grid([world.clinic], D(2026, 12, 1), 5)
-    assert [c.used for c in grid.rows[0].cells] == [1, 2, 1, 1, 0]
+    cells = grid.rows[0].cells
+    assert [len(c.entries) for c in cells] == [1, 2, 1, 1, 0]
+    # In January one is there on the 1st and the other on the 31st: never two on one day.
+    assert [c.used for c in cells] == [1, 1, 1, 1, 0]
+
+
+@pytest.mark.django_db
+def test_back_to_back_mid_month_placements_share_a_place_but_a_day_of_overlap_does_not(world):
+    """A BT that starts on a Monday mid-month gives placements like 5 April – 4 July, then
+    5 July – ...: the next trainee starting on 5 July takes over the same place."""
+    place(world.trainee, world.clinic, D(2027, 4, 5), D(2027, 7, 4))
+    second = f.make_trainee(home_unit=world.clinic)
+    place(second, world.clinic, D(2027, 7, 5), D(2027, 10, 4))
+    july = month_grid([world.clinic], D(2027, 7, 1), 1).rows[0].cells[0]
+    assert len(july.entries) == 2 and july.used == 1
+    third = f.make_trainee(home_unit=world.clinic)
+    place(third, world.clinic, D(2027, 6, 1), D(2027, 7, 5))  # still there on 5 July
+    july = month_grid([world.clinic], D(2027, 7, 1), 1).rows[0].cells[0]
+    assert july.used == 2
 
 
 @pytest.mark.django_db

@@ -457,3 +457,44 @@ def test_htmx_reset_answers_with_the_review(client, w):
     stale = client.post(url, {"version": "1"}, **EN, **HTMX)
     assert stale.status_code == 204 and stale["HX-Redirect"] == w.run.get_absolute_url()
     assert ProposalEdit.objects.get().version == 2
+
+
+@pytest.mark.django_db
+def test_a_mid_month_start_hands_a_place_over_without_a_false_capacity_conflict(w):
+    """A cohort starting Monday 5 April: the planner's whole months become dated placements
+    from 5 April that run a few days into the next month. One trainee leaving a unit of capacity
+    1 and the next arriving the day after share the place: no conflict on review, and both can
+    be accepted."""
+    start = D(2027, 4, 5)
+    for t in (w.trainee, w.second):
+        t.planned_start = start
+        t.save()
+    run = planning.start_run(region=w.vgr, by=w.users["kansli"], trainees=[w.trainee, w.second], start=D(2027, 4, 1),
+                             months=18, method="greedy")
+    first = [
+        {"unit": str(w.small_er.pk), "category": "akut", "start": "2027-04", "months": 4},
+        {"unit": str(w.health_centre.pk), "category": "primarvard", "start": "2027-08", "months": 4},
+        {"unit": str(w.psychiatry.pk), "category": "psykiatri", "start": "2027-12", "months": 4},
+    ]
+    second = [
+        {"unit": str(w.health_centre.pk), "category": "primarvard", "start": "2027-04", "months": 4},
+        {"unit": str(w.small_er.pk), "category": "akut", "start": "2027-08", "months": 4},
+        {"unit": str(w.psychiatry.pk), "category": "psykiatri", "start": "2027-12", "months": 4},
+    ]
+    run.result = {"status": "feasible", "method": "greedy", "objective": 0, "seconds": 0.1, "unassigned": [],
+                  "explanation": [], "assignments": [dict(r, trainee=str(w.trainee.pk)) for r in first]
+                  + [dict(r, trainee=str(w.second.pk)) for r in second]}
+    run.status = RunStatus.DONE
+    run.save()
+    items = planning.proposals(run)
+    (mine,) = [p for p in items if p.trainee.pk == w.trainee.pk]
+    (theirs,) = [p for p in items if p.trainee.pk == w.second.pk]
+    assert mine.placements[0].start == start and mine.placements[0].end.month == 8  # runs into August
+    assert theirs.placements[1].start == mine.placements[0].end + datetime.timedelta(days=1)
+    review = planning.review(run, items)
+    assert not review.conflicts
+    august = review.grid.cell(w.small_er, D(2027, 8, 1))
+    assert len(august.entries) == 2 and august.used == 1
+    for t in (w.trainee, w.second):
+        planning.accept_proposal(run, t, by=w.users["kansli"])
+    assert Placement.objects.filter(unit=w.small_er).count() == 2
