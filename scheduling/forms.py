@@ -39,6 +39,32 @@ class StartRunForm(BootstrapFormMixin, forms.Form):
         return data
 
 
+class WeightsForm(BootstrapFormMixin, forms.Form):
+    """How much each soft goal of the planner counts (whole numbers; 0 ignores it)."""
+
+    def __init__(self, *args, **kwargs):
+        from scheduling.objective import Weights
+
+        super().__init__(*args, prefix="weight", **kwargs)
+        defaults = Weights()
+        labels = {
+            "preference": (_("BT doctors' placement wishes"), _("Per month short of a wished-for unit, or at a unit to avoid.")),
+            "moves": (_("Few moves between units"), _("Per change of unit.")),
+            "idle": (_("No idle months"), _("Per month without a placement between the first and the last.")),
+            "late": (_("Finishing early"), _("Per month later than the earliest possible end.")),
+            "fairness": (_("Fair spread of unpopular units"), _("Grows with the number of unpopular placements one BT doctor gets (units someone in the cohort would rather avoid and no one wishes for).")),
+        }
+        for name, (label, help_text) in labels.items():
+            self.fields[name] = forms.IntegerField(
+                label=label, help_text=help_text, min_value=0, max_value=100, initial=getattr(defaults, name),
+                required=False,
+            )
+
+    def weights(self) -> dict[str, int]:
+        """The chosen weights (an empty field keeps the default)."""
+        return {name: value for name, value in self.cleaned_data.items() if value is not None}
+
+
 _MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
 

@@ -44,6 +44,24 @@ class PlanningRun(models.Model):
     def get_absolute_url(self):
         return reverse("scheduling:run", args=[self.pk])
 
+    @property
+    def weights(self) -> list[tuple[str, int]]:
+        """(label, weight) of each soft goal this run used (the planner's defaults where unset)."""
+        from scheduling.objective import Weights
+
+        chosen = (self.cohort or {}).get("weights") or {}
+        defaults = Weights()
+        return [(label, chosen.get(name, getattr(defaults, name))) for name, label in WEIGHT_LABELS]
+
+
+WEIGHT_LABELS = (
+    ("preference", _("wishes")),
+    ("moves", _("moves")),
+    ("idle", _("idle months")),
+    ("late", _("late finish")),
+    ("fairness", _("fair spread")),
+)
+
 
 class AcceptedProposal(models.Model):
     """A trainee's proposed placements that became real placements."""

@@ -126,14 +126,18 @@ def build_cohort(region, trainees, start: datetime.date, months: int) -> dict:
 
 @transaction.atomic
 def start_run(*, region, by, trainees, start: datetime.date, months: int, method: str = "cpsat",
-              time_limit: int = 60) -> PlanningRun:
+              time_limit: int = 60, weights: dict[str, int] | None = None) -> PlanningRun:
+    """Queue a planning run; `weights` sets the soft goals' weights (the planner's defaults
+    for those not given)."""
     trainees = list(trainees)
     if not trainees:
         raise trainee_services.DomainError(_("Choose at least one BT doctor to plan."))
+    cohort = build_cohort(region, trainees, start, months)
+    if weights:
+        cohort["weights"] = dict(weights)
     run = PlanningRun.objects.create(
         region=region, created_by=by, method=method, time_limit=time_limit,
-        horizon_start=first_of_month(start), horizon_months=months,
-        cohort=build_cohort(region, trainees, start, months),
+        horizon_start=first_of_month(start), horizon_months=months, cohort=cohort,
     )
     run.trainees.set(trainees)
     return run

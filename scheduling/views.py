@@ -25,12 +25,14 @@ def run_list(request):
         .order_by("region__name", "planned_start")
     )
     form = StartRunForm(request.POST or None, regions=regions, candidates=candidates)
-    if request.method == "POST" and form.is_valid():
+    weights_form = forms.WeightsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and weights_form.is_valid():
         data = form.cleaned_data
         try:
             run = planning.start_run(
                 region=data["region"], by=request.user, trainees=data["trainees"], start=data["start"],
                 months=data["months"], method=data["method"], time_limit=data["time_limit"],
+                weights=weights_form.weights(),
             )
         except DomainError as error:
             form.add_error(None, str(error))
@@ -38,7 +40,7 @@ def run_list(request):
             messages.success(request, _("The planning run was started. The proposal appears here when it is ready."))
             return redirect(run)
     runs = planning.visible_runs(request.user)[:30]
-    return render(request, "scheduling/run_list.html", {"form": form, "runs": runs})
+    return render(request, "scheduling/run_list.html", {"form": form, "weights_form": weights_form, "runs": runs})
 
 
 def _run_for(request, pk) -> PlanningRun:

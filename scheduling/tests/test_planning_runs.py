@@ -125,3 +125,28 @@ def test_a_mid_month_start_gives_a_valid_plan_with_whole_full_time_months(cohort
     assert proposal.placements[0].start == D(2027, 1, 5)
     assert all(b.start == a.end + datetime.timedelta(days=1) for a, b in zip(proposal.placements, proposal.placements[1:]))
     assert proposal.check.valid, [f.message for f in proposal.check.errors]
+
+
+@pytest.mark.django_db
+def test_the_weights_of_the_soft_goals_can_be_set_when_starting_a_run(client, world):
+    import datetime as dt
+
+    from btportal import factories as f
+    from scheduling.models import PlanningRun
+
+    trainee = f.make_trainee(home_unit=world.clinic, planned_start=dt.date(2027, 4, 5))
+    client.force_login(world.users["kansli"])
+    data = {"region": world.vgr.pk, "start": "2027-04-01", "months": 18, "method": "greedy", "time_limit": 10,
+            "trainees": [trainee.pk], "weight-preference": "9", "weight-moves": "0", "weight-idle": ""}
+    response = client.post("/planning/", data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    run = PlanningRun.objects.get()
+    assert run.cohort["weights"] == {"preference": 9, "moves": 0}  # the others keep the defaults
+    assert dict((str(k), v) for k, v in run.weights)["wishes"] == 9
+    page = client.get(run.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "wishes 9 · moves 0 · idle months 5" in page
+    # A bad weight is refused with a message and starts nothing.
+    data["weight-late"] = "-1"
+    response = client.post("/planning/", data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200 and "greater than or equal to 0" in response.content.decode()
+    assert PlanningRun.objects.count() == 1
