@@ -334,7 +334,8 @@ class ProposedEntry(capacity.Entry):
 class Review:
     grid: capacity.Grid
     groups: list[tuple[str, str, capacity.Grid]]
-    conflicts: list[CapacityConflict]
+    conflicts: list[CapacityConflict]  # over capacity in cells the proposals take part in
+    existing: list[CapacityConflict] = field(default_factory=list)  # over capacity without them
 
     @property
     def over_capacity(self) -> bool:
@@ -382,9 +383,14 @@ def review(run: PlanningRun, items: list[Proposal], *, visible=None) -> Review:
                     x.category, PlacementCategory(x.category).label, 100, x.start, x.end
                 ))
     grid = grid.subgrid(grid.rows)  # totals again, with the proposals
-    conflicts = _conflicts(
-        (row.unit, cell.month) for row in grid.rows for cell in row.cells if cell.over_capacity
-    )
+    over = [(row.unit, cell) for row in grid.rows for cell in row.cells if cell.over_capacity]
+
+    def proposed(cell) -> bool:
+        return any(isinstance(e, ProposedEntry) for e in cell.entries)
+
+    conflicts = _conflicts((unit, cell.month) for unit, cell in over if proposed(cell))
+    # Over capacity already with the placements on record alone: worth knowing, not the proposal's doing.
+    existing = _conflicts((unit, cell.month) for unit, cell in over if not proposed(cell))
     for p in pending:
         mine = {(x.unit.pk, m) for x in p.placements if x.unit for m in x.occupied_months}
         p.conflicts = _conflicts(
@@ -394,7 +400,7 @@ def review(run: PlanningRun, items: list[Proposal], *, visible=None) -> Review:
     labels = dict(PlacementCategory.choices)
     order = list(PlacementCategory.values)
     groups = sorted(grid.group_by(lambda u: u.category), key=lambda g: order.index(g[0]) if g[0] in order else len(order))
-    return Review(grid, [(key, labels.get(key, key), sub) for key, sub in groups], conflicts)
+    return Review(grid, [(key, labels.get(key, key), sub) for key, sub in groups], conflicts, existing)
 
 
 def outcome(proposal: Proposal) -> tuple[bool, str]:

@@ -498,3 +498,19 @@ def test_a_mid_month_start_hands_a_place_over_without_a_false_capacity_conflict(
     for t in (w.trainee, w.second):
         planning.accept_proposal(run, t, by=w.users["kansli"])
     assert Placement.objects.filter(unit=w.small_er).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_unit_over_capacity_without_the_proposal_is_shown_apart_and_blocks_nothing(client, w):
+    """A unit already over capacity with the placements on record (here a month closed after
+    someone was placed) is listed as such, not as a conflict of the proposal."""
+    outsider = f.make_trainee(home_unit=w.clinic)
+    Placement.objects.create(trainee=outsider, category="akut", unit=w.small_er, start=D(2027, 2, 1), end=D(2027, 2, 28))
+    UnitCapacity.objects.create(unit=w.small_er, month=D(2027, 2, 1), capacity=0)
+    items = planning.proposals(w.run)
+    review = planning.review(w.run, items)
+    assert [c.unit for c in review.existing] == [w.small_er]
+    assert w.small_er not in [c.unit for c in review.conflicts]
+    client.force_login(w.users["kansli"])
+    page = client.get(w.run.get_absolute_url(), **EN).content.decode()
+    assert "Already over capacity with the placements on record" in page
