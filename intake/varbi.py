@@ -20,20 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import personnummer as pnr
 from accounts.models import User
 from intake.models import Application, ApplicationStatus
-from trainees.import_files import (
-    CSV_TYPES,
-    MAX_BYTES,
-    MAX_ROWS,
-    XLSX_TYPES,
-    FileProblem,
-    Table,
-    _blank,
-    _csv_records,
-    _too_large,
-    _too_many_rows,
-    _xlsx_records,
-    header_key,
-)
+from trainees.import_files import FileProblem, Table, header_key, map_header, read_records, split_header
 
 # column name -> (header aliases as Varbi and people write them, required, label)
 COLUMNS = {
@@ -52,54 +39,10 @@ def label(name: str) -> str:
 
 
 def read_table(upload) -> Table:
-    """Read the uploaded export (the checks of `trainees.import_files.read_table`, Varbi's columns)."""
-    name = (getattr(upload, "name", "") or "").lower()
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_BYTES:
-        raise FileProblem(_too_large())
-    data = upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise FileProblem(_too_large())
-    if not name.endswith(CSV_TYPES + XLSX_TYPES):
-        raise FileProblem(gettext("Upload a CSV file (.csv) or an Excel workbook (.xlsx)."))
-    if not data.strip():
-        raise FileProblem(gettext("The file is empty."))
-    if data[:4] == b"PK\x03\x04":
-        records, sheet = _xlsx_records(data)
-    elif name.endswith(XLSX_TYPES):
-        raise FileProblem(gettext("The file is not a valid Excel workbook (.xlsx)."))
-    else:
-        records, sheet = _csv_records(data), ""
-    return _table(records, sheet)
-
-
-def _table(records, sheet: str) -> Table:
-    header, header_number, rows = None, 0, []
-    for number, record in records:
-        if header is None:
-            if not _blank(record):
-                header, header_number = record, number
-            continue
-        if _blank(record):
-            continue
-        rows.append((number, list(record)))
-        if len(rows) > MAX_ROWS:
-            raise FileProblem(_too_many_rows())
-    if header is None:
-        raise FileProblem(gettext("The file is empty."))
-    headers: dict[str, str] = {}
-    index: dict[str, int] = {}
-    for position, cell in enumerate(header):
-        written = str(cell).strip()
-        name = _ALIASES.get(header_key(written))
-        if name is None:
-            continue  # Varbi exports many other columns; they are ignored
-        if name in index:
-            raise FileProblem(
-                gettext("The columns “%(first)s” and “%(second)s” both mean %(column)s; keep one of them.")
-                % {"first": headers[name], "second": written, "column": label(name)}
-            )
-        headers[name], index[name] = written, position
+    """Read the uploaded export (the checks of `trainees.import_files.read_records`, Varbi's columns)."""
+    records, sheet = read_records(upload)
+    header, header_number, rows = split_header(records)
+    headers, index = map_header(header, _ALIASES, label)  # Varbi exports many other columns; they are ignored
     missing = [label(name) for name in REQUIRED if name not in index]
     if missing:
         raise FileProblem(

@@ -124,8 +124,9 @@ class Table:
         return row[i]
 
 
-def read_table(upload) -> Table:
-    """Read an uploaded CSV or xlsx file; raise FileProblem with a clear message."""
+def read_records(upload) -> tuple:
+    """The checks every uploaded table gets (size, type, encoding, xlsx sanity): its records
+    [(row number, cells)] and the sheet name; raise FileProblem with a clear message."""
     name = (getattr(upload, "name", "") or "").lower()
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_BYTES:
@@ -140,12 +141,15 @@ def read_table(upload) -> Table:
     if not data.strip():
         raise FileProblem(gettext("The file is empty."))
     if data[:4] == b"PK\x03\x04":
-        records, sheet = _xlsx_records(data)
-    elif name.endswith(XLSX_TYPES):
+        return _xlsx_records(data)
+    if name.endswith(XLSX_TYPES):
         raise FileProblem(gettext("The file is not a valid Excel workbook (.xlsx)."))
-    else:
-        records, sheet = _csv_records(data), ""
-    return _table(records, sheet)
+    return _csv_records(data), ""
+
+
+def read_table(upload) -> Table:
+    """Read an uploaded CSV or xlsx file of BT-läkare and placements."""
+    return _table(*read_records(upload))
 
 
 def _too_large() -> str:
@@ -226,36 +230,46 @@ def _blank(record) -> bool:
     return all(str(v).strip() == "" for v in record)
 
 
-def _table(records, sheet: str) -> Table:
-    header = None
-    header_number = 0
-    rows: list[tuple[int, list]] = []
+def split_header(records) -> tuple[list, int, list[tuple[int, list]]]:
+    """(header, its row number, the non-blank rows below it); blank rows are skipped."""
+    header, header_number, rows = None, 0, []
     for number, record in records:
-        if header is None:
-            if _blank(record):
-                continue
-            header, header_number = record, number
-            continue
         if _blank(record):
+            continue
+        if header is None:
+            header, header_number = record, number
             continue
         rows.append((number, list(record)))
         if len(rows) > MAX_ROWS:
             raise FileProblem(_too_many_rows())
     if header is None:
         raise FileProblem(gettext("The file is empty."))
+    return header, header_number, rows
+
+
+def map_header(header, aliases: dict[str, str], label=str) -> tuple[dict[str, str], dict[str, int]]:
+    """Column name -> header as written, and -> position, for the header cells `aliases` knows
+    (other columns are ignored, e.g. an export's extra columns); two cells meaning the same
+    column are refused."""
     headers: dict[str, str] = {}
     index: dict[str, int] = {}
     for position, cell in enumerate(header):
         written = str(cell).strip()
-        name = _ALIASES.get(header_key(written))
+        name = aliases.get(header_key(written))
         if name is None:
-            continue  # other columns are ignored (e.g. the export's extra columns)
+            continue
         if name in index:
             raise FileProblem(
                 gettext("The columns “%(first)s” and “%(second)s” both mean %(column)s; keep one of them.")
-                % {"first": headers[name], "second": written, "column": name}
+                % {"first": headers[name], "second": written, "column": label(name)}
             )
         headers[name], index[name] = written, position
+    return headers, index
+
+
+def _table(records, sheet: str) -> Table:
+    header, header_number, rows = split_header(records)
+    headers, index = map_header(header, _ALIASES)
     if not index:
         raise FileProblem(
             gettext("Row %(row)s must be the header with the column names, but none of the expected columns was found (%(columns)s).")
