@@ -14,6 +14,8 @@ KANSLI_PAGES = {
     "trainee": lambda w: f"/trainees/{w.trainee.pk}/",
     "organisations": "/organisations/",
     "region": lambda w: w.vgr.get_absolute_url(),
+    "region timeline": lambda w: f"/organisations/region/{w.vgr.slug}/timeline/",
+    "unit timeline": lambda w: f"/organisations/unit/{w.clinic.pk}/timeline/",
     "supervisors": "/people/supervisors/",
     "supervisor": lambda w: f"/people/supervisors/{w.supervisor_profile.pk}/",
     "goals": "/goals/",
