@@ -127,7 +127,7 @@ class BaseProposalFormSet(forms.BaseFormSet):
         if problems:
             raise forms.ValidationError(problems)
 
-    check_rows = None  # set by proposal_formset: planning.validate_rows for the run
+    check_rows = None  # set by proposal_formset: editing.validate_rows for the run
 
     def add_error(self, message: str) -> None:
         """A problem found after validation (e.g. the service refused: a stale form)."""
@@ -149,7 +149,7 @@ ProposalFormSet = forms.formset_factory(
 def proposal_formset(run, units, *, data=None, initial=None, add_row=False):
     """The edit form of one trainee's proposal (a formset: one form per placement, one empty
     row to add a placement, a "remove" box per row)."""
-    from scheduling import planning
+    from scheduling import editing, planning
     from organisations.models import PlacementCategory
 
     labels = dict(PlacementCategory.choices)
@@ -170,5 +170,5 @@ def proposal_formset(run, units, *, data=None, initial=None, add_row=False):
         form_kwargs={"unit_choices": choices, "first": first, "last": last},
     )
     by_key = {str(u.pk): u for u in units}
-    formset.check_rows = lambda rows: planning.validate_rows(run, rows, by_key)
+    formset.check_rows = lambda rows: editing.validate_rows(run, rows, by_key)
     return formset

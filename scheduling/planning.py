@@ -4,18 +4,19 @@ accepted proposal into placements — checked by the rules module again."""
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisations import capacity
+from organisations.capacity import add_months, first_of_month
+from organisations.capacity import month_end as last_day
 from organisations.models import Unit, UnitCapacity
 from scheduling.models import AcceptedProposal, PlanningRun, ProposalEdit, RunStatus
 from trainees import services as trainee_services
@@ -24,19 +25,6 @@ from trainees.wishes import planner_preferences
 
 CATEGORIES = ("akut", "primarvard", "psykiatri", "annan")
 INTRODUCTION_UNIT = "introduction"
-
-
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def add_months(day: datetime.date, n: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 + n
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def last_day(month: datetime.date) -> datetime.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 def label(month: datetime.date) -> str:
@@ -456,124 +444,16 @@ def accept_conflicts(run: PlanningRun, proposal: Proposal) -> list[CapacityConfl
 
 
 # ---------------------------------------------------------------------------
-# Editing a proposal (optimistic locking on ProposalEdit.version)
+# Accepting
 # ---------------------------------------------------------------------------
 
-def region_units(run: PlanningRun):
-    """The units a proposal may use: the region's active units with a planning category."""
-    return (
-        Unit.objects.filter(region_id=run.region_id, active=True, category__in=CATEGORIES)
-        .select_related("parent")
-        .order_by("category", "path")
-    )
-
-
-def _claim_edit(run: PlanningRun, trainee: Trainee, expected_version: int | None) -> ProposalEdit:
-    """The trainee's edit row with its version bumped, or PlanConflict when the form is stale."""
-    stale = trainee_services.PlanConflict(
-        _("Someone else changed this proposal while you were editing it. Reload the page to see their change, then try again.")
-    )
-    if expected_version is None:
-        raise stale
-    edit = ProposalEdit.objects.filter(run=run, trainee=trainee).first()
-    if edit is None:
-        if expected_version != 0:
-            raise stale
-        try:
-            with transaction.atomic():
-                return ProposalEdit.objects.create(run=run, trainee=trainee, version=1)
-        except IntegrityError:
-            raise stale from None
-    if ProposalEdit.objects.filter(pk=edit.pk, version=expected_version).update(version=F("version") + 1) != 1:
-        raise stale
-    edit.refresh_from_db()
-    return edit
-
-
-def _editable(run: PlanningRun, trainee: Trainee) -> None:
+def check_open(run: PlanningRun, trainee: Trainee) -> None:
+    """The trainee's proposal may still be edited or accepted (DomainError otherwise)."""
     if run.status != RunStatus.DONE:
         raise trainee_services.DomainError(_("The proposal is not ready yet."))
     if AcceptedProposal.objects.filter(run=run, trainee=trainee).exists():
         raise trainee_services.DomainError(_("This proposal has already been accepted."))
 
-
-def validate_rows(run: PlanningRun, rows: list[dict], units: dict[str, Unit]) -> list[str]:
-    """Plain-words problems with edited rows (the form checks each field; this checks the
-    rows together and again at the service boundary). `units`: allowed unit key → Unit."""
-    problems = []
-    first = first_of_month(run.horizon_start)
-    last = add_months(first, run.horizon_months - 1)
-    taken: dict[datetime.date, int] = {}
-    if not rows:
-        problems.append(_("Add at least one placement, or go back to the planner's proposal."))
-    for number, row in enumerate(sorted(rows, key=lambda r: r["start"]), start=1):
-        if str(row["unit"]) != INTRODUCTION_UNIT and str(row["unit"]) not in units:
-            problems.append(_("Choose one of the region's units."))
-            continue
-        try:
-            start = from_label(str(row["start"]))
-        except ValueError:
-            problems.append(_("Give the first month as year and month, e.g. %(example)s.") % {"example": label(first)})
-            continue
-        months = row["months"]
-        if not isinstance(months, int) or months < 1:
-            problems.append(_("A placement is at least 1 month."))
-            continue
-        if start < first or add_months(start, months - 1) > last:
-            problems.append(
-                _("A placement must lie within the planning period, %(first)s to %(last)s.")
-                % {"first": label(first), "last": label(last)}
-            )
-            continue
-        for i in range(months):
-            month = add_months(start, i)
-            if month in taken:
-                problems.append(_("Two placements overlap in %(month)s.") % {"month": label(month)})
-                break
-            taken[month] = number
-    return list(dict.fromkeys(problems))
-
-
-@transaction.atomic
-def save_proposal_edit(run: PlanningRun, trainee: Trainee, rows: list[dict], *, expected_version: int | None,
-                       by) -> ProposalEdit:
-    """Store a person's version of the trainee's proposal (rows: unit key, start month label,
-    months). The planner's result is untouched. Invalid rows change nothing."""
-    _editable(run, trainee)
-    units = {str(u.pk): u for u in region_units(run)}
-    problems = validate_rows(run, rows, units)
-    if problems:
-        raise trainee_services.DomainError(" ".join(problems))
-    edit = _claim_edit(run, trainee, expected_version)
-    edit.assignments = [
-        {
-            "trainee": str(trainee.pk),
-            "unit": str(r["unit"]),
-            "category": "introduktion" if str(r["unit"]) == INTRODUCTION_UNIT else units[str(r["unit"])].category,
-            "start": r["start"],
-            "months": r["months"],
-        }
-        for r in sorted(rows, key=lambda r: r["start"])
-    ]
-    edit.edited_by = by
-    edit.save()
-    return edit
-
-
-@transaction.atomic
-def reset_proposal(run: PlanningRun, trainee: Trainee, *, expected_version: int | None, by) -> ProposalEdit:
-    """Back to the planner's proposal (the edit row stays, with a new version)."""
-    _editable(run, trainee)
-    edit = _claim_edit(run, trainee, expected_version)
-    edit.assignments = None
-    edit.edited_by = by
-    edit.save()
-    return edit
-
-
-# ---------------------------------------------------------------------------
-# Accepting
-# ---------------------------------------------------------------------------
 
 @transaction.atomic
 def accept_proposal(run: PlanningRun, trainee: Trainee, *, by, expected_version: int | None = None) -> list[Placement]:
@@ -581,10 +461,7 @@ def accept_proposal(run: PlanningRun, trainee: Trainee, *, by, expected_version:
     placements — all or nothing, after the rules check and the capacity check."""
     # One accept at a time per run, so two people cannot both take a unit's last place.
     PlanningRun.objects.select_for_update().filter(pk=run.pk).first()
-    if run.status != RunStatus.DONE:
-        raise trainee_services.DomainError(_("The proposal is not ready yet."))
-    if AcceptedProposal.objects.filter(run=run, trainee=trainee).exists():
-        raise trainee_services.DomainError(_("This proposal has already been accepted."))
+    check_open(run, trainee)
     proposal = next(iter(proposals(run, only=trainee)), None)
     if proposal is None or not proposal.placements:
         raise trainee_services.DomainError(_("The planner found no placements for %(name)s.") % {"name": trainee})

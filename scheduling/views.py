@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import get_object_for, permission, scoped, visible_trainees
 from organisations.models import Region
-from scheduling import forms, planning
+from scheduling import editing, forms, planning
 from scheduling.forms import StartRunForm
 from scheduling.models import PlanningRun, RunStatus
 from trainees.models import Trainee, TraineeStatus
@@ -106,7 +106,7 @@ def proposal_edit(request, pk, trainee_pk):
         messages.error(request, _("The proposal is not ready yet."))
         return redirect(run)
     (proposal,) = planning.proposals(run, only=trainee)
-    units = list(planning.region_units(run))
+    units = list(editing.region_units(run))
     status = 200
     if request.method == "POST":
         # "Add a row" shows the form again with one more empty row and saves nothing.
@@ -115,7 +115,7 @@ def proposal_edit(request, pk, trainee_pk):
         version = _version(request)
         if not adding and formset.is_valid():
             try:
-                planning.save_proposal_edit(run, trainee, formset.rows(), expected_version=version, by=request.user)
+                editing.save_proposal_edit(run, trainee, formset.rows(), expected_version=version, by=request.user)
             except DomainError as error:
                 formset.add_error(str(error))
             else:
@@ -146,7 +146,7 @@ def proposal_reset(request, pk, trainee_pk):
     run = _run_for(request, pk)
     trainee = get_object_or_404(run.trainees.select_related("user"), pk=trainee_pk)
     try:
-        planning.reset_proposal(run, trainee, expected_version=_version(request), by=request.user)
+        editing.reset_proposal(run, trainee, expected_version=_version(request), by=request.user)
     except DomainError as error:
         messages.error(request, str(error))
         if request.htmx:

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from btportal import factories as f
 from organisations.models import UnitCapacity
-from scheduling import planning
+from scheduling import editing, planning
 from scheduling.models import PlanningRun, ProposalEdit, RunStatus
 from trainees.models import Placement
 from trainees.services import DomainError, PlanConflict
@@ -108,7 +108,7 @@ def test_it_edits_a_proposal_and_accepts_the_edited_version(client, w):
     assert client.get(edit_url(w)).status_code == 302
     assert client.get(edit_url(w), **HTMX)["HX-Redirect"] == w.run.get_absolute_url()
     with pytest.raises(DomainError):
-        planning.save_proposal_edit(w.run, w.trainee, plan_rows(w), expected_version=1, by=None)
+        editing.save_proposal_edit(w.run, w.trainee, plan_rows(w), expected_version=1, by=None)
 
 
 @pytest.mark.django_db
@@ -219,7 +219,7 @@ def test_bad_input_gives_a_clear_error_and_changes_nothing(client, w, case):
     if case in {"unknown unit", "unit of another region", "zero months", "ends after the period", "overlapping rows",
                 "no rows", "start not a month"}:
         with pytest.raises(DomainError):
-            planning.save_proposal_edit(w.run, w.trainee, rows, expected_version=0, by=None)
+            editing.save_proposal_edit(w.run, w.trainee, rows, expected_version=0, by=None)
         assert not ProposalEdit.objects.exists()
 
 
@@ -249,9 +249,9 @@ def test_a_stale_form_gets_a_clear_message_and_changes_nothing(client, w):
     edit = ProposalEdit.objects.get()
     assert edit.version == 1 and edit.assignments[0]["months"] == 3 and edit.assignments[0]["unit"] == str(w.clinic.pk)
     with pytest.raises(PlanConflict):
-        planning.save_proposal_edit(w.run, w.trainee, second, expected_version=None, by=None)
+        editing.save_proposal_edit(w.run, w.trainee, second, expected_version=None, by=None)
     with pytest.raises(PlanConflict):
-        planning.reset_proposal(w.run, w.trainee, expected_version=0, by=None)
+        editing.reset_proposal(w.run, w.trainee, expected_version=0, by=None)
 
 
 @pytest.mark.django_db
@@ -316,7 +316,7 @@ def test_accept_refuses_a_proposal_that_would_exceed_capacity_naming_unit_and_mo
     # Moved to the other emergency unit, it fits and is accepted.
     rows = plan_rows(w)
     rows[0]["unit"] = str(w.small_er.pk)
-    planning.save_proposal_edit(w.run, refused[0], rows, expected_version=0, by=None)
+    editing.save_proposal_edit(w.run, refused[0], rows, expected_version=0, by=None)
     assert planning.accept_proposal(w.run, refused[0], by=None)
 
 
