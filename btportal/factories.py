@@ -12,7 +12,12 @@ PASSWORD = "test-password-123"
 _seq = itertools.count(1)
 
 
-def make_personnummer(born: datetime.date = datetime.date(1990, 5, 17), serial: int | None = None) -> str:
+def make_personnummer(born: datetime.date | None = None, serial: int | None = None) -> str:
+    """A valid personnummer. Without `born`, a unique one born in the 1980s — never one a test
+    writes by hand with its own date (those use other years), whatever order tests run in."""
+    if born is None:
+        n = next(_seq)
+        born, serial = datetime.date(1980, 1, 1) + datetime.timedelta(days=n // 1000), n % 1000
     serial = next(_seq) % 1000 if serial is None else serial
     ten = f"{born:%y%m%d}{serial:03d}"
     return f"{born:%Y%m%d}{serial:03d}{luhn_check_digit(ten)}"
