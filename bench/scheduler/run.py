@@ -123,11 +123,16 @@ def targets(results: list[dict]) -> list[tuple[str, str, str]]:
     rows = []
     med = [r for r in results if r["trainees"] == 200 and r["units"] == 60]
     if med:
-        ok = all(r["cpsat"]["gap"] is not None and r["cpsat"]["gap"] <= 0.02 and r["cpsat"]["seconds"] <= 61
-                 for r in med)
+        def met(r) -> bool:
+            return r["cpsat"]["gap"] is not None and r["cpsat"]["gap"] <= 0.02 and r["cpsat"]["seconds"] <= 61
+
+        # one verdict per load (the target names the size; both loads are reported)
+        verdict = "all" if all(met(r) for r in med) else ", ".join(
+            f"{'met' if met(r) else 'NOT met'} on {r['case']}" for r in med)
         detail = "; ".join(f"{r['case']}: gap {_pct(r['cpsat']['gap'])} after {r['cpsat']['seconds']} s"
                            f" (2 % reached at {_num(r['cpsat']['gap_2pct_seconds'])} s)" for r in med)
-        rows.append(("200 trainees × 60 units solved to gap ≤ 2 % within 60 s", "met" if ok else "NOT met", detail))
+        rows.append(("200 trainees × 60 units solved to gap ≤ 2 % within 60 s",
+                     "met" if verdict == "all" else verdict, detail))
     large = [r for r in results if r["trainees"] == 1000]
     if large:
         ok = all(r["cpsat"]["status"] in ("optimal", "feasible") and r["cpsat"]["seconds"] <= 301 for r in large)
@@ -195,7 +200,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="small,medium,large", help="comma-separated: small, medium, large")
     ap.add_argument("--scale", type=float, default=1.0, help="multiply every time limit (smoke runs)")
     ap.add_argument("--no-write", action="store_true", help="print only; do not touch bench/RESULTS.md")
+    ap.add_argument("--render", action="store_true",
+                    help="rewrite the table in bench/RESULTS.md from bench/scheduler/results.json (no run)")
     args = ap.parse_args(argv)
+    if args.render:
+        raw = json.loads(RAW.read_text(encoding="utf-8"))
+        write_results(render(raw["results"], raw["machine"], raw["when"], raw["scale"]))
+        return 0
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "btportal.settings")  # not needed; harmless
     sizes = set(args.sizes.split(","))
