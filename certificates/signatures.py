@@ -92,7 +92,7 @@ def _unit_name(unit) -> str:
 def sign_service(trainee, *, user, title: str, place: str = "", expected_sha256: str = "") -> ServiceSignature:
     """Sign Bilaga 3 as it is now. `expected_sha256` is the hash of the content the signer was
     shown; when the placements changed meanwhile the signature is refused."""
-    trainee = Trainee.objects.select_for_update().select_related("home_unit__parent").get(pk=trainee.pk)
+    trainee = Trainee.objects.select_for_update(of=("self",)).select_related("home_unit__parent").get(pk=trainee.pk)
     title, place = (title or "").strip(), (place or "").strip()
     if not title:
         raise DomainError(_("Give your title (for example verksamhetschef)."))
