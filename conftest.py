@@ -2,11 +2,37 @@
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must be allowed there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _is_browser_test(item) -> bool:
+    """A test in some app's `tests/browser/` directory."""
+    parts = Path(str(item.path)).parts
+    return any(a == "tests" and b == "browser" for a, b in zip(parts, parts[1:]))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Run the browser tests (every app's `tests/browser/`) last.
+
+    They flush the database after each test (transactional tests), so any ordinary database test after them
+    would miss the regions and goals from the data migrations. pytest-django sorts transactional tests last,
+    but pytest's own grouping by the session-scoped `browser_name` parameter (pytest-playwright) runs after
+    that sort and can pull these tests forward; this hook runs after both.
+    """
+    browser = [item for item in items if _is_browser_test(item)]
+    for item in browser:
+        if item.get_closest_marker("browser") is None:
+            raise pytest.UsageError(
+                f"{item.nodeid}: browser tests need `pytestmark = BROWSER_MARKS` (see btportal/tests/browser/conftest.py)"
+            )
+    if browser:
+        items[:] = [item for item in items if not _is_browser_test(item)] + browser
 
 
 @dataclass

@@ -12,7 +12,6 @@ from django.conf import settings
 
 from btportal.factories import PASSWORD
 
-HERE = Path(__file__).resolve().parent
 AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -53,22 +52,23 @@ BROWSER_MARKS = [
 ]
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config, items):
-    """Run the browser tests last.
+@pytest.fixture
+def english_page(browser, base_url):
+    """A factory of pages in an English browser (en-GB): `english_page()` on a desktop,
+    `english_page(MOBILE)` on a phone (touch, mobile viewport)."""
+    contexts = []
 
-    They flush the database after each test (transactional tests), so any ordinary database test after them
-    would miss the regions and goals from the data migrations. pytest-django sorts transactional tests last,
-    but pytest's own grouping by the session-scoped `browser_name` parameter (pytest-playwright) runs after
-    that sort and can pull these tests forward; this hook runs after both.
-    """
-    ours = [item for item in items if HERE in Path(str(item.path)).resolve().parents]
-    for item in ours:
-        if item.get_closest_marker("browser") is None:
-            raise pytest.UsageError(f"{item.nodeid}: browser tests need `pytestmark = BROWSER_MARKS` (see conftest.py)")
-    if ours:
-        others = [item for item in items if HERE not in Path(str(item.path)).resolve().parents]
-        items[:] = others + ours
+    def new_page(viewport=None):
+        options = {"base_url": base_url, "locale": "en-GB"}
+        if viewport:
+            options.update(viewport=viewport, is_mobile=True, has_touch=True)
+        context = browser.new_context(**options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield new_page
+    for context in contexts:
+        context.close()
 
 
 def _sync_mode_connection(alias):
