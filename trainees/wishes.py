@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import hashlib
 
-import rules
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -21,10 +19,9 @@ MAX_AVOID = 3
 
 def wishable_categories(trainee: Trainee) -> list[str]:
     """The unit categories the trainee's programme lets a plan use (asked of the rules module)."""
-    try:
-        allowed = rules.load_programme(trainee.programme).allowed_categories
-    except rules.UnknownProgrammeError:
-        allowed = rules.load_programme("national").allowed_categories
+    from portfolio.progress import programme_for
+
+    allowed = programme_for(trainee).allowed_categories
     return [c for c in PlacementCategory.values if c in allowed]
 
 
