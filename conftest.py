@@ -1,5 +1,6 @@
 """Shared test fixtures: a small world with one persona per role (healthchecks-style)."""
 
+import itertools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _is_browser_test(item) -> bool:
     """A test in some app's `tests/browser/` directory."""
     parts = Path(str(item.path)).parts
-    return any(a == "tests" and b == "browser" for a, b in zip(parts, parts[1:]))
+    return any(a == "tests" and b == "browser" for a, b in itertools.pairwise(parts))
 
 
 @pytest.hookimpl(trylast=True)
@@ -80,9 +81,7 @@ def world(db):
         "stranger_kansli": f.make_user("kansli2@example.se", role=Role.KANSLI, region=gavleborg),
         "stranger_studierektor": f.make_user("sr2@example.se", role=Role.STUDIEREKTOR, unit=other_clinic),
     }
-    trainee = f.make_trainee(
-        users["bt_lakare"], home_unit=clinic, main_supervisor=users["huvudhandledare"]
-    )
+    trainee = f.make_trainee(users["bt_lakare"], home_unit=clinic, main_supervisor=users["huvudhandledare"])
     other_trainee = f.make_trainee(home_unit=other_clinic)
     return World(
         vgr=vgr,

@@ -46,7 +46,13 @@ class ProfileForm(BootstrapFormMixin, forms.ModelForm):
 class SupervisorProfileForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = SupervisorProfile
-        fields = ["specialty", "specialist_since", "supervisor_training_date", "bt_supervisor_training_date", "workplace"]
+        fields = [
+            "specialty",
+            "specialist_since",
+            "supervisor_training_date",
+            "bt_supervisor_training_date",
+            "workplace",
+        ]
         widgets = {
             "specialist_since": forms.DateInput(attrs={"type": "date"}),
             "supervisor_training_date": forms.DateInput(attrs={"type": "date"}),

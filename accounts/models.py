@@ -129,7 +129,9 @@ class RoleAssignment(models.Model):
         verbose_name_plural = _("role assignments")
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_from__lte=models.F("valid_to")),
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_from__lte=models.F("valid_to")),
                 name="role_valid_from_before_to",
             )
         ]
@@ -149,9 +151,7 @@ class SupervisorProfile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="supervisor_profile")
     specialty = models.CharField(_("specialty"), max_length=120, blank=True, default="")
     specialist_since = models.DateField(_("specialist since"), null=True, blank=True)
-    supervisor_training_date = models.DateField(
-        _("supervisor training (handledarutbildning)"), null=True, blank=True
-    )
+    supervisor_training_date = models.DateField(_("supervisor training (handledarutbildning)"), null=True, blank=True)
     bt_supervisor_training_date = models.DateField(
         _("BT supervisor training (BT-handledarutbildning)"), null=True, blank=True
     )

@@ -36,6 +36,7 @@ SUPERVISOR_ROLES = {Role.HANDLEDARE, Role.HUVUDHANDLEDARE}
 # Role look-ups (cached on the user object for the duration of a request)
 # ---------------------------------------------------------------------------
 
+
 def active_assignments(user, on: datetime.date | None = None) -> list[RoleAssignment]:
     if not getattr(user, "is_authenticated", False):
         return []
@@ -89,6 +90,7 @@ def _unit_q(prefix: str, region_ids: set[int], unit_paths: list[str]) -> Q:
 # ---------------------------------------------------------------------------
 # Scoped querysets: the single definition of "which objects may this user see"
 # ---------------------------------------------------------------------------
+
 
 def visible_regions(user) -> QuerySet:
     from organisations.models import Region, Unit
@@ -209,14 +211,15 @@ def visible_supervisors(user) -> QuerySet:
 # Certificates (issue 5): external assessors, readiness, final assessment, issuing
 # ---------------------------------------------------------------------------
 
+
 def _assigned_as_external(user, on: datetime.date | None = None):
     """Trainee ids assigned to the user as extern bedömare, within the assignment's validity."""
     from certificates.models import AssessorAssignment
 
     on = on or timezone.localdate()
-    return AssessorAssignment.objects.filter(
-        assessor__user=user, valid_from__lte=on, valid_to__gte=on
-    ).values("trainee_id")
+    return AssessorAssignment.objects.filter(assessor__user=user, valid_from__lte=on, valid_to__gte=on).values(
+        "trainee_id"
+    )
 
 
 def certificate_trainees(user) -> QuerySet:
@@ -280,17 +283,25 @@ def service_signing_trainees(user) -> QuerySet:
 
 
 _CERT_VIEW_ROLES = {
-    Role.BT_LAKARE, Role.HUVUDHANDLEDARE, Role.HANDLEDARE, Role.EXTERN_BEDOMARE,
-    Role.STUDIEREKTOR, Role.VERKSAMHETSCHEF, Role.KANSLI, Role.ADMIN,
+    Role.BT_LAKARE,
+    Role.HUVUDHANDLEDARE,
+    Role.HANDLEDARE,
+    Role.EXTERN_BEDOMARE,
+    Role.STUDIEREKTOR,
+    Role.VERKSAMHETSCHEF,
+    Role.KANSLI,
+    Role.ADMIN,
 }
 CERTIFICATE_PERMISSIONS = {
     "certificates.view_readiness": {"roles": _CERT_VIEW_ROLES, "scope": certificate_trainees},
     "certificates.manage": {"roles": {Role.KANSLI, Role.ADMIN}, "scope": kansli_trainees},
     "certificates.final_assessment": {
-        "roles": {Role.HUVUDHANDLEDARE, Role.EXTERN_BEDOMARE, Role.KANSLI, Role.ADMIN}, "scope": certificate_trainees
+        "roles": {Role.HUVUDHANDLEDARE, Role.EXTERN_BEDOMARE, Role.KANSLI, Role.ADMIN},
+        "scope": certificate_trainees,
     },
     "certificates.sign_final": {
-        "roles": {Role.HUVUDHANDLEDARE, Role.EXTERN_BEDOMARE}, "scope": final_assessors_trainees
+        "roles": {Role.HUVUDHANDLEDARE, Role.EXTERN_BEDOMARE},
+        "scope": final_assessors_trainees,
     },
     "certificates.bundle": {"roles": {Role.BT_LAKARE, Role.KANSLI, Role.ADMIN}, "scope": certificate_trainees},
     "certificates.assessor_register": {"roles": {Role.KANSLI, Role.ADMIN}, "scope": assessor_register},
@@ -304,6 +315,7 @@ CERTIFICATE_PERMISSIONS = {
 # ---------------------------------------------------------------------------
 # The permission table
 # ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Permission:
@@ -334,14 +346,16 @@ PERMISSIONS: dict[str, Permission] = {
     "trainees.edit_wishes": Permission(
         roles=frozenset(MANAGER_ROLES | {Role.BT_LAKARE, Role.ADMIN}), scope=wish_trainees
     ),
-    "trainees.import": Permission(roles=frozenset({Role.KANSLI, Role.STUDIEREKTOR, Role.ADMIN}), scope=manageable_units),
-    "organisations.export_region": Permission(
-        roles=frozenset(MANAGER_ROLES | {Role.ADMIN}), scope=visible_regions
+    "trainees.import": Permission(
+        roles=frozenset({Role.KANSLI, Role.STUDIEREKTOR, Role.ADMIN}), scope=manageable_units
     ),
+    "organisations.export_region": Permission(roles=frozenset(MANAGER_ROLES | {Role.ADMIN}), scope=visible_regions),
     # Portfolio and assessments; the object is the Trainee.
     "portfolio.view": Permission(roles=_ALL_ROLES - {Role.GRANSKARE}, scope=visible_trainees),
     "portfolio.edit": Permission(roles=frozenset({Role.BT_LAKARE}), scope=own_trainee),
-    "portfolio.review_iup": Permission(roles=frozenset({Role.HUVUDHANDLEDARE, Role.ADMIN}), scope=main_supervised_trainees),
+    "portfolio.review_iup": Permission(
+        roles=frozenset({Role.HUVUDHANDLEDARE, Role.ADMIN}), scope=main_supervised_trainees
+    ),
     "portfolio.supervision_notes": Permission(
         roles=frozenset({Role.BT_LAKARE, Role.HANDLEDARE, Role.HUVUDHANDLEDARE, Role.ADMIN}), scope=supervision_circle
     ),
@@ -349,16 +363,14 @@ PERMISSIONS: dict[str, Permission] = {
     "assessments.view": Permission(roles=_ALL_ROLES - {Role.GRANSKARE}, scope=visible_trainees),
     # A logged-in assessor working through the requests addressed to them.
     "assessments.assess": Permission(roles=None),
-    "scheduling.plan": Permission(
-        roles=frozenset({Role.KANSLI, Role.STUDIEREKTOR, Role.ADMIN}), scope=visible_regions
-    ),
-    "accounts.view_supervisor": Permission(
-        roles=frozenset(STAFF_ROLES | SUPERVISOR_ROLES), scope=visible_supervisors
-    ),
+    "scheduling.plan": Permission(roles=frozenset({Role.KANSLI, Role.STUDIEREKTOR, Role.ADMIN}), scope=visible_regions),
+    "accounts.view_supervisor": Permission(roles=frozenset(STAFF_ROLES | SUPERVISOR_ROLES), scope=visible_supervisors),
     "accounts.list_supervisors": Permission(roles=frozenset(STAFF_ROLES), scope=visible_supervisors),
     "audit.view_history": Permission(roles=frozenset({Role.ADMIN})),
 }
-PERMISSIONS.update({name: Permission(roles=frozenset(p["roles"]), scope=p["scope"]) for name, p in CERTIFICATE_PERMISSIONS.items()})
+PERMISSIONS.update(
+    {name: Permission(roles=frozenset(p["roles"]), scope=p["scope"]) for name, p in CERTIFICATE_PERMISSIONS.items()}
+)
 
 
 # --- Intake (issue 6) -------------------------------------------------------
@@ -384,14 +396,16 @@ def intake_regions(user) -> QuerySet:
     return Region.objects.filter(q)
 
 
-PERMISSIONS.update({
-    # The object is the Region of the round.
-    "intake.manage": Permission(roles=frozenset(INTAKE_MANAGER_ROLES | {Role.ADMIN}), scope=intake_regions),
-    # Applications for integrated BT at one's own unit; the object is the Unit.
-    "intake.apply": Permission(
-        roles=frozenset(INTAKE_MANAGER_ROLES | {Role.VERKSAMHETSCHEF, Role.ADMIN}), scope=manageable_units
-    ),
-})
+PERMISSIONS.update(
+    {
+        # The object is the Region of the round.
+        "intake.manage": Permission(roles=frozenset(INTAKE_MANAGER_ROLES | {Role.ADMIN}), scope=intake_regions),
+        # Applications for integrated BT at one's own unit; the object is the Unit.
+        "intake.apply": Permission(
+            roles=frozenset(INTAKE_MANAGER_ROLES | {Role.VERKSAMHETSCHEF, Role.ADMIN}), scope=manageable_units
+        ),
+    }
+)
 
 # --- end intake ---------------------------------------------------------------
 
@@ -430,6 +444,7 @@ def scoped(user, perm: str) -> QuerySet:
 # ---------------------------------------------------------------------------
 # View decorators
 # ---------------------------------------------------------------------------
+
 
 def permission(perm: str):
     """Declare and enforce the permission of a view (anonymous users go to the login page)."""

@@ -12,7 +12,9 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-_PATTERN = re.compile(r"^(?P<century>\d{2})?(?P<yy>\d{2})(?P<mm>\d{2})(?P<dd>\d{2})(?P<sep>[-+]?)(?P<serial>\d{3})(?P<check>\d)$")
+_PATTERN = re.compile(
+    r"^(?P<century>\d{2})?(?P<yy>\d{2})(?P<mm>\d{2})(?P<dd>\d{2})(?P<sep>[-+]?)(?P<serial>\d{3})(?P<check>\d)$"
+)
 
 
 def luhn_check_digit(digits: str) -> int:
@@ -29,9 +31,7 @@ def normalise(value: str, *, today: datetime.date | None = None) -> str:
     raw = (value or "").strip().replace(" ", "")
     match = _PATTERN.match(raw)
     if not match:
-        raise ValidationError(
-            _("Enter a personnummer as YYYYMMDD-NNNN (or YYMMDD-NNNN)."), code="format"
-        )
+        raise ValidationError(_("Enter a personnummer as YYYYMMDD-NNNN (or YYMMDD-NNNN)."), code="format")
     today = today or datetime.date.today()
     yy, mm, dd = int(match["yy"]), int(match["mm"]), int(match["dd"])
     if match["century"]:
@@ -47,9 +47,7 @@ def normalise(value: str, *, today: datetime.date | None = None) -> str:
     try:
         born = datetime.date(year, mm, day)
     except ValueError:
-        raise ValidationError(
-            _("The date in the personnummer does not exist."), code="date"
-        ) from None
+        raise ValidationError(_("The date in the personnummer does not exist."), code="date") from None
     if born > today:
         raise ValidationError(_("The date in the personnummer is in the future."), code="date")
     ten = f"{yy:02d}{mm:02d}{dd:02d}{match['serial']}"

@@ -38,7 +38,9 @@ def supervisor_detail(request, pk):
 def supervisor_edit(request, pk):
     # The supervisor themself or staff whose scope covers the supervisor's workplace.
     profile = get_object_for(request.user, "accounts.view_supervisor", SupervisorProfile.objects.all(), pk=pk)
-    form = SupervisorProfileForm(request.POST or None, instance=profile, units=visible_units(request.user) | _own_workplace(profile))
+    form = SupervisorProfileForm(
+        request.POST or None, instance=profile, units=visible_units(request.user) | _own_workplace(profile)
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The supervisor profile was saved."))

@@ -103,7 +103,9 @@ def _add_months(day: datetime.date, months) -> datetime.date:
     return moved + datetime.timedelta(days=round((float(months) - whole) * 30))
 
 
-def due_items(trainee, *, today: datetime.date | None = None, placements=None, leave=None, assessments=None) -> list[DueItem]:
+def due_items(
+    trainee, *, today: datetime.date | None = None, placements=None, leave=None, assessments=None
+) -> list[DueItem]:
     """Every expected assessment of the trainee's plan with its status, by due date."""
     today = today or timezone.localdate()
     cadence = cadence_for(trainee)
@@ -180,6 +182,8 @@ def supervised_items(user, *, today: datetime.date | None = None, within_days: i
     out = []
     for trainee in trainees:
         for item in needs_attention(due_items(trainee, today=today), today=today, within_days=within_days):
-            if trainee.main_supervisor_id == user.pk or (item.placement is not None and item.placement.supervisor_id == user.pk):
+            if trainee.main_supervisor_id == user.pk or (
+                item.placement is not None and item.placement.supervisor_id == user.pk
+            ):
                 out.append(item)
     return sorted(out, key=lambda i: (i.due_date, str(i.trainee)))

@@ -26,20 +26,29 @@ class AssessorChoiceField(forms.ModelChoiceField):
 class RequestForm(BootstrapFormMixin, forms.Form):
     instrument = forms.ChoiceField(label=_("Instrument"), choices=())
     assessor = AssessorChoiceField(
-        label=_("Assessor"), queryset=None, required=False, empty_label=_("Someone else (give name and email)"),
+        label=_("Assessor"),
+        queryset=None,
+        required=False,
+        empty_label=_("Someone else (give name and email)"),
         help_text=_("Your main supervisor and the supervisors of your placements."),
     )
     assessor_name = forms.CharField(label=_("Assessor's name"), max_length=200, required=False)
     assessor_email = forms.EmailField(
-        label=_("Assessor's email"), required=False,
+        label=_("Assessor's email"),
+        required=False,
         help_text=_("The link and a PIN for signing are sent to this address."),
     )
     placement = forms.ModelChoiceField(label=_("Placement"), queryset=None, required=False)
     goals = forms.ModelMultipleChoiceField(
-        label=_("Goals (delmål)"), queryset=Goal.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Goals (delmål)"),
+        queryset=Goal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("For a placement final assessment, leave empty to use the goals of the placement."),
     )
-    message = forms.CharField(label=_("Message to the assessor"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    message = forms.CharField(
+        label=_("Message to the assessor"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, trainee, assessors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,16 +72,21 @@ class RequestForm(BootstrapFormMixin, forms.Form):
 
 
 def _item_choices():
-    return [("", "—")] + [(str(n), label) for n, label in instruments.LEVELS] + [
-        (str(instruments.NOT_OBSERVED), instruments.LEVEL_LABELS[instruments.NOT_OBSERVED])
-    ]
+    return (
+        [("", "—")]
+        + [(str(n), label) for n, label in instruments.LEVELS]
+        + [(str(instruments.NOT_OBSERVED), instruments.LEVEL_LABELS[instruments.NOT_OBSERVED])]
+    )
 
 
 class AssessForm(forms.Form):
     """The assessor's form: one required choice (the overall level), everything else optional."""
 
     overall = forms.TypedChoiceField(
-        label=_("Overall level of independence"), choices=instruments.LEVELS, coerce=int, widget=forms.RadioSelect,
+        label=_("Overall level of independence"),
+        choices=instruments.LEVELS,
+        coerce=int,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Choose the overall level of independence.")},
     )
     strengths = forms.CharField(label=_("Strengths"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -90,14 +104,20 @@ class AssessForm(forms.Form):
         self.text_items = instruments.get(request_obj.instrument).text_fields
         for item in self.items:
             self.fields[f"item_{item.key}"] = forms.TypedChoiceField(
-                label=item.label, choices=_item_choices(), required=False, coerce=int, empty_value=None,
+                label=item.label,
+                choices=_item_choices(),
+                required=False,
+                coerce=int,
+                empty_value=None,
             )
         for item in self.text_items:
             self.fields[f"text_{item.key}"] = forms.CharField(label=item.label, required=False, max_length=500)
         self.fields["performed_on"].initial = timezone.localdate()
         if need_pin:
             self.fields["pin"] = forms.CharField(
-                label=_("PIN from the email"), max_length=6, min_length=4,
+                label=_("PIN from the email"),
+                max_length=6,
+                min_length=4,
                 error_messages={"required": _("Enter the PIN from the email with the link.")},
                 widget=forms.TextInput(
                     attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*", "size": 8}

@@ -49,11 +49,20 @@ class AssessmentRequest(models.Model):
     trainee = models.ForeignKey("trainees.Trainee", on_delete=models.CASCADE, related_name="assessment_requests")
     instrument = models.CharField(_("instrument"), max_length=32)
     placement = models.ForeignKey(
-        "trainees.Placement", verbose_name=_("placement"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "trainees.Placement",
+        verbose_name=_("placement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     goals = models.ManyToManyField("goals.Goal", verbose_name=_("goals (delmål)"), blank=True, related_name="+")
     assessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assessor"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assessor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="assessment_requests",
     )
     assessor_name = models.CharField(_("assessor's name"), max_length=200)
@@ -130,12 +139,23 @@ class Assessment(models.Model):
     trainee = models.ForeignKey("trainees.Trainee", on_delete=models.PROTECT, related_name="assessments")
     instrument = models.CharField(_("instrument"), max_length=32)
     placement = models.ForeignKey(
-        "trainees.Placement", verbose_name=_("placement"), null=True, blank=True, on_delete=models.SET_NULL, related_name="assessments"
+        "trainees.Placement",
+        verbose_name=_("placement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assessments",
     )
-    goals = models.ManyToManyField("goals.Goal", verbose_name=_("goals (delmål)"), blank=True, related_name="assessments")
+    goals = models.ManyToManyField(
+        "goals.Goal", verbose_name=_("goals (delmål)"), blank=True, related_name="assessments"
+    )
     performed_on = models.DateField(_("date"))
     assessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assessor"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assessor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="assessments_given",
     )
     assessor_name = models.CharField(_("assessor's name"), max_length=200)
@@ -207,6 +227,9 @@ class Addendum(models.Model):
         verbose_name_plural = _("addenda")
         ordering = ["assessment", "created_at"]
 
+    def __str__(self):
+        return f"{self.assessment} – {self.author_name}"
+
 
 class TraineeComment(models.Model):
     """The trainee's own comment on an assessment (it does not change the assessment)."""
@@ -220,3 +243,6 @@ class TraineeComment(models.Model):
         verbose_name = _("trainee comment")
         verbose_name_plural = _("trainee comments")
         ordering = ["assessment", "created_at"]
+
+    def __str__(self):
+        return f"{self.assessment} – {self.author}"

@@ -125,9 +125,7 @@ def check_signable(req: AssessmentRequest) -> None:
     if req.status == RequestStatus.CANCELLED:
         raise RequestCancelled(_("The trainee has cancelled this request."))
     if req.status == RequestStatus.LOCKED:
-        raise RequestLocked(
-            _("This request is locked after too many wrong PINs. Ask the trainee to send it again.")
-        )
+        raise RequestLocked(_("This request is locked after too many wrong PINs. Ask the trainee to send it again."))
     if req.expires_at <= timezone.now():
         raise LinkExpired(_("This link has expired; ask the trainee to send it again."))
 
@@ -135,6 +133,7 @@ def check_signable(req: AssessmentRequest) -> None:
 # ---------------------------------------------------------------------------
 # Requests
 # ---------------------------------------------------------------------------
+
 
 def assessor_choices(trainee) -> list:
     """People a trainee may pick by name: their main supervisor and their placements' supervisors."""
@@ -216,8 +215,14 @@ def create_request(
         goals = _placement_goals(trainee, placement)
 
     req = AssessmentRequest(
-        trainee=trainee, instrument=instrument, placement=placement, assessor=assessor,
-        assessor_name=assessor_name, assessor_email=assessor_email, message=message.strip(), created_by=by,
+        trainee=trainee,
+        instrument=instrument,
+        placement=placement,
+        assessor=assessor,
+        assessor_name=assessor_name,
+        assessor_email=assessor_email,
+        message=message.strip(),
+        created_by=by,
     )
     issued = _issue(req)
     _audit(req, by)
@@ -247,7 +252,9 @@ def resend_request(req: AssessmentRequest, *, by) -> IssuedLink:
         raise DomainError(_("Only a request that is not yet signed or cancelled can be sent again."))
     issued = _issue(current)
     _audit(current, by)
-    current.save(update_fields=["token_hash", "pin_hash", "pin_failures", "expires_at", "sent_at", "send_count", "status"])
+    current.save(
+        update_fields=["token_hash", "pin_hash", "pin_failures", "expires_at", "sent_at", "send_count", "status"]
+    )
     _send_request_email(current, issued.token, issued.pin)
     return issued
 
@@ -267,13 +274,16 @@ def cancel_request(req: AssessmentRequest, *, by) -> AssessmentRequest:
 # Signing
 # ---------------------------------------------------------------------------
 
+
 def verify_pin(req: AssessmentRequest, pin: str) -> None:
     """Check the PIN. A wrong PIN is counted (and committed) before WrongPin is raised; the last
     allowed failure locks the request until the trainee re-sends it."""
     with transaction.atomic():
         current = AssessmentRequest.objects.select_for_update().get(pk=req.pk)
         check_signable(current)
-        if current.pin_hash and constant_time_compare(current.pin_hash, _pin_hash(current.token_hash, (pin or "").strip())):
+        if current.pin_hash and constant_time_compare(
+            current.pin_hash, _pin_hash(current.token_hash, (pin or "").strip())
+        ):
             return
         # The row is locked (select_for_update), so a plain increment cannot lose a count.
         current.pin_failures += 1
@@ -285,9 +295,7 @@ def verify_pin(req: AssessmentRequest, pin: str) -> None:
     req.pin_failures = current.pin_failures
     req.status = current.status
     if left <= 0:
-        raise RequestLocked(
-            _("This request is locked after too many wrong PINs. Ask the trainee to send it again.")
-        )
+        raise RequestLocked(_("This request is locked after too many wrong PINs. Ask the trainee to send it again."))
     raise WrongPin(
         _("The PIN is wrong. Check the PIN in the email with the link (%(left)s attempts left).") % {"left": left}
     )
@@ -357,13 +365,18 @@ def _sign(req: AssessmentRequest, *, data: dict, by, method: str) -> Assessment:
 # After signing: addenda (assessor, supervisors) and the trainee's comments
 # ---------------------------------------------------------------------------
 
+
 def may_add_addendum(user, assessment: Assessment) -> bool:
     """The assessor, the trainee's main supervisor, or a supervisor of one of their placements."""
     if not getattr(user, "is_authenticated", False) or user.pk == assessment.trainee.user_id:
         return False
     if assessment.assessor_id == user.pk:
         return True
-    if not assessment.assessor_id and assessment.assessor_email and assessment.assessor_email.lower() == user.email.lower():
+    if (
+        not assessment.assessor_id
+        and assessment.assessor_email
+        and assessment.assessor_email.lower() == user.email.lower()
+    ):
         return True
     trainee = assessment.trainee
     return trainee.main_supervisor_id == user.pk or trainee.placements.filter(supervisor=user).exists()
@@ -378,7 +391,9 @@ def add_addendum(assessment: Assessment, *, by, text: str) -> Addendum:
     text = (text or "").strip()
     if not text:
         raise DomainError(_("Write the addendum."))
-    return Addendum.objects.create(assessment=assessment, author=by, author_name=by.get_full_name() or by.email, text=text)
+    return Addendum.objects.create(
+        assessment=assessment, author=by, author_name=by.get_full_name() or by.email, text=text
+    )
 
 
 @transaction.atomic
@@ -400,6 +415,11 @@ def qr_svg(data: str) -> str:
 
     image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=10, border=2)
     svg = image.to_string(encoding="unicode")
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     # Scale with the page (the library writes a fixed size in mm): the viewBox keeps the shape.
-    return re.sub(r'^<svg width="[^"]*" height="[^"]*"', '<svg width="100%" height="100%" aria-hidden="true" focusable="false"', svg, count=1)
+    return re.sub(
+        r'^<svg width="[^"]*" height="[^"]*"',
+        '<svg width="100%" height="100%" aria-hidden="true" focusable="false"',
+        svg,
+        count=1,
+    )

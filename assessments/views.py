@@ -78,18 +78,29 @@ def trainee_assessments(request, pk):
 @require_http_methods(["GET", "POST"])
 def request_new(request):
     trainee = get_object_for(
-        request.user, "assessments.request", Trainee.objects.select_related("user", "main_supervisor"), user_id=request.user.pk
+        request.user,
+        "assessments.request",
+        Trainee.objects.select_related("user", "main_supervisor"),
+        user_id=request.user.pk,
     )
     assessors = services.assessor_choices(trainee)
     initial = {k: request.GET[k] for k in ("instrument", "placement") if k in request.GET}
-    form = RequestForm(request.POST if request.method == "POST" else None, trainee=trainee, assessors=assessors, initial=initial)
+    form = RequestForm(
+        request.POST if request.method == "POST" else None, trainee=trainee, assessors=assessors, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             issued = services.create_request(
-                trainee, by=request.user, instrument=d["instrument"], assessor=d.get("assessor"),
-                assessor_name=d.get("assessor_name", ""), assessor_email=d.get("assessor_email", ""),
-                placement=d.get("placement"), goals=d.get("goals") or (), message=d.get("message", ""),
+                trainee,
+                by=request.user,
+                instrument=d["instrument"],
+                assessor=d.get("assessor"),
+                assessor_name=d.get("assessor_name", ""),
+                assessor_email=d.get("assessor_email", ""),
+                placement=d.get("placement"),
+                goals=d.get("goals") or (),
+                message=d.get("message", ""),
             )
         except services.DomainError as error:
             form.add_error(None, str(error))
@@ -99,12 +110,16 @@ def request_new(request):
                 request, _("The request was sent to %(email)s.") % {"email": issued.request.assessor_email}
             )
             return redirect(issued.request)
-    return render(request, "assessments/request_form.html", {
+    return render(
+        request,
+        "assessments/request_form.html",
+        {
             "trainee": trainee,
             "form": form,
             "instruments": instruments.INSTRUMENTS.values(),
             "request_days": settings.ASSESSMENT_REQUEST_DAYS,
-        },)
+        },
+    )
 
 
 @permission("assessments.view")
@@ -136,7 +151,10 @@ def request_resend(request, pk):
         messages.error(request, str(error))
     else:
         request.session[_SESSION_KEY.format(req.pk)] = issued.token
-        messages.success(request, _("A new link was sent to %(email)s; the old link no longer works.") % {"email": req.assessor_email})
+        messages.success(
+            request,
+            _("A new link was sent to %(email)s; the old link no longer works.") % {"email": req.assessor_email},
+        )
     return redirect(req)
 
 
@@ -155,7 +173,9 @@ def request_cancel(request, pk):
 
 
 def _state_page(request, req, error, status):
-    return render(request, "assessments/link_state.html", {"req": req, "message": str(error), "error": error}, status=status)
+    return render(
+        request, "assessments/link_state.html", {"req": req, "message": str(error), "error": error}, status=status
+    )
 
 
 _STATE_STATUS = {services.AlreadySigned: 200}
@@ -184,7 +204,12 @@ def assess(request, token):
             )
         except services.WrongPin as error:
             form.add_error("pin", str(error))
-        except (services.AlreadySigned, services.LinkExpired, services.RequestCancelled, services.RequestLocked) as error:
+        except (
+            services.AlreadySigned,
+            services.LinkExpired,
+            services.RequestCancelled,
+            services.RequestLocked,
+        ) as error:
             return _state_page(request, req, error, _STATE_STATUS.get(type(error), 410))
         except services.DomainError as error:
             form.add_error(None, str(error))
@@ -203,15 +228,19 @@ def _addressed_to(user):
 def inbox(request):
     """Requests waiting for the logged-in assessor, and what is due for the trainees they supervise."""
     waiting = (
-        _addressed_to(request.user).filter(status=RequestStatus.OPEN, expires_at__gt=timezone.now())
-        .select_related("trainee__user", "placement__unit").order_by("expires_at")
+        _addressed_to(request.user)
+        .filter(status=RequestStatus.OPEN, expires_at__gt=timezone.now())
+        .select_related("trainee__user", "placement__unit")
+        .order_by("expires_at")
     )
     return render(
         request,
         "assessments/inbox.html",
         {
             "waiting": waiting,
-            "signed": Assessment.objects.filter(assessor=request.user, signed_at__isnull=False).select_related("trainee__user")[:20],
+            "signed": Assessment.objects.filter(assessor=request.user, signed_at__isnull=False).select_related(
+                "trainee__user"
+            )[:20],
             "due": cadence.supervised_items(request.user),
         },
     )
@@ -242,7 +271,9 @@ def assess_logged_in(request, pk):
 
 def _assessment_for(request, pk):
     assessment = get_object_or_404(
-        Assessment.objects.select_related("trainee__user", "placement__unit", "assessor"), pk=pk, signed_at__isnull=False
+        Assessment.objects.select_related("trainee__user", "placement__unit", "assessor"),
+        pk=pk,
+        signed_at__isnull=False,
     )
     # Those who may see the trainee, and the assessor who signed it.
     if not (can(request.user, "assessments.view", assessment.trainee) or assessment.assessor_id == request.user.pk):
@@ -255,10 +286,16 @@ def detail(request, pk):
     assessment = _assessment_for(request, pk)
     goals = list(assessment.goals.order_by("number"))
     items = [
-        (item.label, assessment.ratings.get(item.key), instruments.LEVEL_LABELS.get(assessment.ratings.get(item.key), ""))
+        (
+            item.label,
+            assessment.ratings.get(item.key),
+            instruments.LEVEL_LABELS.get(assessment.ratings.get(item.key), ""),
+        )
         for item in instruments.items_for(assessment.instrument, goals)
     ]
-    text_items = instruments.get(assessment.instrument).text_fields if assessment.instrument in instruments.INSTRUMENTS else ()
+    text_items = (
+        instruments.get(assessment.instrument).text_fields if assessment.instrument in instruments.INSTRUMENTS else ()
+    )
     details = [(i.label, assessment.details.get(i.key, "")) for i in text_items if assessment.details.get(i.key)]
     may_comment = assessment.trainee.user_id == request.user.pk
     return render(

@@ -47,7 +47,9 @@ def region(slug: str = "vgr") -> Region:
     return Region.objects.get(slug=slug)
 
 
-def make_unit(region_obj, name: str | None = None, *, parent=None, kind=UnitKind.CLINIC, category="akut", capacity=2) -> Unit:
+def make_unit(
+    region_obj, name: str | None = None, *, parent=None, kind=UnitKind.CLINIC, category="akut", capacity=2
+) -> Unit:
     return Unit.objects.create(
         region=region_obj,
         parent=parent,

@@ -54,8 +54,12 @@ def _trainee(user) -> Section:
         steps.append(Step(_("See your BT registration and status"), reverse("trainees:detail", args=[trainee.pk])))
     steps.append(Step(_("Read the 18 goals (delmål) of BT"), reverse("goals:list")))
     if trainee and trainee.status == "planned":
-        steps.append(Step(_("Tell where you would like to serve (placement wishes)"),
-                          reverse("trainees:wishes", args=[trainee.pk])))
+        steps.append(
+            Step(
+                _("Tell where you would like to serve (placement wishes)"),
+                reverse("trainees:wishes", args=[trainee.pk]),
+            )
+        )
     steps += [
         Step(
             _("Keep your individual training plan (IUP) and log activities"),

@@ -34,8 +34,8 @@ class ApprovedAssessorForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
-        self.fields["workplace"].queryset = Unit.objects.filter(region__in=regions).select_related("region").order_by(
-            "region__name", "path"
+        self.fields["workplace"].queryset = (
+            Unit.objects.filter(region__in=regions).select_related("region").order_by("region__name", "path")
         )
         if regions.count() == 1 and not self.instance.pk:
             self.fields["region"].initial = regions.first()
@@ -50,7 +50,9 @@ class ApprovedAssessorForm(BootstrapFormMixin, forms.ModelForm):
         email = self.cleaned_data["email"].strip().lower()
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
-            raise forms.ValidationError(_("No account has this email address. Ask the administrator to create one first."))
+            raise forms.ValidationError(
+                _("No account has this email address. Ask the administrator to create one first.")
+            )
         if not user.is_active:
             raise forms.ValidationError(_("This account is deactivated."))
         self.person = user
@@ -79,10 +81,16 @@ class ApprovedAssessorForm(BootstrapFormMixin, forms.ModelForm):
         if region and person and not self.instance.pk:
             existing = ApprovedAssessor.objects.filter(user=person, region=region).first()
             if existing:
-                self.add_error("email", _("This person is already in the register of %(region)s%(inactive)s.") % {
-                    "region": region.name,
-                    "inactive": _(" (inactive: edit the entry to make it active again)") if not existing.active else "",
-                })
+                self.add_error(
+                    "email",
+                    _("This person is already in the register of %(region)s%(inactive)s.")
+                    % {
+                        "region": region.name,
+                        "inactive": _(" (inactive: edit the entry to make it active again)")
+                        if not existing.active
+                        else "",
+                    },
+                )
         return data
 
     def save(self, commit=True):

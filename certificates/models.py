@@ -16,12 +16,24 @@ from simple_history.models import HistoricalRecords
 class ApprovedAssessor(models.Model):
     """The region's register of approved external assessors (extern bedömare)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="assessor_registrations")
-    region = models.ForeignKey("organisations.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="approved_assessors")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="assessor_registrations",
+    )
+    region = models.ForeignKey(
+        "organisations.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="approved_assessors"
+    )
     specialty = models.CharField(_("specialty"), max_length=120)
     training_date = models.DateField(_("date of assessor training"))
     workplace = models.ForeignKey(
-        "organisations.Unit", verbose_name=_("workplace"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "organisations.Unit",
+        verbose_name=_("workplace"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
@@ -40,7 +52,9 @@ class AssessorAssignment(models.Model):
     """An extern bedömare assigned to one trainee: read-only portfolio access while valid."""
 
     trainee = models.ForeignKey("trainees.Trainee", on_delete=models.CASCADE, related_name="assessor_assignments")
-    assessor = models.ForeignKey(ApprovedAssessor, verbose_name=_("external assessor"), on_delete=models.PROTECT, related_name="assignments")
+    assessor = models.ForeignKey(
+        ApprovedAssessor, verbose_name=_("external assessor"), on_delete=models.PROTECT, related_name="assignments"
+    )
     valid_from = models.DateField(_("access from"))
     valid_to = models.DateField(_("access until"))
     conflicts = models.JSONField(_("conflicts found"), default=list, blank=True)
@@ -53,7 +67,12 @@ class AssessorAssignment(models.Model):
         verbose_name = _("external assessor assignment")
         verbose_name_plural = _("external assessor assignments")
         ordering = ["-created_at"]
-        constraints = [models.CheckConstraint(condition=Q(valid_from__lte=F("valid_to")), name="assignment_from_before_to")]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_from__lte=F("valid_to")), name="assignment_from_before_to")
+        ]
+
+    def __str__(self):
+        return f"{self.assessor} → {self.trainee} ({self.valid_from}–{self.valid_to})"
 
     def is_valid_on(self, day=None) -> bool:
         day = day or timezone.localdate()
@@ -71,6 +90,9 @@ class ReadinessOverride(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.trainee} ({self.created_at:%Y-%m-%d})"
 
 
 class FinalAssessment(models.Model):
@@ -90,6 +112,9 @@ class FinalAssessment(models.Model):
     external_signed_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
+    def __str__(self):
+        return str(self.trainee)
+
     @property
     def complete(self) -> bool:
         return bool(self.main_signed_at and self.external_signed_at)
@@ -99,9 +124,12 @@ class FinalAssessment(models.Model):
         return self.complete and bool(self.main_verdict) and bool(self.external_verdict)
 
     def save(self, *args, **kwargs):
-        if self.pk and FinalAssessment.objects.filter(
-            pk=self.pk, main_signed_at__isnull=False, external_signed_at__isnull=False
-        ).exists():
+        if (
+            self.pk
+            and FinalAssessment.objects.filter(
+                pk=self.pk, main_signed_at__isnull=False, external_signed_at__isnull=False
+            ).exists()
+        ):
             raise ValidationError(_("The final assessment is signed by both and cannot be changed."))
         super().save(*args, **kwargs)
 
@@ -126,6 +154,9 @@ class GoalJudgement(models.Model):
     class Meta:
         ordering = ["goal__number", "by_role"]
         constraints = [models.UniqueConstraint(fields=["final", "goal", "by_role"], name="one_judgement_per_goal_role")]
+
+    def __str__(self):
+        return f"{self.goal_id} {self.by_role}: {self.attained}"
 
     def _signed(self) -> bool:
         f = FinalAssessment.objects.get(pk=self.final_id)
@@ -183,7 +214,9 @@ class IssuedDocument(models.Model):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revocation"), blank=True, default="")
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = IssuedDocumentQuerySet.as_manager()
 
@@ -224,7 +257,9 @@ class ServiceSignature(models.Model):
     old one stays as a record."""
 
     trainee = models.ForeignKey("trainees.Trainee", on_delete=models.PROTECT, related_name="service_signatures")
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="+")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="+"
+    )
     signed_at = models.DateTimeField(_("signed"), default=timezone.now)
     signer_name = models.CharField(_("name"), max_length=200)
     signer_title = models.CharField(_("title"), max_length=120)

@@ -105,38 +105,59 @@ def official_fields(trainee, kind: str) -> list[dict]:
     if kind == DocumentKind.BILAGA1:
         b = services.bilaga1(trainee)
         f = _person_fields(b["person"]) | {
-            "Epostadress": b["email"], "Telefon privat inkl riktnummer": b["phone"], "Arbetsplats": b["workplace"],
-            "Utdelningsadress": b["street_address"], "Postnummer": b["postal_code"], "Postort": b["city"],
-            "Land": b["degree_country"], "Datum ååmmdd": b["degree_date"],
-            "Land_2": b["licence_country"], "Datum ååmmdd_2": b["licence_date"],
-            "Bilagor nr.0": b["attachments"]["goals"], "Bilagor nr.1": b["attachments"]["service"],
+            "Epostadress": b["email"],
+            "Telefon privat inkl riktnummer": b["phone"],
+            "Arbetsplats": b["workplace"],
+            "Utdelningsadress": b["street_address"],
+            "Postnummer": b["postal_code"],
+            "Postort": b["city"],
+            "Land": b["degree_country"],
+            "Datum ååmmdd": b["degree_date"],
+            "Land_2": b["licence_country"],
+            "Datum ååmmdd_2": b["licence_date"],
+            "Bilagor nr.0": b["attachments"]["goals"],
+            "Bilagor nr.1": b["attachments"]["service"],
             "Bilagor nr.2": b["attachments"]["competence"],
             # Tjänstgöring före legitimation; utländsk tjänstgöring (credited earlier service).
-            "Bilagor nr.3": b["attachments"]["before_licence"], "Bilagor nr.4": b["attachments"]["foreign"],
+            "Bilagor nr.3": b["attachments"]["before_licence"],
+            "Bilagor nr.4": b["attachments"]["foreign"],
         }
         return [f]
     if kind == DocumentKind.BILAGA2:
         out = []
         for b in services.bilaga2(trainee):
             s = b["signer"]
-            out.append(_person_fields(b["person"]) | {
-                "Bilaga nr": str(b["number"]), "Delmål som intyget avser tex BT1 BT2": b["goals"],
-                B2_ACTIVITIES: b["activities"], B2_CHECKS: b["checks"],
-                "Namnförtydligande": s["name"], "Personnummer_2": s["personnummer"],
-                "Specialitet": s["specialty"], "Tjänsteställe": s["workplace"],
-            })
+            out.append(
+                _person_fields(b["person"])
+                | {
+                    "Bilaga nr": str(b["number"]),
+                    "Delmål som intyget avser tex BT1 BT2": b["goals"],
+                    B2_ACTIVITIES: b["activities"],
+                    B2_CHECKS: b["checks"],
+                    "Namnförtydligande": s["name"],
+                    "Personnummer_2": s["personnummer"],
+                    "Specialitet": s["specialty"],
+                    "Tjänsteställe": s["workplace"],
+                }
+            )
         return out
     if kind == DocumentKind.BILAGA3:
         b = services.bilaga3(trainee)
         f = _person_fields(b["person"]) | {"Bilaga nr": str(b["number"])}
         for i, row in enumerate(b["rows"][:B3_ROWS], start=1):
             # The official form is Swedish: decimal comma.
-            f |= {B3_UNIT.format(i): row["unit"], B3_PERIOD.format(i): row["period"],
-                  B3_EXTENT.format(i): row["extent"], B3_MONTHS.format(i): row["months"].replace(".", ",")}
+            f |= {
+                B3_UNIT.format(i): row["unit"],
+                B3_PERIOD.format(i): row["period"],
+                B3_EXTENT.format(i): row["extent"],
+                B3_MONTHS.format(i): row["months"].replace(".", ","),
+            }
         f |= {
             "Tjänstgöringens omfatt ning omräknad till månader på heltidSumma": b["total"].replace(".", ","),
             "Redogör för vilken eller vilka delar av tjänstgöringen som genomförts inom primärvård": b["primary_care"],
-            "Redogör för vilken eller vilka delar av tjänstgöringen som genomförts inom akut sjukvård": b["emergency_care"],
+            "Redogör för vilken eller vilka delar av tjänstgöringen som genomförts inom akut sjukvård": b[
+                "emergency_care"
+            ],
             # The verksamhetschef's signature, when a current one covers this content.
             "Ort och datum": b["signer"]["place_and_date"],
             "Namnförtydligande": b["signer"]["name_and_title"],
@@ -146,13 +167,22 @@ def official_fields(trainee, kind: str) -> list[dict]:
     if kind == DocumentKind.BILAGA4:
         b = services.bilaga4(trainee)
         m, e = b["main"], b["external"]
-        return [_person_fields(b["person"]) | {
-            "Bilaga nr": str(b["number"]),
-            "Namnförtydligande": m["name"], "Personnummer_2": m["personnummer"],
-            "Specialitet": m["specialty"], "Tjänsteställe": m["workplace"], "Ort och datum": b["main_date"],
-            "Namnförtydligande_2": e["name"], "Personnummer_3": e["personnummer"],
-            "Specialitet_2": e["specialty"], "Tjänsteställe_2": e["workplace"], "Ort och datum_2": b["external_date"],
-        }]
+        return [
+            _person_fields(b["person"])
+            | {
+                "Bilaga nr": str(b["number"]),
+                "Namnförtydligande": m["name"],
+                "Personnummer_2": m["personnummer"],
+                "Specialitet": m["specialty"],
+                "Tjänsteställe": m["workplace"],
+                "Ort och datum": b["main_date"],
+                "Namnförtydligande_2": e["name"],
+                "Personnummer_3": e["personnummer"],
+                "Specialitet_2": e["specialty"],
+                "Tjänsteställe_2": e["workplace"],
+                "Ort och datum_2": b["external_date"],
+            }
+        ]
     raise ValueError(kind)
 
 
@@ -162,7 +192,7 @@ def bilaga3_overflow(trainee) -> int:
 
 
 def render_bilaga3_continuation(trainee, b3: dict | None = None) -> bytes:
-    """"Bilaga 3, fortsättning": the placements beyond the official form's rows, same columns."""
+    """ "Bilaga 3, fortsättning": the placements beyond the official form's rows, same columns."""
     from django.utils import translation
     from weasyprint import HTML
 
@@ -170,10 +200,18 @@ def render_bilaga3_continuation(trainee, b3: dict | None = None) -> bytes:
         b3 = b3 or services.bilaga3(trainee)
         # A continuation of the official (Swedish) form: decimal comma, as on the form.
         rows = [r | {"months": r["months"].replace(".", ",")} for r in b3["rows"][B3_ROWS:]]
-        html = render_to_string("certificates/pdf/bilaga3_continuation.html", {
-            "b3": b3, "rows": rows, "total": b3["total"].replace(".", ","), "first_row": B3_ROWS + 1, "last_row": len(b3["rows"]),
-            "form_rows": B3_ROWS, "kind": "bilaga3",
-        })
+        html = render_to_string(
+            "certificates/pdf/bilaga3_continuation.html",
+            {
+                "b3": b3,
+                "rows": rows,
+                "total": b3["total"].replace(".", ","),
+                "first_row": B3_ROWS + 1,
+                "last_row": len(b3["rows"]),
+                "form_rows": B3_ROWS,
+                "kind": "bilaga3",
+            },
+        )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
@@ -219,11 +257,17 @@ def render_checklist(trainee) -> bytes:
 
     b4 = services.bilaga4(trainee)
     nums = services.numbering(trainee)
-    html = render_to_string("certificates/pdf/checklist.html", {
-        "trainee": trainee, "nums": nums, "b4": b4, "b3_state": signature_state(trainee),
-        "credits": services.credited_service(trainee),
-        "b2_numbers": ", ".join(str(n) for n in nums["bilaga2"]),
-        "main_supervisor": trainee.main_supervisor,
-        "issued": set(trainee.issued_documents.filter(revoked_at=None).values_list("kind", flat=True)),
-    })
+    html = render_to_string(
+        "certificates/pdf/checklist.html",
+        {
+            "trainee": trainee,
+            "nums": nums,
+            "b4": b4,
+            "b3_state": signature_state(trainee),
+            "credits": services.credited_service(trainee),
+            "b2_numbers": ", ".join(str(n) for n in nums["bilaga2"]),
+            "main_supervisor": trainee.main_supervisor,
+            "issued": set(trainee.issued_documents.filter(revoked_at=None).values_list("kind", flat=True)),
+        },
+    )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

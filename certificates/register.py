@@ -20,8 +20,11 @@ def search(queryset, *, q: str = "", show: str = Show.ACTIVE):
     qs = queryset.select_related("user", "region", "workplace")
     for word in (q or "").split()[:6]:
         qs = qs.filter(
-            Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word) | Q(user__email__icontains=word)
-            | Q(specialty__icontains=word) | Q(workplace__name__icontains=word)
+            Q(user__first_name__icontains=word)
+            | Q(user__last_name__icontains=word)
+            | Q(user__email__icontains=word)
+            | Q(specialty__icontains=word)
+            | Q(workplace__name__icontains=word)
         )
     if show == Show.ACTIVE:
         qs = qs.filter(active=True)

@@ -83,11 +83,13 @@ def readiness(trainee) -> Readiness:
     prog = programme_for(trainee)
     rows = []
     required_total = max(reg.min_total_months, prog.total_months.min)
-    rows.append(RequirementRow(
-        gettext("At least %(months)s full-time months of service") % {"months": _months(required_total)},
-        "PLAN_TOO_SHORT" not in codes,
-        gettext("%(months)s full-time months counted") % {"months": _months(result.fte_months)},
-    ))
+    rows.append(
+        RequirementRow(
+            gettext("At least %(months)s full-time months of service") % {"months": _months(required_total)},
+            "PLAN_TOO_SHORT" not in codes,
+            gettext("%(months)s full-time months counted") % {"months": _months(result.fte_months)},
+        )
+    )
     national = dict(reg.category_minimums)
     regional = {c: m for c, m in prog.category_minimums.items() if m > national.get(c, 0)}
     for scope, mins in ((gettext("national"), national), (gettext("regional"), regional)):
@@ -96,18 +98,23 @@ def readiness(trainee) -> Readiness:
                 f.params.get("category") == cat and f.code == "CATEGORY_TOO_SHORT" for f in result.findings
             ) or any(code in codes for code in NATIONAL_CODES.get(cat, ()))
             label = PlanCategory(cat).label if cat in PlanCategory.values else cat
-            rows.append(RequirementRow(
-                gettext("At least %(months)s months of %(category)s (%(scope)s)")
-                % {"months": _months(req), "category": label, "scope": scope},
-                not fired,
-                gettext("%(months)s full-time months counted") % {"months": _months(result.months_by_category.get(cat, 0))},
-            ))
-    rows.append(RequirementRow(
-        gettext("No more than %(max)s places of service") % {"max": reg.max_places_of_service},
-        "TOO_MANY_PLACES" not in codes,
-        gettext("%(count)s placements") % {"count": trainee.placements.count()},
-        severity="warning",
-    ))
+            rows.append(
+                RequirementRow(
+                    gettext("At least %(months)s months of %(category)s (%(scope)s)")
+                    % {"months": _months(req), "category": label, "scope": scope},
+                    not fired,
+                    gettext("%(months)s full-time months counted")
+                    % {"months": _months(result.months_by_category.get(cat, 0))},
+                )
+            )
+    rows.append(
+        RequirementRow(
+            gettext("No more than %(max)s places of service") % {"max": reg.max_places_of_service},
+            "TOO_MANY_PLACES" not in codes,
+            gettext("%(count)s placements") % {"count": trainee.placements.count()},
+            severity="warning",
+        )
+    )
     override = trainee.readiness_overrides.first()
     return Readiness(trainee, pc, rows, progress(trainee), override)
 
@@ -154,16 +161,25 @@ def assign_assessor(trainee, approved, *, valid_from, valid_to, by, reason: str 
         raise DomainError(_("The access period ends before it starts."))
     conflicts = assessor_conflicts(trainee, approved)
     if conflicts and not reason.strip():
-        raise DomainError(_("The assessor is not independent of the trainee: %(conflicts)s") % {"conflicts": " ".join(conflicts)})
+        raise DomainError(
+            _("The assessor is not independent of the trainee: %(conflicts)s") % {"conflicts": " ".join(conflicts)}
+        )
     return AssessorAssignment.objects.create(
-        trainee=trainee, assessor=approved, valid_from=valid_from, valid_to=valid_to,
-        conflicts=conflicts, conflict_reason=reason.strip(), assigned_by=by,
+        trainee=trainee,
+        assessor=approved,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        conflicts=conflicts,
+        conflict_reason=reason.strip(),
+        assigned_by=by,
     )
 
 
 def current_assignment(trainee, user=None):
     today = timezone.localdate()
-    qs = trainee.assessor_assignments.filter(valid_from__lte=today, valid_to__gte=today).select_related("assessor__user")
+    qs = trainee.assessor_assignments.filter(valid_from__lte=today, valid_to__gte=today).select_related(
+        "assessor__user"
+    )
     if user is not None:
         qs = qs.filter(assessor__user=user)
     return qs.first()
@@ -184,8 +200,11 @@ def start_final_assessment(trainee, *, by) -> FinalAssessment:
     if assignment is None:
         raise DomainError(_("Assign an external assessor first."))
     return FinalAssessment.objects.create(
-        trainee=trainee, assignment=assignment, started_by=by,
-        main_supervisor=trainee.main_supervisor, external=assignment.assessor.user,
+        trainee=trainee,
+        assignment=assignment,
+        started_by=by,
+        main_supervisor=trainee.main_supervisor,
+        external=assignment.assessor.user,
     )
 
 
@@ -279,7 +298,7 @@ def goal_groups(trainee) -> list[list]:
     from portfolio.progress import progress
 
     goals = progress(trainee)
-    return [goals[i:i + GOALS_PER_BILAGA2] for i in range(0, len(goals), GOALS_PER_BILAGA2)]
+    return [goals[i : i + GOALS_PER_BILAGA2] for i in range(0, len(goals), GOALS_PER_BILAGA2)]
 
 
 def _credits(trainee, kind: str) -> list:
@@ -301,7 +320,7 @@ def numbering(trainee) -> dict:
 
 
 def number_range(numbers: list[int]) -> str:
-    """"5", "5–7" (consecutive attachment numbers) or "" when there are none."""
+    """ "5", "5–7" (consecutive attachment numbers) or "" when there are none."""
     if not numbers:
         return ""
     return f"{numbers[0]}–{numbers[-1]}" if len(numbers) > 1 else str(numbers[0])
@@ -315,14 +334,18 @@ def credited_service(trainee) -> list[dict]:
     out = []
     for kind, numbers in ((CreditKind.BEFORE_LICENCE, nums["before_licence"]), (CreditKind.FOREIGN, nums["foreign"])):
         for number, credit in zip(numbers, _credits(trainee, kind)):
-            out.append({
-                "number": number,
-                "kind": kind,
-                "kind_label": CreditKind(kind).label,
-                "category": PlanCategory(credit.category).label if credit.category in PlanCategory.values else credit.category,
-                "months": _months(credit.months),
-                "note": credit.note,
-            })
+            out.append(
+                {
+                    "number": number,
+                    "kind": kind,
+                    "kind_label": CreditKind(kind).label,
+                    "category": PlanCategory(credit.category).label
+                    if credit.category in PlanCategory.values
+                    else credit.category,
+                    "months": _months(credit.months),
+                    "note": credit.note,
+                }
+            )
     return out
 
 
@@ -370,15 +393,17 @@ def bilaga2(trainee) -> list[dict]:
                 f"{a.instrument_name} {yymmdd(a.performed_on)} ({a.assessor_name})" for a in gp.signed_assessments
             )
             checks.append(f"{gp.goal.code}: {done or '–'}")
-        out.append({
-            "number": number,
-            "person": _person(trainee.user),
-            "goals": ", ".join(gp.goal.code for gp in group),
-            "activities": "\n".join(activities),
-            "checks": "\n".join(checks),
-            "signer": signer,
-            "date": yymmdd(timezone.localdate()),
-        })
+        out.append(
+            {
+                "number": number,
+                "person": _person(trainee.user),
+                "goals": ", ".join(gp.goal.code for gp in group),
+                "activities": "\n".join(activities),
+                "checks": "\n".join(checks),
+                "signer": signer,
+                "date": yymmdd(timezone.localdate()),
+            }
+        )
     return out
 
 
@@ -395,14 +420,18 @@ def bilaga3_content(trainee) -> dict:
     rows = []
     for p, months in zip(placements, count.per_placement):
         unit = p.unit
-        name = (f"{unit.parent.name}, {unit.name}" if unit.parent_id else unit.name) if unit else p.get_category_display()
-        rows.append({
-            "unit": name,
-            "period": f"{yymmdd(p.start)}-{yymmdd(p.end)}",
-            "extent": str(p.extent),
-            "months": _months(rules.counting.as_number(months)),
-            "category": p.category,
-        })
+        name = (
+            (f"{unit.parent.name}, {unit.name}" if unit.parent_id else unit.name) if unit else p.get_category_display()
+        )
+        rows.append(
+            {
+                "unit": name,
+                "period": f"{yymmdd(p.start)}-{yymmdd(p.end)}",
+                "extent": str(p.extent),
+                "months": _months(rules.counting.as_number(months)),
+                "category": p.category,
+            }
+        )
     total = rules.counting.as_number(sum(count.per_placement, start=rules.counting.to_fraction(0)))
 
     def parts(cat):
@@ -476,7 +505,9 @@ def issue_certificates(trainee, *, by) -> list[IssuedDocument]:
 
     final = getattr(trainee, "final_assessment", None) if hasattr(trainee, "final_assessment") else None
     if final is None or not final.approved:
-        raise DomainError(_("The certificates can be issued only after a final assessment signed by both with all goals attained."))
+        raise DomainError(
+            _("The certificates can be issued only after a final assessment signed by both with all goals attained.")
+        )
     if trainee.issued_documents.filter(revoked_at=None).exists():
         raise DomainError(_("A valid certificate set has already been issued; revoke it first."))
     docs = []
@@ -496,7 +527,9 @@ def revoke(doc: IssuedDocument, *, reason: str, by) -> None:
         raise DomainError(_("Give a reason for the revocation."))
     if doc.revoked_at:
         raise DomainError(_("The document is already revoked."))
-    IssuedDocument.objects.filter(pk=doc.pk).update(revoked_at=timezone.now(), revoked_reason=reason.strip(), revoked_by=by)
+    IssuedDocument.objects.filter(pk=doc.pk).update(
+        revoked_at=timezone.now(), revoked_reason=reason.strip(), revoked_by=by
+    )
 
 
 class VerifyState:

@@ -110,12 +110,20 @@ def sign_service(trainee, *, user, title: str, place: str = "", expected_sha256:
         )
     state = signature_state(trainee, content)
     if expected_sha256 and expected_sha256 != state.sha256:
-        raise DomainError(_("The placements changed while you were reviewing them. Review the new content and sign again."))
+        raise DomainError(
+            _("The placements changed while you were reviewing them. Review the new content and sign again.")
+        )
     if state.current:
         raise DomainError(_("Bilaga 3 is already signed and its content has not changed."))
     return ServiceSignature.objects.create(
-        trainee=trainee, signed_by=user, signer_name=user.get_full_name() or user.email, signer_title=title,
-        workplace=_unit_name(trainee.home_unit), place=place, content=content, content_sha256=state.sha256,
+        trainee=trainee,
+        signed_by=user,
+        signer_name=user.get_full_name() or user.email,
+        signer_title=title,
+        workplace=_unit_name(trainee.home_unit),
+        place=place,
+        content=content,
+        content_sha256=state.sha256,
     )
 
 

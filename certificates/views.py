@@ -26,7 +26,9 @@ MANAGE = "certificates.manage"
 
 
 def _trainee(request, pk, perm=VIEW) -> Trainee:
-    return get_object_for(request.user, perm, Trainee.objects.select_related("user", "home_unit", "main_supervisor"), pk=pk)
+    return get_object_for(
+        request.user, perm, Trainee.objects.select_related("user", "home_unit", "main_supervisor"), pk=pk
+    )
 
 
 @permission(VIEW)
@@ -50,7 +52,11 @@ def readiness(request, pk):
         "can_keep_register": can(request.user, "certificates.manage_assessors"),
     }
     if ctx["can_manage"]:
-        ctx["register"] = scoped(request.user, "certificates.assessor_register").filter(active=True, region=trainee.region_id).select_related("user")
+        ctx["register"] = (
+            scoped(request.user, "certificates.assessor_register")
+            .filter(active=True, region=trainee.region_id)
+            .select_related("user")
+        )
         ctx["conflicts"] = {a.pk: services.assessor_conflicts(trainee, a) for a in ctx["register"]}
     return render(request, "certificates/readiness.html", ctx)
 
@@ -78,7 +84,12 @@ def _date(value, default):
 @require_POST
 def assign(request, pk):
     trainee = _trainee(request, pk, MANAGE)
-    approved = get_object_for(request.user, "certificates.assessor_register", ApprovedAssessor.objects.all(), pk=request.POST.get("assessor") or 0)
+    approved = get_object_for(
+        request.user,
+        "certificates.assessor_register",
+        ApprovedAssessor.objects.all(),
+        pk=request.POST.get("assessor") or 0,
+    )
     today = timezone.localdate()
     start = _date(request.POST.get("valid_from"), today)
     end = _date(request.POST.get("valid_to"), today + datetime.timedelta(days=90))
@@ -86,7 +97,9 @@ def assign(request, pk):
         messages.error(request, _("Enter dates as YYYY-MM-DD."))
         return redirect("certificates:readiness", trainee.pk)
     try:
-        services.assign_assessor(trainee, approved, valid_from=start, valid_to=end, by=request.user, reason=request.POST.get("reason", ""))
+        services.assign_assessor(
+            trainee, approved, valid_from=start, valid_to=end, by=request.user, reason=request.POST.get("reason", "")
+        )
         messages.success(request, _("The external assessor is assigned."))
     except DomainError as e:
         messages.error(request, str(e))
@@ -121,11 +134,17 @@ def final(request, pk):
             else:
                 judgements = {
                     g: (request.POST.get(f"goal_{g.code}") == "yes", request.POST.get(f"comment_{g.code}", ""))
-                    for g in goals if request.POST.get(f"goal_{g.code}") in ("yes", "no")
+                    for g in goals
+                    if request.POST.get(f"goal_{g.code}") in ("yes", "no")
                 }
                 verdict = {"yes": True, "no": False}.get(request.POST.get("verdict"))
-                services.record_judgement(fa, user=request.user, judgements=judgements, verdict=verdict,
-                                          comment=request.POST.get("comment", ""))
+                services.record_judgement(
+                    fa,
+                    user=request.user,
+                    judgements=judgements,
+                    verdict=verdict,
+                    comment=request.POST.get("comment", ""),
+                )
                 messages.success(request, _("Your judgement is saved."))
         except DomainError as e:
             messages.error(request, str(e))
@@ -133,11 +152,22 @@ def final(request, pk):
     by_goal = {}
     for j in fa.judgements.all():
         by_goal.setdefault(j.goal_id, {})[j.by_role] = j
-    rows = [(g, by_goal.get(g.pk, {}).get(GoalJudgement.MAIN), by_goal.get(g.pk, {}).get(GoalJudgement.EXTERNAL)) for g in goals]
+    rows = [
+        (g, by_goal.get(g.pk, {}).get(GoalJudgement.MAIN), by_goal.get(g.pk, {}).get(GoalJudgement.EXTERNAL))
+        for g in goals
+    ]
     mine_signed = bool(fa.main_signed_at if role == GoalJudgement.MAIN else fa.external_signed_at) if role else True
-    return render(request, "certificates/final.html", {
-        "trainee": trainee, "fa": fa, "rows": rows, "role": role, "editable": role and not mine_signed,
-    })
+    return render(
+        request,
+        "certificates/final.html",
+        {
+            "trainee": trainee,
+            "fa": fa,
+            "rows": rows,
+            "role": role,
+            "editable": role and not mine_signed,
+        },
+    )
 
 
 def _pdf_response(data: bytes, filename: str) -> HttpResponse:
@@ -187,8 +217,12 @@ def revoke(request, pk, doc):
 def issued_file(request, pk, doc):
     trainee = _trainee(request, pk)
     document = get_object_or_404(IssuedDocument, trainee=trainee, pk=doc)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=f"{document.kind}-{document.code}.pdf",
-                        content_type="application/pdf")
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"{document.kind}-{document.code}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @public
@@ -256,7 +290,11 @@ def assessor_add(request):
         name = approved.user.get_full_name() or approved.user.email
         messages.success(request, _("%(name)s is added to the register.") % {"name": name})
         if granted:
-            messages.info(request, _("%(name)s now has the role external assessor (they see only the BT doctors assigned to them).") % {"name": name})
+            messages.info(
+                request,
+                _("%(name)s now has the role external assessor (they see only the BT doctors assigned to them).")
+                % {"name": name},
+            )
         return redirect("certificates:assessors")
     return render(request, "certificates/assessor_form.html", {"form": form})
 
@@ -282,7 +320,13 @@ def assessor_active(request, pk):
         register.ensure_assessor_role(approved)
         messages.success(request, _("The assessor is active again."))
     elif current:
-        messages.warning(request, _("The assessor is deactivated and can no longer be assigned. %(n)s current assignment(s) remain valid until they end.") % {"n": current})
+        messages.warning(
+            request,
+            _(
+                "The assessor is deactivated and can no longer be assigned. %(n)s current assignment(s) remain valid until they end."
+            )
+            % {"n": current},
+        )
     else:
         messages.success(request, _("The assessor is deactivated and can no longer be assigned."))
     return redirect("certificates:assessors")
@@ -299,9 +343,15 @@ SIGN_SERVICE = "certificates.sign_service"
 def service_list(request):
     show_all = request.GET.get("all") == "1"
     rows = signatures.candidates(scoped(request.user, SIGN_SERVICE), show_all=show_all)
-    return render(request, "certificates/service_list.html", {
-        "rows": rows, "show_all": show_all, "nearly_days": signatures.NEARLY_DAYS,
-    })
+    return render(
+        request,
+        "certificates/service_list.html",
+        {
+            "rows": rows,
+            "show_all": show_all,
+            "nearly_days": signatures.NEARLY_DAYS,
+        },
+    )
 
 
 @permission(SIGN_SERVICE)
@@ -313,19 +363,37 @@ def service_sign(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             signatures.sign_service(
-                trainee, user=request.user, title=form.cleaned_data["title"], place=form.cleaned_data["place"],
+                trainee,
+                user=request.user,
+                title=form.cleaned_data["title"],
+                place=form.cleaned_data["place"],
                 expected_sha256=form.cleaned_data["sha256"],
             )
-            messages.success(request, _("You have signed Bilaga 3 for %(name)s.") % {"name": trainee.user.get_full_name()})
+            messages.success(
+                request, _("You have signed Bilaga 3 for %(name)s.") % {"name": trainee.user.get_full_name()}
+            )
             return redirect("certificates:service_sign", trainee.pk)
         except DomainError as e:
             messages.error(request, str(e))
-            form = ServiceSignatureForm(initial={"sha256": state.sha256, "title": form.cleaned_data["title"],
-                                                 "place": form.cleaned_data["place"]})
+            form = ServiceSignatureForm(
+                initial={
+                    "sha256": state.sha256,
+                    "title": form.cleaned_data["title"],
+                    "place": form.cleaned_data["place"],
+                }
+            )
     end = signatures.service_end(trainee)
-    return render(request, "certificates/service_sign.html", {
-        "trainee": trainee, "b3": b3, "state": state, "form": form, "end": end,
-        "signable_from": signatures.signable_from(end) if end else None,
-        "signable": bool(end) and signatures.signable_from(end) <= timezone.localdate(),
-        "history": trainee.service_signatures.all(),
-    })
+    return render(
+        request,
+        "certificates/service_sign.html",
+        {
+            "trainee": trainee,
+            "b3": b3,
+            "state": state,
+            "form": form,
+            "end": end,
+            "signable_from": signatures.signable_from(end) if end else None,
+            "signable": bool(end) and signatures.signable_from(end) <= timezone.localdate(),
+            "history": trainee.service_signatures.all(),
+        },
+    )

@@ -45,18 +45,40 @@ def export_round(round: Round) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = gettext("Applications")[:31]
-    sheet.append([
-        gettext("Last name"), gettext("First name"), gettext("Personnummer"), gettext("Email"), gettext("Telephone"),
-        gettext("BT type"), gettext("Position"), gettext("Home unit"), gettext("Status"),
-        gettext("ST service credited before BT (months)"), gettext("Missing checklist items"), gettext("Reason for the decision"),
-    ])
+    sheet.append(
+        [
+            gettext("Last name"),
+            gettext("First name"),
+            gettext("Personnummer"),
+            gettext("Email"),
+            gettext("Telephone"),
+            gettext("BT type"),
+            gettext("Position"),
+            gettext("Home unit"),
+            gettext("Status"),
+            gettext("ST service credited before BT (months)"),
+            gettext("Missing checklist items"),
+            gettext("Reason for the decision"),
+        ]
+    )
     for row in data["rows"]:
         a = row.application
-        sheet.append([
-            a.last_name, a.first_name, pnr.formatted(a.personnummer), a.email, a.phone,
-            a.get_bt_type_display(), str(a.position or ""), str(a.unit or ""), a.get_status_display(),
-            float(a.credited_st_months), "; ".join(str(m.label) for m in row.missing), a.decision_reason,
-        ])
+        sheet.append(
+            [
+                a.last_name,
+                a.first_name,
+                pnr.formatted(a.personnummer),
+                a.email,
+                a.phone,
+                a.get_bt_type_display(),
+                str(a.position or ""),
+                str(a.unit or ""),
+                a.get_status_display(),
+                float(a.credited_st_months),
+                "; ".join(str(m.label) for m in row.missing),
+                a.decision_reason,
+            ]
+        )
     summary = workbook.create_sheet(gettext("Summary")[:31])
     summary.append([gettext("Round"), round.name])
     summary.append([gettext("Region"), str(round.region)])

@@ -45,8 +45,17 @@ class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Application
         fields = [
-            "bt_type", "position", "unit", "st_specialty", "first_name", "last_name", "email",
-            "personnummer", "phone", "trainee", "credited_st_months",
+            "bt_type",
+            "position",
+            "unit",
+            "st_specialty",
+            "first_name",
+            "last_name",
+            "email",
+            "personnummer",
+            "phone",
+            "trainee",
+            "credited_st_months",
         ]
 
     def __init__(self, *args, round, units, trainees, integrated_only=False, **kwargs):
@@ -83,7 +92,12 @@ class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
         if data.get("position") and not data.get("unit"):
             data["unit"] = data["position"].unit
         trainee = data.get("trainee")
-        if trainee and data.get("personnummer") and trainee.user.personnummer and trainee.user.personnummer != data["personnummer"]:
+        if (
+            trainee
+            and data.get("personnummer")
+            and trainee.user.personnummer
+            and trainee.user.personnummer != data["personnummer"]
+        ):
             self.add_error("trainee", _("The BT record belongs to a person with another personnummer."))
         return data
 

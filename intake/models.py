@@ -52,7 +52,10 @@ class Position(models.Model):
     round = models.ForeignKey(Round, verbose_name=_("intake round"), on_delete=models.CASCADE, related_name="positions")
     title = models.CharField(_("title"), max_length=160)
     unit = models.ForeignKey(
-        "organisations.Unit", verbose_name=_("hospital or unit"), on_delete=models.PROTECT, related_name="intake_positions"
+        "organisations.Unit",
+        verbose_name=_("hospital or unit"),
+        on_delete=models.PROTECT,
+        related_name="intake_positions",
     )
     places = models.PositiveSmallIntegerField(_("number of places"), default=1, validators=[MinValueValidator(1)])
     history = HistoricalRecords()
@@ -79,13 +82,24 @@ class Application(models.Model):
     """An application to a round. The applicant may have no account yet: their person data is
     kept here until admission registers them (`intake.services.admit`)."""
 
-    round = models.ForeignKey(Round, verbose_name=_("intake round"), on_delete=models.PROTECT, related_name="applications")
+    round = models.ForeignKey(
+        Round, verbose_name=_("intake round"), on_delete=models.PROTECT, related_name="applications"
+    )
     bt_type = models.CharField(_("BT type"), max_length=16, choices=BtType.choices)
     position = models.ForeignKey(
-        Position, verbose_name=_("position"), null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+        Position,
+        verbose_name=_("position"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
     )
     unit = models.ForeignKey(
-        "organisations.Unit", verbose_name=_("home unit"), null=True, blank=True, on_delete=models.PROTECT,
+        "organisations.Unit",
+        verbose_name=_("home unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="intake_applications",
         help_text=_("For BT integrated in ST: the ST doctor's unit. For standalone BT: the hospital of the position."),
     )
@@ -99,22 +113,40 @@ class Application(models.Model):
     # computed checklist items are read from it, and admission updates it instead of
     # registering a new person.
     trainee = models.ForeignKey(
-        "trainees.Trainee", verbose_name=_("existing BT record"), null=True, blank=True, on_delete=models.PROTECT,
+        "trainees.Trainee",
+        verbose_name=_("existing BT record"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="intake_applications",
     )
     credited_st_months = models.DecimalField(
-        _("ST service credited before BT (months)"), max_digits=4, decimal_places=1, default=0,
+        _("ST service credited before BT (months)"),
+        max_digits=4,
+        decimal_places=1,
+        default=0,
         validators=[MinValueValidator(0), MaxValueValidator(12)],
         help_text=_("An ST doctor may have up to a year of ST credited before BT."),
     )
-    status = models.CharField(_("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
     decision_reason = models.TextField(_("reason for the decision"), blank=True, default="")
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        "accounts.User", verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.User",
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     admitted_trainee = models.ForeignKey(
-        "trainees.Trainee", verbose_name=_("registered BT record"), null=True, blank=True, on_delete=models.SET_NULL,
+        "trainees.Trainee",
+        verbose_name=_("registered BT record"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     source = models.CharField(_("source"), max_length=20, blank=True, default="")
@@ -160,7 +192,10 @@ class ChecklistItem(models.TextChoices):
 
     LANGUAGE = "language", _("Language test and any supplementary language training done")
     CONTRACT = "contract", _("ST/BT contract drawn up")
-    ASSESSMENTS = "assessments", _("Four documented assessments (Mini-CEX, DOPS, CBD, specialistkollegium), at least one specialistkollegium")
+    ASSESSMENTS = (
+        "assessments",
+        _("Four documented assessments (Mini-CEX, DOPS, CBD, specialistkollegium), at least one specialistkollegium"),
+    )
     IUP = "iup", _("Individual training plan (IUP) started")
     STATEMENT = "statement", _("Supervisor's statement (handledarutlåtande) covering the eight areas")
     MEDICAL_LEVEL = "medical_level", _("Assessment of medical level")
@@ -203,7 +238,10 @@ class Confirmation(models.Model):
 
 STATEMENT_AREAS = (
     ("medical_knowledge", _("Medical knowledge (theory and practical application)")),
-    ("independence", _("Independence (history, examination, investigation and treatment plan, dictation, prescriptions)")),
+    (
+        "independence",
+        _("Independence (history, examination, investigation and treatment plan, dictation, prescriptions)"),
+    ),
     ("communication", _("Communication (patients, colleagues, language)")),
     ("quality_safety", _("Quality and safety (guidelines, hygiene, infection control)")),
     ("scientific_approach", _("Scientific approach (appraising medical information)")),

@@ -43,13 +43,14 @@ REQUIRED_ASSESSMENTS = 4
 # The checklist
 # ---------------------------------------------------------------------------
 
+
 @dataclass
 class ChecklistRow:
     item: str
     label: str
     met: bool
     computed: bool
-    available: bool = True           # False: computed item that cannot be computed yet
+    available: bool = True  # False: computed item that cannot be computed yet
     detail: str = ""
     confirmation: Confirmation | None = None
 
@@ -59,13 +60,16 @@ def _assessment_row(trainee) -> ChecklistRow:
 
     label = ChecklistItem.ASSESSMENTS.label
     if trainee is None:
-        return ChecklistRow(ChecklistItem.ASSESSMENTS, label, False, True, False, gettext("Not available until registered"))
+        return ChecklistRow(
+            ChecklistItem.ASSESSMENTS, label, False, True, False, gettext("Not available until registered")
+        )
     signed = Assessment.objects.filter(trainee=trainee, signed_at__isnull=False, instrument__in=ASSESSMENT_INSTRUMENTS)
     total = signed.count()
     colleges = signed.filter(instrument="specialistkollegium").count()
     met = total >= REQUIRED_ASSESSMENTS and colleges >= 1
     detail = gettext("%(total)s signed assessments, of which %(colleges)s specialistkollegium") % {
-        "total": total, "colleges": colleges,
+        "total": total,
+        "colleges": colleges,
     }
     return ChecklistRow(ChecklistItem.ASSESSMENTS, label, met, True, True, detail)
 
@@ -81,7 +85,9 @@ def _iup_row(trainee) -> ChecklistRow:
     except IUP.DoesNotExist:
         return ChecklistRow(ChecklistItem.IUP, label, False, True, True, gettext("No IUP yet"))
     met = iup.started
-    detail = gettext("IUP approved") if iup.approved else (gettext("IUP started") if met else gettext("IUP not started"))
+    detail = (
+        gettext("IUP approved") if iup.approved else (gettext("IUP started") if met else gettext("IUP not started"))
+    )
     return ChecklistRow(ChecklistItem.IUP, label, met, True, True, detail)
 
 
@@ -139,13 +145,15 @@ def checklist_complete(application: Application) -> bool:
 # Applications
 # ---------------------------------------------------------------------------
 
+
 def _locked(application: Application) -> Application:
     return Application.objects.select_for_update().get(pk=application.pk)
 
 
 def _refuse(current: Application) -> None:
     raise DomainError(
-        _("This step is not possible for an application with the status %(status)s.") % {"status": S(current.status).label}
+        _("This step is not possible for an application with the status %(status)s.")
+        % {"status": S(current.status).label}
     )
 
 
@@ -211,7 +219,8 @@ def confirm_item(application: Application, *, item: str, done_on: datetime.date,
     if item == ChecklistItem.CRIMINAL_RECORD:
         note = ""  # only that the check was done and when — never its content
     confirmation, _created = Confirmation.objects.update_or_create(
-        application=current, item=item,
+        application=current,
+        item=item,
         defaults={"done_on": done_on, "note": note.strip()[:200], "confirmed_by": by},
     )
     return confirmation
@@ -293,7 +302,9 @@ def admit(application: Application, *, by, reason: str) -> Application:
         raise DomainError(_("The home unit must be in the round's region."))
     credit_note = ""
     if current.credited_st_months:
-        credit_note = " " + gettext("ST service credited before BT: %(months)s months.") % {"months": current.credited_st_months}
+        credit_note = " " + gettext("ST service credited before BT: %(months)s months.") % {
+            "months": current.credited_st_months
+        }
     note = gettext("Admitted in intake round %(round)s.") % {"round": round.name} + credit_note
     if current.trainee_id:
         trainee = current.trainee
@@ -304,13 +315,19 @@ def admit(application: Application, *, by, reason: str) -> Application:
         if not trainee.placements.exists():
             create_plan_from_template(trainee)
         StatusChange.objects.create(
-            trainee=trainee, from_status=trainee.status, to_status=trainee.status,
-            on=timezone.localdate(), reason=note, changed_by=by,
+            trainee=trainee,
+            from_status=trainee.status,
+            to_status=trainee.status,
+            on=timezone.localdate(),
+            reason=note,
+            changed_by=by,
         )
     else:
         if current.matching_users().exists():
             raise DomainError(
-                _("A person with this personnummer or email is already registered. Link the application to their BT record instead.")
+                _(
+                    "A person with this personnummer or email is already registered. Link the application to their BT record instead."
+                )
             )
         trainee = register_trainee(
             by=by,
@@ -329,8 +346,12 @@ def admit(application: Application, *, by, reason: str) -> Application:
             },
         )
         StatusChange.objects.create(
-            trainee=trainee, from_status=trainee.status, to_status=trainee.status,
-            on=timezone.localdate(), reason=note, changed_by=by,
+            trainee=trainee,
+            from_status=trainee.status,
+            to_status=trainee.status,
+            on=timezone.localdate(),
+            reason=note,
+            changed_by=by,
         )
     current.status = S.ADMITTED
     current.decision_reason = reason
@@ -360,7 +381,7 @@ def next_round_defaults(today: datetime.date) -> dict:
 
 
 def status_counts(round: Round) -> list[tuple[str, str, int]]:
-    counts = {s: 0 for s in S.values}
+    counts = dict.fromkeys(S.values, 0)
     for status in round.applications.values_list("status", flat=True):
         counts[status] += 1
     return [(s, S(s).label, counts[s]) for s in S.values]

@@ -27,7 +27,11 @@ COLUMNS = {
     "first_name": (("förnamn", "fornamn", "first name", "firstname"), True, _("First name")),
     "last_name": (("efternamn", "last name", "lastname", "surname"), True, _("Last name")),
     "email": (("e-post", "epost", "e-postadress", "email", "e-mail", "mail"), True, _("Email")),
-    "personnummer": (("personnummer", "personnr", "pnr", "födelsenummer", "personal identity number"), True, _("Personnummer")),
+    "personnummer": (
+        ("personnummer", "personnr", "pnr", "födelsenummer", "personal identity number"),
+        True,
+        _("Personnummer"),
+    ),
     "phone": (("telefon", "telefonnummer", "mobil", "mobiltelefon", "phone", "telephone"), False, _("Telephone")),
 }
 REQUIRED = tuple(name for name, (_a, required, _l) in COLUMNS.items() if required)
@@ -111,7 +115,12 @@ def validate(table: Table, *, round) -> ImportReport:
         try:
             validate_email(email)
         except ValidationError:
-            error("email", gettext("“%(value)s” is not a valid email address.") % {"value": email} if email else gettext("This value is required."))
+            error(
+                "email",
+                gettext("“%(value)s” is not a valid email address.") % {"value": email}
+                if email
+                else gettext("This value is required."),
+            )
         data["email"] = email
         raw = _cell(table, cells, "personnummer")
         try:
@@ -136,11 +145,15 @@ def validate(table: Table, *, round) -> ImportReport:
     if report.applicants:
         numbers = [a.data["personnummer"] for a in report.applicants]
         emails = [a.data["email"] for a in report.applicants]
-        people = User.objects.filter(Q(personnummer__in=numbers) | Q(email__in=emails)).values_list("personnummer", "email")
+        people = User.objects.filter(Q(personnummer__in=numbers) | Q(email__in=emails)).values_list(
+            "personnummer", "email"
+        )
         known_numbers = {p for p, _e in people if p}
         known_emails = {e.lower() for _p, e in people}
         for applicant in report.applicants:
-            applicant.registered = applicant.data["personnummer"] in known_numbers or applicant.data["email"] in known_emails
+            applicant.registered = (
+                applicant.data["personnummer"] in known_numbers or applicant.data["email"] in known_emails
+            )
     return report
 
 
@@ -155,13 +168,23 @@ def run_import(report: ImportReport, *, round, by, bt_type: str, position=None) 
     """Create every application (status submitted: they applied in Varbi), or none."""
     if not report.ok:
         raise ImportFailed(gettext("The file has errors; nothing was imported."))
-    if Application.objects.filter(round=round, personnummer__in=[a.data["personnummer"] for a in report.applicants]).exists():
-        raise ImportFailed(gettext("Someone added an application for one of these people meanwhile; check the file again."))
+    if Application.objects.filter(
+        round=round, personnummer__in=[a.data["personnummer"] for a in report.applicants]
+    ).exists():
+        raise ImportFailed(
+            gettext("Someone added an application for one of these people meanwhile; check the file again.")
+        )
     created = []
     for applicant in report.applicants:
         application = Application(
-            round=round, bt_type=bt_type, position=position, unit=position.unit if position else None,
-            status=ApplicationStatus.SUBMITTED, source="varbi", created_by=by, **applicant.data,
+            round=round,
+            bt_type=bt_type,
+            position=position,
+            unit=position.unit if position else None,
+            status=ApplicationStatus.SUBMITTED,
+            source="varbi",
+            created_by=by,
+            **applicant.data,
         )
         application._history_user = by
         application.save()

@@ -34,6 +34,7 @@ S = ApplicationStatus
 # Access
 # ---------------------------------------------------------------------------
 
+
 def _round_for(user, pk) -> Round:
     round = get_object_or_404(Round.objects.select_related("region"), pk=pk)
     if not can(user, "intake.manage", round.region):
@@ -68,6 +69,7 @@ def _manager_only(user, pk) -> Application:
 # Rounds
 # ---------------------------------------------------------------------------
 
+
 @permission("intake.manage")
 @require_http_methods(["GET", "POST"])
 def rounds(request):
@@ -90,11 +92,13 @@ def rounds(request):
 def round_detail(request, pk):
     round = _round_for(request.user, pk)
     context = exporting.overview(round)
-    context.update({
-        "round": round,
-        "positions": round.positions.select_related("unit"),
-        "position_form": PositionForm(round=round),
-    })
+    context.update(
+        {
+            "round": round,
+            "positions": round.positions.select_related("unit"),
+            "position_form": PositionForm(round=round),
+        }
+    )
     return render(request, "intake/round_detail.html", context)
 
 
@@ -107,7 +111,11 @@ def round_edit(request, pk):
         form.save()
         messages.success(request, _("The intake round was saved."))
         return redirect(round)
-    return render(request, "intake/form_page.html", {"form": form, "title": _("Edit intake round"), "back": round.get_absolute_url()})
+    return render(
+        request,
+        "intake/form_page.html",
+        {"form": form, "title": _("Edit intake round"), "back": round.get_absolute_url()},
+    )
 
 
 @permission("intake.manage")
@@ -121,9 +129,11 @@ def position_new(request, pk):
         position.save()
         messages.success(request, _("The position was added."))
     else:
-        messages.error(request, _("The position was not added: %(errors)s") % {
-            "errors": "; ".join(e for errors in form.errors.values() for e in errors)
-        })
+        messages.error(
+            request,
+            _("The position was not added: %(errors)s")
+            % {"errors": "; ".join(e for errors in form.errors.values() for e in errors)},
+        )
     return redirect(round)
 
 
@@ -154,8 +164,11 @@ def import_applicants(request, pk):
             if report.ok and "import" in request.POST:
                 try:
                     context["imported"] = varbi.run_import(
-                        report, round=round, by=request.user,
-                        bt_type=form.cleaned_data["bt_type"], position=form.cleaned_data["position"],
+                        report,
+                        round=round,
+                        by=request.user,
+                        bt_type=form.cleaned_data["bt_type"],
+                        position=form.cleaned_data["position"],
                     )
                 except varbi.ImportFailed as failed:
                     context["problem"] = failed.message
@@ -168,13 +181,16 @@ def import_applicants(request, pk):
 # Applications
 # ---------------------------------------------------------------------------
 
+
 @permission("intake.apply")
 @require_GET
 def apply(request):
     """For a head of unit: open rounds in their regions and the applications at their units."""
     units = manageable_units(request.user)
     today = timezone.localdate()
-    open_rounds = Round.objects.filter(region__in=units.values("region_id"), closes_on__gte=today).select_related("region")
+    open_rounds = Round.objects.filter(region__in=units.values("region_id"), closes_on__gte=today).select_related(
+        "region"
+    )
     applications = Application.objects.filter(unit__in=units, bt_type="integrerad").select_related("round", "unit")
     return render(request, "intake/apply.html", {"rounds": open_rounds, "applications": applications})
 
@@ -221,13 +237,22 @@ def application_edit(request, pk):
     else:
         units, trainees = manageable_units(request.user).filter(region=round.region), manageable_trainees(request.user)
     form = ApplicationForm(
-        request.POST or None, instance=application, round=round, units=units, trainees=trainees, integrated_only=not manager
+        request.POST or None,
+        instance=application,
+        round=round,
+        units=units,
+        trainees=trainees,
+        integrated_only=not manager,
     )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The application was saved."))
         return redirect(application)
-    return render(request, "intake/form_page.html", {"form": form, "title": _("Edit application"), "back": application.get_absolute_url()})
+    return render(
+        request,
+        "intake/form_page.html",
+        {"form": form, "title": _("Edit application"), "back": application.get_absolute_url()},
+    )
 
 
 @permission("intake.apply")
@@ -236,25 +261,31 @@ def application_detail(request, pk):
     application, manager = _application_for(request.user, pk)
     rows = services.checklist(application)
     history = _changes(application)
-    return render(request, "intake/application_detail.html", {
-        "application": application,
-        "manager": manager,
-        "rows": rows,
-        "complete": all(r.met for r in rows),
-        "manual_items": [i.value for i in MANUAL_ITEMS],
-        "confirm_form": ConfirmForm(initial={"done_on": timezone.localdate()}),
-        "decision_form": DecisionForm(),
-        "reason_form": ReasonForm(),
-        "personnummer": pnr.formatted(application.personnummer),
-        "duplicates": application.matching_users(),
-        "history": history,
-        "open": application.status in (S.DRAFT, S.SUBMITTED, S.CHECKLIST_COMPLETE),
-    })
+    return render(
+        request,
+        "intake/application_detail.html",
+        {
+            "application": application,
+            "manager": manager,
+            "rows": rows,
+            "complete": all(r.met for r in rows),
+            "manual_items": [i.value for i in MANUAL_ITEMS],
+            "confirm_form": ConfirmForm(initial={"done_on": timezone.localdate()}),
+            "decision_form": DecisionForm(),
+            "reason_form": ReasonForm(),
+            "personnummer": pnr.formatted(application.personnummer),
+            "duplicates": application.matching_users(),
+            "history": history,
+            "open": application.status in (S.DRAFT, S.SUBMITTED, S.CHECKLIST_COMPLETE),
+        },
+    )
 
 
 def _changes(application, limit=50) -> list[dict]:
     """Who changed what and when: each history record with the fields it changed."""
-    records = list(application.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit + 1])
+    records = list(
+        application.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
     out = []
     for newer, older in zip(records, [*records[1:], None], strict=True):
         if len(out) == limit:
@@ -281,7 +312,9 @@ def _run(request, application, action, success):
 @require_POST
 def application_submit(request, pk):
     application, _manager = _application_for(request.user, pk)
-    return _run(request, application, lambda: services.submit(application, by=request.user), _("The application was submitted."))
+    return _run(
+        request, application, lambda: services.submit(application, by=request.user), _("The application was submitted.")
+    )
 
 
 @permission("intake.apply")
@@ -290,16 +323,24 @@ def application_withdraw(request, pk):
     application, _manager = _application_for(request.user, pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _run(request, application, lambda: services.withdraw(application, by=request.user, reason=reason),
-                _("The application was withdrawn."))
+    return _run(
+        request,
+        application,
+        lambda: services.withdraw(application, by=request.user, reason=reason),
+        _("The application was withdrawn."),
+    )
 
 
 @permission("intake.manage")
 @require_POST
 def application_complete(request, pk):
     application = _manager_only(request.user, pk)
-    return _run(request, application, lambda: services.complete_checklist(application, by=request.user),
-                _("The checklist is complete."))
+    return _run(
+        request,
+        application,
+        lambda: services.complete_checklist(application, by=request.user),
+        _("The checklist is complete."),
+    )
 
 
 @permission("intake.manage")
@@ -315,10 +356,18 @@ def application_decide(request, pk):
         return redirect(application)
     reason = form.cleaned_data["reason"]
     if form.cleaned_data["decision"] == "admit":
-        return _run(request, application, lambda: services.admit(application, by=request.user, reason=reason),
-                    _("The applicant was admitted and registered as a BT doctor with a draft plan."))
-    return _run(request, application, lambda: services.decline(application, by=request.user, reason=reason),
-                _("The application was declined."))
+        return _run(
+            request,
+            application,
+            lambda: services.admit(application, by=request.user, reason=reason),
+            _("The applicant was admitted and registered as a BT doctor with a draft plan."),
+        )
+    return _run(
+        request,
+        application,
+        lambda: services.decline(application, by=request.user, reason=reason),
+        _("The application was declined."),
+    )
 
 
 @permission("intake.manage")
@@ -333,7 +382,8 @@ def confirm_item(request, pk, item):
         messages.error(request, _("Give the date when it was done (YYYY-MM-DD)."))
         return redirect(application)
     return _run(
-        request, application,
+        request,
+        application,
         lambda: services.confirm_item(application, item=item, by=request.user, **form.cleaned_data),
         _("The checklist item was confirmed."),
     )
@@ -357,6 +407,12 @@ def statement(request, pk):
         else:
             messages.success(request, _("The supervisor's statement was saved."))
             return redirect(application)
-    return render(request, "intake/form_page.html", {
-        "form": form, "title": _("Supervisor's statement (handledarutlåtande)"), "back": application.get_absolute_url(),
-    })
+    return render(
+        request,
+        "intake/form_page.html",
+        {
+            "form": form,
+            "title": _("Supervisor's statement (handledarutlåtande)"),
+            "back": application.get_absolute_url(),
+        },
+    )

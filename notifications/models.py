@@ -20,15 +20,22 @@ class NotificationSetting(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_setting")
     email_reminders = models.BooleanField(
-        _("email reminders"), default=True,
+        _("email reminders"),
+        default=True,
         help_text=_("Emails about assessments that are due soon or overdue."),
     )
     lead_days = models.PositiveSmallIntegerField(
-        _("days of notice"), default=DEFAULT_LEAD_DAYS, validators=[MaxValueValidator(60)],
+        _("days of notice"),
+        default=DEFAULT_LEAD_DAYS,
+        validators=[MaxValueValidator(60)],
         help_text=_("How many days before an assessment is due you want a reminder."),
     )
     language = models.CharField(
-        _("language of emails"), max_length=8, blank=True, default="", choices=settings.LANGUAGES,
+        _("language of emails"),
+        max_length=8,
+        blank=True,
+        default="",
+        choices=settings.LANGUAGES,
         help_text=_("Empty: Swedish."),
     )
 

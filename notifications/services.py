@@ -76,15 +76,22 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
         Trainee.objects.filter(status__in=IN_TRAINING)
         .select_related("user__notification_setting", "main_supervisor__notification_setting")
         .prefetch_related(
-            Prefetch("placements", queryset=Placement.objects.select_related("unit", "supervisor__notification_setting")),
+            Prefetch(
+                "placements", queryset=Placement.objects.select_related("unit", "supervisor__notification_setting")
+            ),
             "leave",
-            Prefetch("assessments", queryset=Assessment.objects.filter(signed_at__isnull=False), to_attr="signed_assessments"),
+            Prefetch(
+                "assessments", queryset=Assessment.objects.filter(signed_at__isnull=False), to_attr="signed_assessments"
+            ),
         )
         .order_by("pk")
     )
     for trainee in trainees.iterator(chunk_size=500):
         items = cadence.due_items(
-            trainee, today=today, placements=list(trainee.placements.all()), leave=list(trainee.leave.all()),
+            trainee,
+            today=today,
+            placements=list(trainee.placements.all()),
+            leave=list(trainee.leave.all()),
             assessments=trainee.signed_assessments,
         )
         for item in items:
@@ -135,6 +142,7 @@ def _send_reminder(person, claimed, *, today) -> None:
 # ---------------------------------------------------------------------------
 # iCal feed
 # ---------------------------------------------------------------------------
+
 
 def feed_for(trainee) -> CalendarFeed:
     feed, _ = CalendarFeed.objects.get_or_create(trainee=trainee)

@@ -15,7 +15,9 @@ from trainees.models import Trainee
 @permission(AUTHENTICATED)
 @require_http_methods(["GET", "POST"])
 def notification_settings(request):
-    form = NotificationSettingForm(request.POST if request.method == "POST" else None, instance=settings_for(request.user))
+    form = NotificationSettingForm(
+        request.POST if request.method == "POST" else None, instance=settings_for(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your notification settings were saved."))
@@ -41,7 +43,9 @@ def regenerate_feed(request):
 @never_cache
 def ical_feed(request, token):
     """The secret-address calendar of one trainee (for calendar apps, which cannot log in)."""
-    feed = CalendarFeed.objects.select_related("trainee__user").filter(token=token).first() if len(token) <= 64 else None
+    feed = (
+        CalendarFeed.objects.select_related("trainee__user").filter(token=token).first() if len(token) <= 64 else None
+    )
     if feed is None:
         raise Http404
     response = HttpResponse(services.calendar(feed.trainee), content_type="text/calendar; charset=utf-8")

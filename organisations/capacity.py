@@ -31,6 +31,7 @@ NONE = "none"  # no capacity and nobody placed
 # Month arithmetic (no external libraries)
 # ---------------------------------------------------------------------------
 
+
 def first_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
@@ -53,6 +54,7 @@ def month_index(day: datetime.date) -> int:
 # ---------------------------------------------------------------------------
 # The grid
 # ---------------------------------------------------------------------------
+
 
 @dataclass
 class PlacementInfo:
@@ -243,9 +245,7 @@ def month_grid(units, start_month: datetime.date, months: int, *, visible_traine
     # Query 1: capacity overrides for the units and period.
     overrides = {
         (c.unit_id, month_index(c.month)): c.capacity
-        for c in UnitCapacity.objects.filter(
-            unit_id__in=unit_ids, month__gte=first, month__lte=last_day
-        ).order_by()
+        for c in UnitCapacity.objects.filter(unit_id__in=unit_ids, month__gte=first, month__lte=last_day).order_by()
     }
 
     # Query 2: placements overlapping the period, with trainee and user.
@@ -262,9 +262,9 @@ def month_grid(units, start_month: datetime.date, months: int, *, visible_traine
         trainee_ids = {p.trainee_id for p in placements}
         visible_ids = (
             set(
-                visible_trainees.filter(
-                    pk__in=placements_in(unit_ids, first, last_day).values("trainee_id")
-                ).order_by().values_list("pk", flat=True)
+                visible_trainees.filter(pk__in=placements_in(unit_ids, first, last_day).values("trainee_id"))
+                .order_by()
+                .values_list("pk", flat=True)
             )
             if trainee_ids
             else set()

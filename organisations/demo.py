@@ -203,7 +203,7 @@ def _plan_units(plan: Plan) -> None:
         tree = data.UNIT_TREES[region]
         serial = 0
 
-        def hsa() -> str:
+        def hsa(prefix: str = prefix) -> str:
             nonlocal serial
             serial += 1
             return f"{prefix}-E{1000 + 37 * serial:012d}"
@@ -249,8 +249,19 @@ def build_plan() -> Plan:
 
     # Supervisors.
     hhl_by_region: dict[str, list[SupervisorPlan]] = {}
-    for (region, first, last, sex, specialty, workplace_ref, role, specialist_since, training, bt_training,
-         email) in data.SUPERVISORS:
+    for (
+        region,
+        first,
+        last,
+        sex,
+        specialty,
+        workplace_ref,
+        role,
+        specialist_since,
+        training,
+        bt_training,
+        email,
+    ) in data.SUPERVISORS:
         email = email or person_email(first, last, region)
         since = _date(specialist_since)
         born = numbers.born_in(since.year - 40, since.year - 34) if since else numbers.born_in(1988, 1992)
@@ -266,8 +277,19 @@ def build_plan() -> Plan:
     supervisors = {s.email: s for s in plan.supervisors}
 
     # BT-läkare.
-    for (region, first, last, sex, country, status, start_month, bt_type, st_specialty, hhl_email,
-         email) in data.TRAINEES:
+    for (
+        region,
+        first,
+        last,
+        sex,
+        country,
+        status,
+        start_month,
+        bt_type,
+        st_specialty,
+        hhl_email,
+        email,
+    ) in data.TRAINEES:
         email = email or person_email(first, last, region)
         start = first_monday(*map(int, start_month.split("-")))
         licence = start - datetime.timedelta(days=rng.randint(21, 180))

@@ -37,8 +37,16 @@ IN_ASSESSMENT = ("Tomasz", "Kowalski")  # at the end of BT: final assessment wai
 INSTRUMENT_TURN = ("mini_cex", "dops", "cbd")
 # Where a delmål is most naturally shown (the rest are spread over all placements).
 GOAL_SETTING = {
-    1: "akut", 2: "psykiatri", 9: "psykiatri", 12: "primarvard", 13: "akut", 14: "primarvard",
-    15: "akut", 16: "primarvard", 17: "akut", 18: "akut",
+    1: "akut",
+    2: "psykiatri",
+    9: "psykiatri",
+    12: "primarvard",
+    13: "akut",
+    14: "primarvard",
+    15: "akut",
+    16: "primarvard",
+    17: "akut",
+    18: "akut",
 }
 
 APPLICANTS = [
@@ -85,7 +93,10 @@ def _portfolio(trainee, today: datetime.date, created: Counter) -> None:
     if iup.status == "draft" and not iup.started:
         first = iup.goal_plans.select_related("goal").order_by("goal__number").first()
         portfolio_services.save_goal_plan(
-            iup, goal=first.goal, expected_version=None, by=trainee.user,
+            iup,
+            goal=first.goal,
+            expected_version=None,
+            by=trainee.user,
             activities="Klinisk tjänstgöring med handledning, journalgenomgångar och reflektion.",
             assessment_methods="Mini-CEX, DOPS och CBD under varje placering; specialistkollegium mot slutet.",
         )
@@ -112,21 +123,36 @@ def _portfolio(trainee, today: datetime.date, created: Counter) -> None:
             where = str(placement.unit) if placement.unit else placement.get_category_display()
             end = min(placement.end, today)
             portfolio_services.add_activity(
-                trainee, by=trainee.user, kind=ActivityKind.CLINICAL, title=f"Klinisk tjänstgöring: {where}",
-                start=placement.start, end=end, goals=share[placement.pk], placement=placement,
+                trainee,
+                by=trainee.user,
+                kind=ActivityKind.CLINICAL,
+                title=f"Klinisk tjänstgöring: {where}",
+                start=placement.start,
+                end=end,
+                goals=share[placement.pk],
+                placement=placement,
                 reflection="Självständigt ansvar för egna patienter under handledning; återkoppling varje vecka.",
             )
             created["activity"] += 1
             assessor = placement.supervisor or trainee.main_supervisor
             issued = assessment_services.create_request(
-                trainee, by=trainee.user, instrument=INSTRUMENT_TURN[n % len(INSTRUMENT_TURN)], assessor=assessor,
-                placement=placement, goals=share[placement.pk],
+                trainee,
+                by=trainee.user,
+                instrument=INSTRUMENT_TURN[n % len(INSTRUMENT_TURN)],
+                assessor=assessor,
+                placement=placement,
+                goals=share[placement.pk],
             )
             performed = min(placement.start + datetime.timedelta(days=28), end, today)
             assessment_services.sign_request(
-                issued.request, by=assessor,
-                data={"overall": 3, "performed_on": performed, "strengths": "Strukturerad och lyhörd.",
-                      "development": "Fortsätt träna prioritering vid hög belastning."},
+                issued.request,
+                by=assessor,
+                data={
+                    "overall": 3,
+                    "performed_on": performed,
+                    "strengths": "Strukturerad och lyhörd.",
+                    "development": "Fortsätt träna prioritering vid hög belastning.",
+                },
             )
             created["assessment"] += 1
     finally:
@@ -156,9 +182,13 @@ def _certification(trainees, today: datetime.date, created: Counter) -> None:
         return
     profile = getattr(extern, "supervisor_profile", None)
     approved, made = ApprovedAssessor.objects.get_or_create(
-        user=extern, region=region,
-        defaults={"specialty": profile.specialty if profile else "Allmänmedicin",
-                  "training_date": datetime.date(2026, 3, 12), "workplace": profile.workplace if profile else None},
+        user=extern,
+        region=region,
+        defaults={
+            "specialty": profile.specialty if profile else "Allmänmedicin",
+            "training_date": datetime.date(2026, 3, 12),
+            "workplace": profile.workplace if profile else None,
+        },
     )
     created["approved assessor"] += made
 
@@ -169,8 +199,11 @@ def _certification(trainees, today: datetime.date, created: Counter) -> None:
         if cert.assessor_conflicts(trainee, approved):
             continue
         cert.assign_assessor(
-            trainee, approved, valid_from=today - datetime.timedelta(days=21),
-            valid_to=today + datetime.timedelta(days=120), by=kansli,
+            trainee,
+            approved,
+            valid_from=today - datetime.timedelta(days=21),
+            valid_to=today + datetime.timedelta(days=120),
+            by=kansli,
         )
         created["assessor assignment"] += 1
         if not cert.readiness(trainee).may_start:
@@ -180,11 +213,16 @@ def _certification(trainees, today: datetime.date, created: Counter) -> None:
         if not finish:
             continue
         goals = list(goals_for(trainee))
-        for user, comment in ((trainee.main_supervisor, "Har uppnått delmålen under tjänstgöringen."),
-                              (extern, "Styrkt av bedömningar och aktiviteter i portföljen.")):
+        for user, comment in (
+            (trainee.main_supervisor, "Har uppnått delmålen under tjänstgöringen."),
+            (extern, "Styrkt av bedömningar och aktiviteter i portföljen."),
+        ):
             cert.record_judgement(
-                final, user=user, verdict=True, comment=comment,
-                judgements={goal: (True, "Uppnått.") for goal in goals},
+                final,
+                user=user,
+                verdict=True,
+                comment=comment,
+                judgements=dict.fromkeys(goals, (True, "Uppnått.")),
             )
             cert.sign_final(final, user=user)
         final.refresh_from_db()
@@ -242,12 +280,17 @@ def _intake(trainees, today: datetime.date, created: Counter) -> None:
         admitted = list(trainees.filter(region=region, status="planned", planned_start=bt_start).select_related("user"))
         staff = (
             RoleAssignment.objects.filter(role__in=[Role.KANSLI, Role.STUDIEREKTOR], region=region)
-            .select_related("user").first()
+            .select_related("user")
+            .first()
         )
         by = staff.user if staff else None
         round = Round.objects.create(
-            region=region, name="November 2026", opens_on=datetime.date(2026, 11, 1),
-            closes_on=datetime.date(2026, 11, 30), bt_start=bt_start, places=len(admitted) + 2,
+            region=region,
+            name="November 2026",
+            opens_on=datetime.date(2026, 11, 1),
+            closes_on=datetime.date(2026, 11, 30),
+            bt_start=bt_start,
+            places=len(admitted) + 2,
         )
         created["intake round"] += 1
         hospital = Unit.objects.filter(region=region, kind=UnitKind.HOSPITAL).order_by("path").first()
@@ -255,39 +298,64 @@ def _intake(trainees, today: datetime.date, created: Counter) -> None:
         decided = timezone.now()
         for trainee in admitted:
             Application.objects.create(
-                round=round, bt_type=trainee.bt_type, st_specialty=trainee.st_specialty, unit=trainee.home_unit,
-                first_name=trainee.user.first_name, last_name=trainee.user.last_name, email=trainee.user.email,
-                personnummer=trainee.user.personnummer, phone=trainee.user.phone, status=ApplicationStatus.ADMITTED,
-                decision_reason="Uppfyller kraven; checklistan komplett.", decided_at=decided, decided_by=by,
-                admitted_trainee=trainee, trainee=trainee, source="demo", created_by=by,
+                round=round,
+                bt_type=trainee.bt_type,
+                st_specialty=trainee.st_specialty,
+                unit=trainee.home_unit,
+                first_name=trainee.user.first_name,
+                last_name=trainee.user.last_name,
+                email=trainee.user.email,
+                personnummer=trainee.user.personnummer,
+                phone=trainee.user.phone,
+                status=ApplicationStatus.ADMITTED,
+                decision_reason="Uppfyller kraven; checklistan komplett.",
+                decided_at=decided,
+                decided_by=by,
+                admitted_trainee=trainee,
+                trainee=trainee,
+                source="demo",
+                created_by=by,
             )
             created["application"] += 1
         for first, last, sex, bt_type, specialty, state in APPLICANTS:
             integrated = bt_type == "integrerad"
             home = (
                 Unit.objects.filter(region=region, category="primarvard").order_by("path").first()
-                if integrated else hospital
+                if integrated
+                else hospital
             )
-            application = intake_services.create_application(round=round, by=by, data={
-                "bt_type": bt_type, "st_specialty": specialty, "position": None if integrated else position,
-                "unit": home, "first_name": first, "last_name": last,
-                "email": f"{first.lower()}.{last.lower()}@{slug}.example.se",
-                "personnummer": numbers.make(numbers.born_in(1993, 1998), sex),
-                "credited_st_months": 6 if integrated else 0, "source": "demo",
-            })
+            application = intake_services.create_application(
+                round=round,
+                by=by,
+                data={
+                    "bt_type": bt_type,
+                    "st_specialty": specialty,
+                    "position": None if integrated else position,
+                    "unit": home,
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{first.lower()}.{last.lower()}@{slug}.example.se",
+                    "personnummer": numbers.make(numbers.born_in(1993, 1998), sex),
+                    "credited_st_months": 6 if integrated else 0,
+                    "source": "demo",
+                },
+            )
             created["application"] += 1
             if state == "draft":
                 continue
             intake_services.submit(application, by=by)
             items = [ChecklistItem.LANGUAGE, ChecklistItem.REFERENCES]
             if state != "submitted":
-                items = [i for i in intake_services.applicable_items(application)
-                         if i not in (ChecklistItem.ASSESSMENTS, ChecklistItem.IUP, ChecklistItem.STATEMENT)]
+                items = [
+                    i
+                    for i in intake_services.applicable_items(application)
+                    if i not in (ChecklistItem.ASSESSMENTS, ChecklistItem.IUP, ChecklistItem.STATEMENT)
+                ]
             for item in items:
-                intake_services.confirm_item(
-                    application, item=item, done_on=today - datetime.timedelta(days=7), by=by
-                )
+                intake_services.confirm_item(application, item=item, done_on=today - datetime.timedelta(days=7), by=by)
             if state == "checklist_complete":
                 intake_services.complete_checklist(application, by=by)
             elif state == "declined":
-                intake_services.decline(application, by=by, reason="Språktestet visar att språkutbildningen behöver fortsätta.")
+                intake_services.decline(
+                    application, by=by, reason="Språktestet visar att språkutbildningen behöver fortsätta."
+                )

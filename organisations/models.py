@@ -86,9 +86,7 @@ class Unit(models.Model):
         ordering = ["region__name", "path"]
         constraints = [
             models.UniqueConstraint(fields=["region", "parent", "name"], name="unit_unique_name_in_parent"),
-            models.UniqueConstraint(
-                fields=["hsa_id"], condition=~Q(hsa_id=""), name="unit_hsa_id_unique"
-            ),
+            models.UniqueConstraint(fields=["hsa_id"], condition=~Q(hsa_id=""), name="unit_hsa_id_unique"),
         ]
 
     def __str__(self):
@@ -114,7 +112,7 @@ class Unit(models.Model):
             if old_path:
                 # Moved: re-root the subtree below it.
                 for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
-                    Unit.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path):])
+                    Unit.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path) :])
 
     @property
     def depth(self) -> int:

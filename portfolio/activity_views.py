@@ -29,10 +29,17 @@ def activity_list(request, trainee_pk):
     if kind in ActivityKind.values:
         activities = activities.filter(kind=kind)
     return render(
-        request, "portfolio/activity_list.html",
+        request,
+        "portfolio/activity_list.html",
         page_context(
-            request, trainee, "activities", activities=activities.order_by("-start", "-pk"), goals=goals,
-            goal=goal, kind=kind, kinds=ActivityKind.choices,
+            request,
+            trainee,
+            "activities",
+            activities=activities.order_by("-start", "-pk"),
+            goals=goals,
+            goal=goal,
+            kind=kind,
+            kinds=ActivityKind.choices,
         ),
     )
 
@@ -47,7 +54,8 @@ def _activity(trainee, pk) -> Activity:
 def activity_detail(request, trainee_pk, pk):
     trainee = trainee_for(request, trainee_pk)
     return render(
-        request, "portfolio/activity_detail.html",
+        request,
+        "portfolio/activity_detail.html",
         page_context(request, trainee, "activities", activity=_activity(trainee, pk)),
     )
 
@@ -60,20 +68,32 @@ def activity_edit(request, trainee_pk, pk=None):
     initial = {}
     if activity is not None:
         initial = {
-            "kind": activity.kind, "title": activity.title, "start": activity.start, "end": activity.end,
-            "goals": list(activity.goals.all()), "placement": activity.placement, "reflection": activity.reflection,
+            "kind": activity.kind,
+            "title": activity.title,
+            "start": activity.start,
+            "end": activity.end,
+            "goals": list(activity.goals.all()),
+            "placement": activity.placement,
+            "reflection": activity.reflection,
         }
     form = ActivityForm(
-        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None,
-        trainee=trainee, initial=initial,
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        trainee=trainee,
+        initial=initial,
     )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             fields = {
-                "kind": data["kind"], "title": data["title"], "start": data["start"], "end": data["end"],
-                "goals": data["goals"], "placement": data["placement"], "reflection": data["reflection"],
+                "kind": data["kind"],
+                "title": data["title"],
+                "start": data["start"],
+                "end": data["end"],
+                "goals": data["goals"],
+                "placement": data["placement"],
+                "reflection": data["reflection"],
                 "files": data["files"],
             }
             try:
@@ -91,8 +111,10 @@ def activity_edit(request, trainee_pk, pk=None):
                 form.add_error(None, str(error))
         status = 400
     return render(
-        request, "portfolio/activity_form.html",
-        page_context(request, trainee, "activities", activity=activity, form=form), status=status,
+        request,
+        "portfolio/activity_form.html",
+        page_context(request, trainee, "activities", activity=activity, form=form),
+        status=status,
     )
 
 
@@ -111,7 +133,9 @@ def evidence_download(request, trainee_pk, pk, evidence_pk):
     except (FileNotFoundError, OSError):
         raise Http404 from None
     response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name,
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
         content_type=evidence.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

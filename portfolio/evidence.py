@@ -127,14 +127,17 @@ def check_file(upload) -> tuple[CheckedFile | None, str]:
     size = upload.size or 0
     if size > settings.EVIDENCE_MAX_BYTES:
         return None, _("“%(name)s” is too large (%(size)s). The limit is %(limit)s.") % {
-            "name": name, "size": filesizeformat(size), "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES),
+            "name": name,
+            "size": filesizeformat(size),
+            "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES),
         }
     if size == 0:
         return None, _("“%(name)s” is empty.") % {"name": name}
     ext = extension_of(name)
     if not ext or ext not in allowed_extensions():
         return None, _("“%(name)s”: files of this type cannot be uploaded. Allowed types: %(types)s.") % {
-            "name": name, "types": allowed_types_text(),
+            "name": name,
+            "types": allowed_types_text(),
         }
     kind = FILE_TYPES.get(ext, _UNKNOWN)
     if kind.sniff is not None:
@@ -144,6 +147,7 @@ def check_file(upload) -> tuple[CheckedFile | None, str]:
         upload.seek(0)
         if not ok:
             return None, _("“%(name)s” is not a real %(type)s file: its content does not match its name.") % {
-                "name": name, "type": kind.label,
+                "name": name,
+                "type": kind.label,
             }
     return CheckedFile(file=upload, name=name, content_type=kind.content_type, size=size), ""

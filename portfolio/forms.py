@@ -20,11 +20,15 @@ class VersionedForm(BootstrapFormMixin, forms.Form):
 
 class GoalPlanForm(VersionedForm):
     activities = forms.CharField(
-        label=_("Planned learning activities"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Planned learning activities"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("For example clinical service, courses, seminars, self-study."),
     )
     assessment_methods = forms.CharField(
-        label=_("How attainment will be checked"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("How attainment will be checked"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("For example Mini-CEX, DOPS, CBD, a course examination."),
     )
 
@@ -59,12 +63,16 @@ class ActivityForm(BootstrapFormMixin, forms.Form):
         label=_("End date"), widget=DATE, required=False, help_text=_("Leave empty for a single day.")
     )
     goals = forms.ModelMultipleChoiceField(
-        label=_("Goals (delmål)"), queryset=None, widget=forms.CheckboxSelectMultiple,
+        label=_("Goals (delmål)"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Link the activity to at least one goal (delmål).")},
     )
     placement = forms.ModelChoiceField(label=_("Placement"), queryset=None, required=False)
     reflection = forms.CharField(
-        label=_("Reflection"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Reflection"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What did you learn, and what will you do differently?"),
     )
     files = MultipleFileField(label=_("Evidence files"), required=False)
@@ -75,7 +83,8 @@ class ActivityForm(BootstrapFormMixin, forms.Form):
         self.fields["placement"].queryset = trainee.placements.select_related("unit").order_by("start", "pk")
         self.fields["files"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in allowed_extensions())
         self.fields["files"].help_text = _("Allowed types: %(types)s. At most %(limit)s per file.") % {
-            "types": allowed_types_text(), "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES),
+            "types": allowed_types_text(),
+            "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES),
         }
 
     def clean_files(self):

@@ -30,8 +30,12 @@ class IUP(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     review_comment = models.TextField(_("review comment"), blank=True, default="")
     version = models.PositiveIntegerField(default=0, editable=False)
@@ -121,7 +125,11 @@ class Activity(models.Model):
     end = models.DateField(_("end date"), null=True, blank=True)
     goals = models.ManyToManyField("goals.Goal", verbose_name=_("goals (delmål)"), related_name="activities")
     placement = models.ForeignKey(
-        "trainees.Placement", verbose_name=_("placement"), null=True, blank=True, on_delete=models.SET_NULL,
+        "trainees.Placement",
+        verbose_name=_("placement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="activities",
     )
     reflection = models.TextField(_("reflection"), blank=True, default="")
@@ -133,7 +141,9 @@ class Activity(models.Model):
         verbose_name_plural = _("activities")
         ordering = ["trainee", "-start", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(start__lte=F("end")), name="activity_start_before_end")
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(start__lte=F("end")), name="activity_start_before_end"
+            )
         ]
 
     def __str__(self):
@@ -176,7 +186,11 @@ class SupervisionMeeting(models.Model):
     trainee = models.ForeignKey("trainees.Trainee", on_delete=models.CASCADE, related_name="supervision_meetings")
     date = models.DateField(_("date"))
     supervisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("supervisor"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervisor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     notes = models.TextField(_("notes"))

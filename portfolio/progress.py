@@ -132,7 +132,9 @@ def _placement_name(placement) -> str:
     period = f"{placement.start:%Y-%m-%d}–{placement.end:%Y-%m-%d}"
     if placement.unit_id:
         return gettext("%(category)s at %(unit)s (%(period)s)") % {
-            "category": placement.get_category_display(), "unit": placement.unit.name, "period": period,
+            "category": placement.get_category_display(),
+            "unit": placement.unit.name,
+            "period": period,
         }
     return gettext("%(category)s (%(period)s)") % {"category": placement.get_category_display(), "period": period}
 

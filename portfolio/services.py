@@ -72,6 +72,7 @@ class EvidenceRejected(DomainError):
 # IUP
 # ---------------------------------------------------------------------------
 
+
 @transaction.atomic
 def get_or_create_iup(trainee: Trainee) -> IUP:
     """The trainee's IUP with one goal plan per delmål of their regulation (created on first use)."""
@@ -171,7 +172,9 @@ def submit_iup(iup: IUP, *, by, expected_version: int | None = None) -> IUPRevis
     if by.pk != iup.trainee.user_id:
         raise DomainError(_("Only the BT doctor can submit their IUP."))
     current = _claim(
-        iup, from_status=[IUPStatus.DRAFT], expected_version=expected_version,
+        iup,
+        from_status=[IUPStatus.DRAFT],
+        expected_version=expected_version,
         wrong_state=_("Only a draft IUP can be submitted for review."),
     )
     if not current.started:
@@ -230,6 +233,7 @@ def return_iup(iup: IUP, *, by, comment: str, expected_version: int | None = Non
 # Activities and evidence
 # ---------------------------------------------------------------------------
 
+
 def _check_activity(trainee: Trainee, *, kind, title, start, end, goals, placement) -> list[Goal]:
     goals = list(goals)
     if kind not in ActivityKind.values:
@@ -264,14 +268,28 @@ def check_files(files) -> list:
 
 @transaction.atomic
 def add_activity(
-    trainee: Trainee, *, by, kind: str, title: str, start: datetime.date, end: datetime.date | None = None,
-    goals, placement=None, reflection: str = "", files=(),
+    trainee: Trainee,
+    *,
+    by,
+    kind: str,
+    title: str,
+    start: datetime.date,
+    end: datetime.date | None = None,
+    goals,
+    placement=None,
+    reflection: str = "",
+    files=(),
 ) -> Activity:
     """Log a learning activity, linked to delmål, with optional evidence files."""
     goals = _check_activity(trainee, kind=kind, title=title, start=start, end=end, goals=goals, placement=placement)
     checked = check_files(files)  # before anything is saved
     activity = Activity.objects.create(
-        trainee=trainee, kind=kind, title=title.strip(), start=start, end=end, placement=placement,
+        trainee=trainee,
+        kind=kind,
+        title=title.strip(),
+        start=start,
+        end=end,
+        placement=placement,
         reflection=reflection.strip(),
     )
     activity.goals.set(goals)
@@ -281,8 +299,17 @@ def add_activity(
 
 @transaction.atomic
 def update_activity(
-    activity: Activity, *, by, kind: str, title: str, start: datetime.date, end: datetime.date | None = None,
-    goals, placement=None, reflection: str = "", files=(),
+    activity: Activity,
+    *,
+    by,
+    kind: str,
+    title: str,
+    start: datetime.date,
+    end: datetime.date | None = None,
+    goals,
+    placement=None,
+    reflection: str = "",
+    files=(),
 ) -> Activity:
     goals = _check_activity(
         activity.trainee, kind=kind, title=title, start=start, end=end, goals=goals, placement=placement
@@ -314,7 +341,10 @@ def _store(activity: Activity, checked: list, *, by) -> list[Evidence]:
     try:
         for item in checked:
             evidence = Evidence(
-                activity=activity, original_name=item.name, content_type=item.content_type, size=item.size,
+                activity=activity,
+                original_name=item.name,
+                content_type=item.content_type,
+                size=item.size,
                 uploaded_by=by,
             )
             item.file.seek(0)
@@ -340,6 +370,7 @@ def remove_evidence(evidence: Evidence, *, by) -> None:
 # ---------------------------------------------------------------------------
 # Supervision meetings (handledarsamtal)
 # ---------------------------------------------------------------------------
+
 
 def supervisors_of(trainee: Trainee) -> list:
     """The trainee's huvudhandledare and placement handledare (who may hold a supervision meeting)."""

@@ -17,11 +17,13 @@ urlpatterns = [
     path("<int:trainee_pk>/activities/<int:pk>/edit/", activity_views.activity_edit, name="activity_edit"),
     path(
         "<int:trainee_pk>/activities/<int:pk>/evidence/<int:evidence_pk>/",
-        activity_views.evidence_download, name="evidence",
+        activity_views.evidence_download,
+        name="evidence",
     ),
     path(
         "<int:trainee_pk>/activities/<int:pk>/evidence/<int:evidence_pk>/delete/",
-        activity_views.evidence_delete, name="evidence_delete",
+        activity_views.evidence_delete,
+        name="evidence_delete",
     ),
     path("<int:trainee_pk>/progress/", views.progress, name="progress"),
     path("<int:trainee_pk>/supervision/", views.supervision, name="supervision"),

@@ -47,6 +47,7 @@ def _form_errors_to_messages(request, form) -> None:
 # IUP
 # ---------------------------------------------------------------------------
 
+
 @permission(VIEW)
 def iup(request, trainee_pk):
     trainee = trainee_for(request, trainee_pk)
@@ -62,7 +63,9 @@ def iup(request, trainee_pk):
         request,
         "portfolio/iup.html",
         page_context(
-            request, trainee, "iup",
+            request,
+            trainee,
+            "iup",
             iup=plan,
             goal_plans=goal_plans,
             started=any(p.activities for p in goal_plans),
@@ -97,9 +100,12 @@ def iup_goal_edit(request, trainee_pk, code):
         if form.is_valid():
             try:
                 services.save_goal_plan(
-                    plan, goal=goal_plan.goal, activities=form.cleaned_data["activities"],
+                    plan,
+                    goal=goal_plan.goal,
+                    activities=form.cleaned_data["activities"],
                     assessment_methods=form.cleaned_data["assessment_methods"],
-                    expected_version=form.cleaned_data["version"], by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    by=request.user,
                 )
                 messages.success(request, _("The plan for %(goal)s was saved.") % {"goal": goal_plan.goal.code})
                 return redirect(f"{_iup_url(trainee)}#goal-{goal_plan.goal.code}")
@@ -107,8 +113,10 @@ def iup_goal_edit(request, trainee_pk, code):
                 form.add_error(None, str(error))
         status = 400
     return render(
-        request, "portfolio/iup_goal_form.html",
-        page_context(request, trainee, "iup", iup=plan, goal_plan=goal_plan, form=form), status=status,
+        request,
+        "portfolio/iup_goal_form.html",
+        page_context(request, trainee, "iup", iup=plan, goal_plan=goal_plan, form=form),
+        status=status,
     )
 
 
@@ -140,7 +148,9 @@ def _review(request, trainee_pk, transition, success):
     if form.is_valid():
         try:
             transition(
-                plan, by=request.user, comment=form.cleaned_data["comment"],
+                plan,
+                by=request.user,
+                comment=form.cleaned_data["comment"],
                 expected_version=form.cleaned_data["version"],
             )
             messages.success(request, success)
@@ -185,12 +195,14 @@ def iup_revision(request, trainee_pk, number):
 # Progress
 # ---------------------------------------------------------------------------
 
+
 @permission(VIEW)
 def progress(request, trainee_pk):
     trainee = trainee_for(request, trainee_pk)
     goals = services.progress(trainee)
     return render(
-        request, "portfolio/progress.html",
+        request,
+        "portfolio/progress.html",
         page_context(request, trainee, "progress", goals=goals, summary=services.ProgressSummary(trainee, goals)),
     )
 
@@ -198,6 +210,7 @@ def progress(request, trainee_pk):
 # ---------------------------------------------------------------------------
 # Supervision meetings (handledarsamtal): trainee and supervisors only
 # ---------------------------------------------------------------------------
+
 
 @permission(NOTES)
 @require_http_methods(["GET", "POST"])
@@ -211,7 +224,10 @@ def supervision(request, trainee_pk):
         if form.is_valid():
             try:
                 services.add_supervision_meeting(
-                    trainee, by=request.user, date=form.cleaned_data["date"], notes=form.cleaned_data["notes"],
+                    trainee,
+                    by=request.user,
+                    date=form.cleaned_data["date"],
+                    notes=form.cleaned_data["notes"],
                     supervisor=form.cleaned_data["supervisor"],
                 )
                 messages.success(request, _("The notes of the supervision meeting were saved."))
@@ -221,6 +237,8 @@ def supervision(request, trainee_pk):
         status = 400
     meetings = trainee.supervision_meetings.select_related("supervisor", "author").order_by("-date", "-pk")
     return render(
-        request, "portfolio/supervision.html",
-        page_context(request, trainee, "supervision", meetings=meetings, form=form), status=status,
+        request,
+        "portfolio/supervision.html",
+        page_context(request, trainee, "supervision", meetings=meetings, form=form),
+        status=status,
     )

@@ -32,7 +32,7 @@ NATIONAL_CODES = {
 }
 
 
-def check_plan(plan: Plan, programme: "Programme | str | None" = None) -> Result:
+def check_plan(plan: Plan, programme: Programme | str | None = None) -> Result:
     """Check ``plan`` against its programme (or ``programme``, an id or a loaded Programme).
 
     The regulation is the version in force on the plan's start (``regulation_for``); a plan
@@ -45,8 +45,11 @@ def check_plan(plan: Plan, programme: "Programme | str | None" = None) -> Result
         reg = regulation_for(plan.start)
     except LookupError:
         reg = load_regulation(prog.regulation)
-        findings.append(finding("REGULATION_NOT_IN_FORCE", start=plan.start.isoformat(),
-                                in_force_from=reg.in_force_from.isoformat()))
+        findings.append(
+            finding(
+                "REGULATION_NOT_IN_FORCE", start=plan.start.isoformat(), in_force_from=reg.in_force_from.isoformat()
+            )
+        )
     count = count_service(plan, reg.make_up_leave)
 
     findings += _period_and_dates(plan)
@@ -103,21 +106,20 @@ def _period_and_dates(plan: Plan) -> list[Finding]:
 def _placements(plan: Plan, prog: Programme, reg: Regulation) -> list[Finding]:
     out = []
     if not prog.offers(plan.bt_type):
-        out.append(finding("BT_TYPE_NOT_OFFERED", bt_type=plan.bt_type, programme=prog.id,
-                           offered=list(prog.bt_types)))
+        out.append(finding("BT_TYPE_NOT_OFFERED", bt_type=plan.bt_type, programme=prog.id, offered=list(prog.bt_types)))
     allowed = prog.allowed_categories
     for i, p in enumerate(plan.placements):
-        dates = dict(index=i, start=_iso(p.start), end=_iso(p.end))
+        dates = {"index": i, "start": _iso(p.start), "end": _iso(p.end)}
         if p.end < p.start:
             out.append(finding("PLACEMENT_DATES_INVERTED", **dates))
         if min(p.start, p.end) < plan.start or (plan.end is not None and max(p.start, p.end) > plan.end):
-            out.append(finding("PLACEMENT_OUTSIDE_PERIOD", **dates, period_start=_iso(plan.start),
-                               period_end=_iso(plan.end)))
+            out.append(
+                finding("PLACEMENT_OUTSIDE_PERIOD", **dates, period_start=_iso(plan.start), period_end=_iso(plan.end))
+            )
         if not (1 <= p.extent <= 100):
             out.append(finding("EXTENT_OUT_OF_RANGE", index=i, extent=p.extent))
         elif p.extent < reg.min_extent_percent:
-            out.append(finding("EXTENT_BELOW_MINIMUM", index=i, extent=p.extent,
-                               minimum=reg.min_extent_percent))
+            out.append(finding("EXTENT_BELOW_MINIMUM", index=i, extent=p.extent, minimum=reg.min_extent_percent))
         if p.category not in allowed:
             out.append(finding("CATEGORY_NOT_IN_PROGRAMME", index=i, category=p.category))
     return out
@@ -132,18 +134,30 @@ def _overlaps_and_gaps(plan: Plan) -> list[Finding]:
     ps = plan.placements
     idx = _valid_indices(plan)
     for a_pos, i in enumerate(idx):
-        for j in idx[a_pos + 1:]:
+        for j in idx[a_pos + 1 :]:
             if overlap_days(ps[i].start, ps[i].end, ps[j].start, ps[j].end):
-                out.append(finding("PLACEMENTS_OVERLAP", indices=[i, j],
-                                   start=_iso(max(ps[i].start, ps[j].start)),
-                                   end=_iso(min(ps[i].end, ps[j].end))))
+                out.append(
+                    finding(
+                        "PLACEMENTS_OVERLAP",
+                        indices=[i, j],
+                        start=_iso(max(ps[i].start, ps[j].start)),
+                        end=_iso(min(ps[i].end, ps[j].end)),
+                    )
+                )
     ordered = sorted(idx, key=lambda k: (ps[k].start, ps[k].end, k))
     latest = None  # index of the placement reaching furthest so far
     for k in ordered:
         if latest is not None and ps[k].start > ps[latest].end + ONE_DAY:
             gap_start, gap_end = ps[latest].end + ONE_DAY, ps[k].start - ONE_DAY
-            out.append(finding("GAP_BETWEEN_PLACEMENTS", indices=[latest, k], start=_iso(gap_start),
-                               end=_iso(gap_end), days=(gap_end - gap_start).days + 1))
+            out.append(
+                finding(
+                    "GAP_BETWEEN_PLACEMENTS",
+                    indices=[latest, k],
+                    start=_iso(gap_start),
+                    end=_iso(gap_end),
+                    days=(gap_end - gap_start).days + 1,
+                )
+            )
         if latest is None or ps[k].end > ps[latest].end:
             latest = k
     return out
@@ -157,13 +171,15 @@ def _order(plan: Plan, prog: Programme) -> list[Finding]:
     if main and prog.first_category:
         first = min(main, key=lambda k: (ps[k].start, ps[k].end, k))
         if ps[first].category != prog.first_category:
-            out.append(finding("ORDER_FIRST", category=prog.first_category,
-                               actual_category=ps[first].category, index=first))
+            out.append(
+                finding("ORDER_FIRST", category=prog.first_category, actual_category=ps[first].category, index=first)
+            )
     if main and prog.last_category:
         last = max(main, key=lambda k: (ps[k].end, ps[k].start, -k))
         if ps[last].category != prog.last_category:
-            out.append(finding("ORDER_LAST", category=prog.last_category,
-                               actual_category=ps[last].category, index=last))
+            out.append(
+                finding("ORDER_LAST", category=prog.last_category, actual_category=ps[last].category, index=last)
+            )
     if main and prog.introduction_first:
         earliest = min(ps[k].start for k in main)
         for i in idx:
@@ -186,15 +202,14 @@ def _amounts(count: ServiceCount, prog: Programme, reg: Regulation) -> list[Find
             national_fired.add(cat)
             missing, short = NATIONAL_CODES.get(cat, (None, None))
             if missing is None:
-                out.append(finding("CATEGORY_TOO_SHORT", category=cat, actual=_down(by_cat[cat]),
-                                   required=_num(req)))
+                out.append(finding("CATEGORY_TOO_SHORT", category=cat, actual=_down(by_cat[cat]), required=_num(req)))
             else:
-                out.append(finding(missing if by_cat[cat] == 0 else short,
-                                   actual=_down(by_cat[cat]), required=_num(req)))
+                out.append(
+                    finding(missing if by_cat[cat] == 0 else short, actual=_down(by_cat[cat]), required=_num(req))
+                )
     for cat, req in prog.category_minimums.items():
         if cat not in national_fired and by_cat[cat] < to_fraction(req):
-            out.append(finding("CATEGORY_TOO_SHORT", category=cat, actual=_down(by_cat[cat]),
-                               required=_num(req)))
+            out.append(finding("CATEGORY_TOO_SHORT", category=cat, actual=_down(by_cat[cat]), required=_num(req)))
     maximum = prog.total_months.max
     # Upper bounds are warnings judged on the total as shown (2 decimals): a fraction of a
     # day from month lengths (15 Sep..15 Jan) should not raise a warning nobody can see.
@@ -235,16 +250,22 @@ def _integrated(plan: Plan, reg: Regulation) -> list[Finding]:
     deadline = add_months(plan.start, reg.integrated_max_months) - ONE_DAY
     last = max(ends)
     if last > deadline:
-        return [finding("INTEGRATED_BEYOND_TWO_YEARS", start=_iso(plan.start), end=_iso(last),
-                        deadline=_iso(deadline), months=reg.integrated_max_months)]
+        return [
+            finding(
+                "INTEGRATED_BEYOND_TWO_YEARS",
+                start=_iso(plan.start),
+                end=_iso(last),
+                deadline=_iso(deadline),
+                months=reg.integrated_max_months,
+            )
+        ]
     return []
 
 
 def _credits_and_leave(plan: Plan, count: ServiceCount) -> list[Finding]:
     out = []
     for i, c in enumerate(plan.credited):
-        out.append(finding("CREDITED_SERVICE", index=i, category=c.category,
-                           months=_num(c.months), kind=c.kind))
+        out.append(finding("CREDITED_SERVICE", index=i, category=c.category, months=_num(c.months), kind=c.kind))
     if count.leave_days:
         out.append(finding("LEAVE_NOT_COUNTED", days=count.leave_days, months=_up(count.leave_months)))
     return out

@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .checks import check_plan
 from .dates import parse_iso_date
@@ -66,8 +67,9 @@ def cmd_programmes(args: argparse.Namespace) -> int:
     rows = []
     for pid in programme_ids():
         p = load_programme(pid)
-        rows.append({"id": p.id, "name_sv": p.name_sv, "name_en": p.name_en, "region": p.region,
-                     "bt_types": list(p.bt_types)})
+        rows.append(
+            {"id": p.id, "name_sv": p.name_sv, "name_en": p.name_en, "region": p.region, "bt_types": list(p.bt_types)}
+        )
     if args.json:
         _dump(rows)
     else:

@@ -7,12 +7,12 @@ so splitting a placement into two adjacent ones cannot change any total.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import Iterable
 
-from .dates import days_in_month, merge_ranges, month_end, overlap_days, ONE_DAY
+from .dates import ONE_DAY, days_in_month, merge_ranges, month_end, overlap_days
 from .model import CATEGORIES, Credit, Leave, Placement, Plan
 
 #: Leave kinds whose days do not count and must be made up unless a regulation says otherwise.
@@ -51,8 +51,9 @@ def months_between(start: date, end: date, excluded: Iterable[tuple[date, date]]
     return total
 
 
-def deducted_leave(leave: Iterable[Leave], make_up_kinds: Iterable[str] = DEFAULT_MAKE_UP_LEAVE
-                   ) -> list[tuple[date, date]]:
+def deducted_leave(
+    leave: Iterable[Leave], make_up_kinds: Iterable[str] = DEFAULT_MAKE_UP_LEAVE
+) -> list[tuple[date, date]]:
     """Merged day ranges of leave that does not count as service (it must be made up)."""
     kinds = frozenset(make_up_kinds)
     return merge_ranges([(x.start, x.end) for x in leave if x.kind in kinds])
@@ -106,8 +107,9 @@ def credit_months(credit: Credit) -> Fraction:
     return max(Fraction(0), to_fraction(credit.months))
 
 
-def service_months(plan: Plan, *, include_credited: bool = True,
-                   make_up_kinds: Iterable[str] = DEFAULT_MAKE_UP_LEAVE) -> dict[str, Fraction]:
+def service_months(
+    plan: Plan, *, include_credited: bool = True, make_up_kinds: Iterable[str] = DEFAULT_MAKE_UP_LEAVE
+) -> dict[str, Fraction]:
     """Exact full-time months per category (every category present, zero included).
 
     Credited earlier service is included unless ``include_credited`` is false.
@@ -120,7 +122,7 @@ def service_months(plan: Plan, *, include_credited: bool = True,
 
 def round_half_up(value: Fraction, places: int = 2) -> Fraction:
     """Round a non-negative-or-negative fraction half away from zero to ``places`` decimals."""
-    scale = 10 ** places
+    scale = 10**places
     scaled = abs(value) * scale
     rounded = int(scaled + Fraction(1, 2))
     return Fraction(rounded if value >= 0 else -rounded, scale)
@@ -128,18 +130,18 @@ def round_half_up(value: Fraction, places: int = 2) -> Fraction:
 
 def round_down(value: Fraction, places: int = 2) -> Fraction:
     """Truncate toward minus infinity to ``places`` decimals (used for shortfalls: 2.999 -> 2.99)."""
-    scale = 10 ** places
+    scale = 10**places
     return Fraction((value * scale).__floor__(), scale)
 
 
 def apportion(parts: dict[str, Fraction], places: int = 2) -> dict[str, Fraction]:
     """Round each part so that the rounded parts add up to the rounded total (largest remainder)."""
-    scale = 10 ** places
+    scale = 10**places
     total = round_half_up(sum(parts.values(), Fraction(0)), places) * scale
     floors = {k: (v * scale).__floor__() for k, v in parts.items()}
     remainder = int(total) - sum(floors.values())
     order = sorted(parts, key=lambda k: (-(parts[k] * scale - floors[k]), list(parts).index(k)))
-    for k in order[:max(0, remainder)]:
+    for k in order[: max(0, remainder)]:
         floors[k] += 1
     return {k: Fraction(v, scale) for k, v in floors.items()}
 

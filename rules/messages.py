@@ -10,8 +10,9 @@ importing Django. The Django side renders with its own ``gettext``::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from .model import Finding
 
@@ -57,50 +58,52 @@ SEVERITY_NAMES: dict[str, str] = {
 #: ``number`` (index + 1) and ``first``/``second`` (indices + 1), see :func:`message_context`.
 MESSAGES: dict[str, str] = {
     "PLAN_TOO_SHORT": gettext_noop(
-        "The plan gives %(actual)s months of service; at least %(required)s months are required"),
-    "MISSING_PRIMARY_CARE": gettext_noop(
-        "The plan has no primary care; at least %(required)s months are required"),
+        "The plan gives %(actual)s months of service; at least %(required)s months are required"
+    ),
+    "MISSING_PRIMARY_CARE": gettext_noop("The plan has no primary care; at least %(required)s months are required"),
     "PRIMARY_CARE_TOO_SHORT": gettext_noop("Primary care: %(actual)s of at least %(required)s months"),
-    "MISSING_EMERGENCY_CARE": gettext_noop(
-        "The plan has no emergency care; at least %(required)s months are required"),
+    "MISSING_EMERGENCY_CARE": gettext_noop("The plan has no emergency care; at least %(required)s months are required"),
     "EMERGENCY_CARE_TOO_SHORT": gettext_noop("Emergency care: %(actual)s of at least %(required)s months"),
     "CATEGORY_TOO_SHORT": gettext_noop(
-        "%(category)s: %(actual)s of at least %(required)s months required by the programme"),
-    "PLACEMENTS_OVERLAP": gettext_noop(
-        "Placements %(first)s and %(second)s overlap from %(start)s to %(end)s"),
-    "PLACEMENT_OUTSIDE_PERIOD": gettext_noop(
-        "Placement %(number)s (%(start)s to %(end)s) lies outside the BT period"),
-    "PLACEMENT_DATES_INVERTED": gettext_noop(
-        "Placement %(number)s ends (%(end)s) before it starts (%(start)s)"),
+        "%(category)s: %(actual)s of at least %(required)s months required by the programme"
+    ),
+    "PLACEMENTS_OVERLAP": gettext_noop("Placements %(first)s and %(second)s overlap from %(start)s to %(end)s"),
+    "PLACEMENT_OUTSIDE_PERIOD": gettext_noop("Placement %(number)s (%(start)s to %(end)s) lies outside the BT period"),
+    "PLACEMENT_DATES_INVERTED": gettext_noop("Placement %(number)s ends (%(end)s) before it starts (%(start)s)"),
     "LEAVE_DATES_INVERTED": gettext_noop("Leave %(number)s ends (%(end)s) before it starts (%(start)s)"),
     "PLAN_DATES_INVERTED": gettext_noop("The BT period ends (%(end)s) before it starts (%(start)s)"),
     "BT_TYPE_NOT_OFFERED": gettext_noop("This programme does not offer %(bt_type)s"),
     "ORDER_FIRST": gettext_noop("The BT must start with %(category)s, not %(actual_category)s"),
     "ORDER_LAST": gettext_noop("The BT must end with %(category)s, not %(actual_category)s"),
     "INTRODUCTION_NOT_FIRST": gettext_noop(
-        "The introduction (placement %(number)s) must come before the other placements"),
-    "EXTENT_OUT_OF_RANGE": gettext_noop(
-        "Placement %(number)s: an extent of %(extent)s %% is not between 1 and 100 %%"),
+        "The introduction (placement %(number)s) must come before the other placements"
+    ),
+    "EXTENT_OUT_OF_RANGE": gettext_noop("Placement %(number)s: an extent of %(extent)s %% is not between 1 and 100 %%"),
     "TOO_MANY_PLACES": gettext_noop(
-        "The plan has %(actual)s places of service; no more than %(maximum)s are recommended"),
+        "The plan has %(actual)s places of service; no more than %(maximum)s are recommended"
+    ),
     "LONGER_THAN_PROGRAMME": gettext_noop(
-        "The plan gives %(actual)s months, more than the programme's %(maximum)s months"),
+        "The plan gives %(actual)s months, more than the programme's %(maximum)s months"
+    ),
     "EXTENT_BELOW_MINIMUM": gettext_noop(
-        "Placement %(number)s is at %(extent)s %% of full time, below the recommended %(minimum)s %%"),
+        "Placement %(number)s is at %(extent)s %% of full time, below the recommended %(minimum)s %%"
+    ),
     "INTEGRATED_BEYOND_TWO_YEARS": gettext_noop(
         "Integrated BT should be finished within %(months)s months of its start (by %(deadline)s); "
-        "the plan ends %(end)s"),
-    "CATEGORY_NOT_IN_PROGRAMME": gettext_noop(
-        "Placement %(number)s: %(category)s is not part of this programme"),
+        "the plan ends %(end)s"
+    ),
+    "CATEGORY_NOT_IN_PROGRAMME": gettext_noop("Placement %(number)s: %(category)s is not part of this programme"),
     "REGULATION_NOT_IN_FORCE": gettext_noop(
-        "The BT starts %(start)s, before the regulation came into force on %(in_force_from)s"),
+        "The BT starts %(start)s, before the regulation came into force on %(in_force_from)s"
+    ),
     "GAP_BETWEEN_PLACEMENTS": gettext_noop(
-        "%(days)s days without a placement between placements %(first)s and %(second)s "
-        "(%(start)s to %(end)s)"),
+        "%(days)s days without a placement between placements %(first)s and %(second)s (%(start)s to %(end)s)"
+    ),
     "BELOW_NORM": gettext_noop("The plan gives %(actual)s months; the normal length is %(norm)s months"),
     "CREDITED_SERVICE": gettext_noop("%(months)s months of %(kind)s credited as %(category)s"),
     "LEAVE_NOT_COUNTED": gettext_noop(
-        "%(days)s days of leave that must be made up are not counted (%(months)s months)"),
+        "%(days)s days of leave that must be made up are not counted (%(months)s months)"
+    ),
     "SUPERVISOR_NOT_SPECIALIST": gettext_noop("The supervisor is not a specialist"),
     "SUPERVISOR_NO_TRAINING": gettext_noop("The supervisor has no supervisor training"),
     "SUPERVISOR_NO_BT_TRAINING": gettext_noop("The supervisor has no BT supervisor training"),
@@ -119,9 +122,13 @@ def _identity(s: str) -> str:
     return s
 
 
-def message_context(finding: Finding, *, fmt_number: Callable[[Any], str] = format_number,
-                    translate: Callable[[str], str] = _identity,
-                    fmt_date: Callable[[date], str] | None = None) -> dict[str, Any]:
+def message_context(
+    finding: Finding,
+    *,
+    fmt_number: Callable[[Any], str] = format_number,
+    translate: Callable[[str], str] = _identity,
+    fmt_date: Callable[[date], str] | None = None,
+) -> dict[str, Any]:
     """Params ready for ``MESSAGES[code] % context``: numbers and dates formatted, categories,
     BT types and credit kinds turned into (translated) names, 1-based placement numbers added."""
     ctx: dict[str, Any] = {}
@@ -148,9 +155,13 @@ def message_context(finding: Finding, *, fmt_number: Callable[[Any], str] = form
     return ctx
 
 
-def render(finding: Finding, fmt_number: Callable[[Any], str] = format_number, *,
-           translate: Callable[[str], str] = _identity,
-           fmt_date: Callable[[date], str] | None = None) -> str:
+def render(
+    finding: Finding,
+    fmt_number: Callable[[Any], str] = format_number,
+    *,
+    translate: Callable[[str], str] = _identity,
+    fmt_date: Callable[[date], str] | None = None,
+) -> str:
     """The finding as a sentence (English unless ``translate`` is e.g. Django's gettext)."""
     template = MESSAGES.get(finding.code)
     if template is None:

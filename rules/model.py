@@ -17,10 +17,11 @@ formed but wrong (end before start, overlaps, extent 0) are *findings*, not form
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 from .dates import parse_iso_date
 
@@ -109,16 +110,13 @@ class Plan:
                 object.__setattr__(self, name, tuple(value))
 
     @classmethod
-    def from_dict(cls, d: Any) -> "Plan":
+    def from_dict(cls, d: Any) -> Plan:
         """Build a plan from the JSON format; raise :class:`PlanFormatError` naming the field."""
         obj = _Obj(d, "plan")
         obj.allow({"programme", "bt_type", "start", "end", "placements", "leave", "credited"})
-        placements = tuple(_placement(_Obj(p, f"placements[{i}]"))
-                           for i, p in enumerate(obj.list("placements")))
-        leave = tuple(_leave(_Obj(x, f"leave[{i}]"))
-                      for i, x in enumerate(obj.list("leave", required=False)))
-        credited = tuple(_credit(_Obj(x, f"credited[{i}]"))
-                         for i, x in enumerate(obj.list("credited", required=False)))
+        placements = tuple(_placement(_Obj(p, f"placements[{i}]")) for i, p in enumerate(obj.list("placements")))
+        leave = tuple(_leave(_Obj(x, f"leave[{i}]")) for i, x in enumerate(obj.list("leave", required=False)))
+        credited = tuple(_credit(_Obj(x, f"credited[{i}]")) for i, x in enumerate(obj.list("credited", required=False)))
         return cls(
             programme=obj.text("programme"),
             bt_type=obj.choice("bt_type", BT_TYPES),
@@ -131,8 +129,7 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON format (dates as ISO strings); ``Plan.from_dict(p.to_dict()) == p``."""
-        d: dict[str, Any] = {"programme": self.programme, "bt_type": self.bt_type,
-                             "start": self.start.isoformat()}
+        d: dict[str, Any] = {"programme": self.programme, "bt_type": self.bt_type, "start": self.start.isoformat()}
         if self.end is not None:
             d["end"] = self.end.isoformat()
         d["placements"] = [p.to_dict() for p in self.placements]
@@ -197,11 +194,16 @@ class Result:
                 item["message"] = render(f)
             item["params"] = dict(f.params)
             findings.append(item)
-        return {"valid": self.valid, "fte_months": self.fte_months,
-                "months_by_category": dict(self.months_by_category), "findings": findings}
+        return {
+            "valid": self.valid,
+            "fte_months": self.fte_months,
+            "months_by_category": dict(self.months_by_category),
+            "findings": findings,
+        }
 
 
 # --- parsing helpers -------------------------------------------------------------------
+
 
 class _Obj:
     """A JSON object being parsed, remembering its path for error messages."""
@@ -288,5 +290,4 @@ def _credit(obj: _Obj) -> Credit:
     months = obj.number("months")
     if months < 0:
         raise PlanFormatError(obj._key("months"), "must not be negative")
-    return Credit(category=obj.choice("category", CATEGORIES), months=months,
-                  kind=obj.choice("kind", CREDIT_KINDS))
+    return Credit(category=obj.choice("category", CATEGORIES), months=months, kind=obj.choice("kind", CREDIT_KINDS))

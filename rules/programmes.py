@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from .counting import to_fraction
 from .model import BT_TYPES, CATEGORIES
@@ -202,7 +203,7 @@ def _num(x: Fraction) -> int | float:
     return int(x) if x.denominator == 1 else float(x)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _files() -> dict[str, Any]:
     folder = resources.files(__package__).joinpath("data", "programmes")
     return {p.name[:-5]: p for p in folder.iterdir() if p.name.endswith(".json")}
@@ -213,13 +214,12 @@ def programme_ids() -> tuple[str, ...]:
     return tuple(sorted(_files(), key=lambda i: (i != "national", i)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_programme(programme_id: str) -> Programme:
     """Load and validate ``rules/data/programmes/<programme_id>.json`` (cached)."""
     path = _files().get(programme_id)
     if path is None:
-        raise UnknownProgrammeError(f"unknown programme {programme_id!r} "
-                                    f"(known: {', '.join(programme_ids())})")
+        raise UnknownProgrammeError(f"unknown programme {programme_id!r} (known: {', '.join(programme_ids())})")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         programme = _parse(data)
@@ -232,7 +232,7 @@ def load_programme(programme_id: str) -> Programme:
     return programme
 
 
-def resolve(programme: "Programme | str") -> Programme:
+def resolve(programme: Programme | str) -> Programme:
     """A Programme from an id or a Programme."""
     return programme if isinstance(programme, Programme) else load_programme(programme)
 
@@ -244,25 +244,41 @@ def _parse(d: dict[str, Any]) -> Programme:
     sup = d.get("supervisor_requirements") or {}
     order = d.get("order") or {}
     p = Programme(
-        id=d["id"], name_sv=d["name_sv"], name_en=d["name_en"], region=d.get("region"),
-        regulation=d["regulation"], bt_types=tuple(d["bt_types"]),
+        id=d["id"],
+        name_sv=d["name_sv"],
+        name_en=d["name_en"],
+        region=d.get("region"),
+        regulation=d["regulation"],
+        bt_types=tuple(d["bt_types"]),
         total_months=MonthRange(total["min"], total["norm"], total.get("max")),
-        slots=tuple(Slot(category=s["category"], min=s["months"]["min"], max=s["months"]["max"],
-                         default=s["months"]["default"], required=bool(s["required"]),
-                         label_sv=s.get("label_sv"), label_en=s.get("label_en"), place=s.get("place"))
-                    for s in d["slots"]),
+        slots=tuple(
+            Slot(
+                category=s["category"],
+                min=s["months"]["min"],
+                max=s["months"]["max"],
+                default=s["months"]["default"],
+                required=bool(s["required"]),
+                label_sv=s.get("label_sv"),
+                label_en=s.get("label_en"),
+                place=s.get("place"),
+            )
+            for s in d["slots"]
+        ),
         category_minimums=MappingProxyType(dict(d.get("category_minimums") or {})),
         extra_categories=tuple(d.get("extra_categories") or ()),
         order=OrderRules(order.get("first"), order.get("last"), bool(order.get("introduction_first"))),
         assessment_cadence=AssessmentCadence(
-            per_month=cadence.get("per_month"), per_placement_min=cadence.get("per_placement_min"),
+            per_month=cadence.get("per_month"),
+            per_placement_min=cadence.get("per_placement_min"),
             per_placement_months=(ppm["count"], ppm["months"]) if ppm else None,
             final_per_placement=bool(cadence.get("final_per_placement")),
-            review_at_months=tuple(cadence.get("review_at_months") or ())),
+            review_at_months=tuple(cadence.get("review_at_months") or ()),
+        ),
         supervisor_requirements=SupervisorRequirements(
             specialist=bool(sup.get("specialist", True)),
             handledarutbildning=bool(sup.get("handledarutbildning", True)),
-            bt_handledarutbildning=sup.get("bt_handledarutbildning", "no")),
+            bt_handledarutbildning=sup.get("bt_handledarutbildning", "no"),
+        ),
         goal_categories=MappingProxyType({g: tuple(c) for g, c in (d.get("goal_categories") or {}).items()}),
         intake=tuple(d.get("intake") or ()),
         raw=MappingProxyType(d),

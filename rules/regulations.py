@@ -8,12 +8,13 @@ on or before the given date (normally the start of the trainee's BT).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from .dates import parse_iso_date
 from .model import CATEGORIES, LEAVE_KINDS
@@ -95,11 +96,18 @@ def _parse(d: dict[str, Any], source: str) -> Regulation:
     try:
         p = d["parameters"]
         goals = tuple(
-            Goal(id=g["id"], title_sv=g["title_sv"], title_en=g["title_en"],
-                 requirements=tuple(Requirement(sv=r["sv"], en=r["en"]) for r in g["requirements"]))
-            for g in d["goals"])
+            Goal(
+                id=g["id"],
+                title_sv=g["title_sv"],
+                title_en=g["title_en"],
+                requirements=tuple(Requirement(sv=r["sv"], en=r["en"]) for r in g["requirements"]),
+            )
+            for g in d["goals"]
+        )
         reg = Regulation(
-            id=d["id"], title_sv=d["title_sv"], title_en=d["title_en"],
+            id=d["id"],
+            title_sv=d["title_sv"],
+            title_en=d["title_en"],
             in_force_from=parse_iso_date(d["in_force_from"]),
             min_total_months=p["min_total_months"],
             norm_total_months=p["norm_total_months"],
@@ -122,7 +130,7 @@ def _parse(d: dict[str, Any], source: str) -> Regulation:
     return reg
 
 
-@lru_cache(maxsize=None)
+@cache
 def _all() -> tuple[Regulation, ...]:
     regs = []
     for path in sorted(_data_dir("regulations").iterdir(), key=lambda p: p.name):

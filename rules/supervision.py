@@ -7,8 +7,9 @@ from .model import Finding
 from .programmes import Programme, resolve
 
 
-def check_supervisor(*, is_specialist: bool, has_supervisor_training: bool,
-                     has_bt_supervisor_training: bool, programme: "Programme | str") -> list[Finding]:
+def check_supervisor(
+    *, is_specialist: bool, has_supervisor_training: bool, has_bt_supervisor_training: bool, programme: Programme | str
+) -> list[Finding]:
     """Findings about one supervisor against the programme's supervisor requirements.
 
     SUPERVISOR_NOT_SPECIALIST and SUPERVISOR_NO_TRAINING are warnings; SUPERVISOR_NO_BT_TRAINING
@@ -23,6 +24,5 @@ def check_supervisor(*, is_specialist: bool, has_supervisor_training: bool,
         out.append(finding("SUPERVISOR_NO_TRAINING"))
     if not has_bt_supervisor_training and req.bt_handledarutbildning in ("required", "recommended"):
         severity = WARNING if req.bt_handledarutbildning == "required" else INFO
-        out.append(finding("SUPERVISOR_NO_BT_TRAINING", severity,
-                           requirement=req.bt_handledarutbildning))
+        out.append(finding("SUPERVISOR_NO_BT_TRAINING", severity, requirement=req.bt_handledarutbildning))
     return out

@@ -44,7 +44,7 @@ def _nearest_end(start: date, months: Fraction) -> date:
     return after
 
 
-def template_plan(programme_id: "str | Programme", bt_type: str, start: date) -> Plan:
+def template_plan(programme_id: str | Programme, bt_type: str, start: date) -> Plan:
     """A draft plan: one consecutive full-time placement per slot with a non-zero default.
 
     Slot boundaries are the days closest to the running total of the defaults (so a 12-month template from
@@ -55,8 +55,9 @@ def template_plan(programme_id: "str | Programme", bt_type: str, start: date) ->
     """
     programme = resolve(programme_id)
     if not programme.offers(bt_type):
-        raise ValueError(f"programme {programme.id!r} does not offer {bt_type!r} "
-                         f"(offers: {', '.join(programme.bt_types)})")
+        raise ValueError(
+            f"programme {programme.id!r} does not offer {bt_type!r} (offers: {', '.join(programme.bt_types)})"
+        )
     placements = []
     cursor = start
     running = Fraction(0)
@@ -68,7 +69,6 @@ def template_plan(programme_id: "str | Programme", bt_type: str, start: date) ->
         end = max(_nearest_end(start, running), cursor)
         if to_fraction(slot.min) > 0:
             end = max(end, end_after_months(cursor, slot.min))
-        placements.append(Placement(category=slot.category, start=cursor, end=end,
-                                    extent=100, unit=slot.place))
+        placements.append(Placement(category=slot.category, start=cursor, end=end, extent=100, unit=slot.place))
         cursor = end + ONE_DAY
     return Plan(programme=programme.id, bt_type=bt_type, start=start, placements=tuple(placements))

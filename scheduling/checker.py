@@ -24,8 +24,13 @@ from .model import Cohort, month_label
 from .solution import Solution
 
 #: rules findings about amounts, replaced by an override in the input (requirements / total_months)
-CATEGORY_AMOUNT_CODES = {"MISSING_EMERGENCY_CARE", "EMERGENCY_CARE_TOO_SHORT", "MISSING_PRIMARY_CARE",
-                         "PRIMARY_CARE_TOO_SHORT", "CATEGORY_TOO_SHORT"}
+CATEGORY_AMOUNT_CODES = {
+    "MISSING_EMERGENCY_CARE",
+    "EMERGENCY_CARE_TOO_SHORT",
+    "MISSING_PRIMARY_CARE",
+    "PRIMARY_CARE_TOO_SHORT",
+    "CATEGORY_TOO_SHORT",
+}
 TOTAL_AMOUNT_CODES = {"PLAN_TOO_SHORT"}
 
 
@@ -44,7 +49,10 @@ def check(cohort: Cohort, solution: Solution) -> list[str]:
     H = cohort.months
     units = cohort.unit_by_id
     trainees = cohort.trainee_by_id
-    label = lambda m: month_label(cohort.start, m)
+
+    def label(m):
+        return month_label(cohort.start, m)
+
     out: list[str] = []
     occupancy: dict[tuple[str, int], int] = defaultdict(int)
     per_trainee: dict[str, list] = defaultdict(list)
@@ -105,18 +113,29 @@ def check(cohort: Cohort, solution: Solution) -> list[str]:
                 out.append(f"{t.id}: {n} months of {c}, the programme allows at most {t.caps[c]}")
         start = min(months)
         if not t.earliest_start <= start <= t.latest_start:
-            out.append(f"{t.id}: starts {label(start)}, outside the window "
-                       f"{label(t.earliest_start)}..{label(t.latest_start)}")
+            out.append(
+                f"{t.id}: starts {label(start)}, outside the window {label(t.earliest_start)}..{label(t.latest_start)}"
+            )
         out += _rules_errors(cohort, t, asg)
     return out
 
 
 def _rules_errors(cohort: Cohort, t, asg) -> list[str]:
     plan = rules.Plan(
-        programme=t.programme, bt_type=t.bt_type, start=_first_day(cohort, asg[0].start),
-        placements=tuple(rules.Placement(category=a.category, start=_first_day(cohort, a.start),
-                                         end=_last_day(cohort, a.start + a.months - 1), extent=100, unit=a.unit)
-                         for a in asg))
+        programme=t.programme,
+        bt_type=t.bt_type,
+        start=_first_day(cohort, asg[0].start),
+        placements=tuple(
+            rules.Placement(
+                category=a.category,
+                start=_first_day(cohort, a.start),
+                end=_last_day(cohort, a.start + a.months - 1),
+                extent=100,
+                unit=a.unit,
+            )
+            for a in asg
+        ),
+    )
     out = []
     for f in rules.check_plan(plan).errors:
         if f.code in CATEGORY_AMOUNT_CODES and t.requirements_overridden:

@@ -84,9 +84,15 @@ class TV:
 class Model:
     """Builds the CP-SAT model for the plannable trainees of a cohort."""
 
-    def __init__(self, cohort: Cohort, data: list[TraineeData], weights: Weights,
-                 extra_units: dict[str, dict[str, set[int]]] | None = None, fixed_placed: bool = False,
-                 bounds: dict[str, int] | None = None):
+    def __init__(
+        self,
+        cohort: Cohort,
+        data: list[TraineeData],
+        weights: Weights,
+        extra_units: dict[str, dict[str, set[int]]] | None = None,
+        fixed_placed: bool = False,
+        bounds: dict[str, int] | None = None,
+    ):
         self.cohort = cohort
         self.weights = weights
         #: lower bound on each trainee's own cost (exact standalone optimum when known)
@@ -154,7 +160,7 @@ class Model:
         if not slots:
             m.add(a == 0)
 
-        for k, sl in enumerate(slots):
+        for sl in slots:
             cap = t.caps.get(sl.category)
             lmax = sl.lmax = min(total, N, cap if cap is not None else total)
             sl.p = m.new_bool_var("")
@@ -205,7 +211,7 @@ class Model:
         by_cat: dict[str, list[Slot]] = {}
         for sl in slots:
             by_cat.setdefault(sl.category, []).append(sl)
-        for c, group in by_cat.items():
+        for group in by_cat.values():
             free = [sl for sl in group if sl.role in ("", "second")]
             for s1, s2 in pairwise(free):
                 m.add(s2.p <= s1.p)
@@ -328,8 +334,7 @@ class Model:
 
         lb = max(self.bounds.get(t.id, 0), standalone_bound(t, W))
         if lb > 0:
-            m.add(cp_model.LinearExpr.weighted_sum(self.obj_vars[cost_from:], self.obj_coefs[cost_from:])
-                  >= lb * a)
+            m.add(cp_model.LinearExpr.weighted_sum(self.obj_vars[cost_from:], self.obj_coefs[cost_from:]) >= lb * a)
         # unassigned
         self.obj_const += W.unassigned
         self._obj(a, -W.unassigned)
@@ -399,9 +404,9 @@ class Model:
             roles = {tv.slots[k].role: k for k in idx}
             if "first" in roles and "last" in roles and len(rs) >= 2:
                 order = [roles["first"]] + [k for k in idx if k not in (roles["first"], roles["last"])]
-                chosen = order[:len(rs) - 1] + [roles["last"]]
+                chosen = order[: len(rs) - 1] + [roles["last"]]
             else:
-                chosen = idx[:len(rs)]
+                chosen = idx[: len(rs)]
             for k, r in zip(chosen, rs):
                 if r[0] not in tv.slots[k].y:
                     return None
@@ -491,8 +496,15 @@ class Model:
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, phase: str, t0: float, progress: Callable[[dict], Any] | None,
-                 should_stop: Callable[[], bool] | None, gap_target: float = 0.02, lower: float | None = None):
+    def __init__(
+        self,
+        phase: str,
+        t0: float,
+        progress: Callable[[dict], Any] | None,
+        should_stop: Callable[[], bool] | None,
+        gap_target: float = 0.02,
+        lower: float | None = None,
+    ):
         super().__init__()
         self.lower = lower
         self.phase, self.t0 = phase, t0
@@ -514,14 +526,18 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         if self.gap_time is None and gap <= self.gap_target:
             self.gap_time = now
         if self.progress is not None:
-            self.progress({"phase": self.phase, "objective": obj, "bound": bound, "gap": gap,
-                           "seconds": round(now, 3)})
+            self.progress({"phase": self.phase, "objective": obj, "bound": bound, "gap": gap, "seconds": round(now, 3)})
         if self.should_stop is not None and self.should_stop():
             self.stop_search()
 
 
-STATUS = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible", cp_model.INFEASIBLE: "infeasible",
-          cp_model.UNKNOWN: "unknown", cp_model.MODEL_INVALID: "invalid"}
+STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.UNKNOWN: "unknown",
+    cp_model.MODEL_INVALID: "invalid",
+}
 
 
 @dataclass
@@ -537,8 +553,17 @@ class RunResult:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-def run(model: Model, *, time_limit: float, options: Options, phase: str, t0: float,
-        progress=None, should_stop=None, lower: float | None = None) -> RunResult:
+def run(
+    model: Model,
+    *,
+    time_limit: float,
+    options: Options,
+    phase: str,
+    t0: float,
+    progress=None,
+    should_stop=None,
+    lower: float | None = None,
+) -> RunResult:
     """Solve the model's current objective once."""
     solver = cp_model.CpSolver()
     p = solver.parameters
@@ -557,11 +582,13 @@ def run(model: Model, *, time_limit: float, options: Options, phase: str, t0: fl
         raise RuntimeError(f"CP-SAT model invalid: {model.m.validate()}")
     schedule = model.read(solver) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
     return RunResult(
-        status=status, schedule=schedule,
+        status=status,
+        schedule=schedule,
         objective=solver.objective_value if schedule is not None else None,
         bound=solver.best_objective_bound if code != cp_model.INFEASIBLE else None,
-        seconds=seconds, first_solution_seconds=cb.first_time, gap_target_seconds=cb.gap_time,
+        seconds=seconds,
+        first_solution_seconds=cb.first_time,
+        gap_target_seconds=cb.gap_time,
         solutions=cb.solutions,
         stats={"branches": solver.num_branches, "conflicts": solver.num_conflicts},
     )
-

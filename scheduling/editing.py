@@ -37,7 +37,9 @@ def region_units(run: PlanningRun):
 def _claim_edit(run: PlanningRun, trainee: Trainee, expected_version: int | None) -> ProposalEdit:
     """The trainee's edit row with its version bumped, or PlanConflict when the form is stale."""
     stale = trainee_services.PlanConflict(
-        _("Someone else changed this proposal while you were editing it. Reload the page to see their change, then try again.")
+        _(
+            "Someone else changed this proposal while you were editing it. Reload the page to see their change, then try again."
+        )
     )
     if expected_version is None:
         raise stale
@@ -94,8 +96,9 @@ def validate_rows(run: PlanningRun, rows: list[dict], units: dict[str, Unit]) ->
 
 
 @transaction.atomic
-def save_proposal_edit(run: PlanningRun, trainee: Trainee, rows: list[dict], *, expected_version: int | None,
-                       by) -> ProposalEdit:
+def save_proposal_edit(
+    run: PlanningRun, trainee: Trainee, rows: list[dict], *, expected_version: int | None, by
+) -> ProposalEdit:
     """Store a person's version of the trainee's proposal (rows: unit key, start month label,
     months). The planner's result is untouched. Invalid rows change nothing."""
     check_open(run, trainee)

@@ -30,8 +30,9 @@ def names(ids: Iterable[str], limit: int = 6) -> str:
     return ", ".join(ids[:limit]) + f" and {len(ids) - limit} more"
 
 
-def explain_infeasible(cohort: Cohort, options: Options | None = None,
-                       data: list[TraineeData] | None = None) -> list[str]:
+def explain_infeasible(
+    cohort: Cohort, options: Options | None = None, data: list[TraineeData] | None = None
+) -> list[str]:
     """Every reason found why not all trainees can be placed (empty if none is found).
 
     With default options plans may run to the horizon's end (``max_delay=None``); pass the
@@ -70,8 +71,9 @@ def capacity_conflicts(cohort: Cohort, data: list[TraineeData], per_category: in
         supply = [0] * (H + 1)
         for m in range(H):
             supply[m + 1] = supply[m] + per_month[m]
-        need = [(td, td.trainee.total_months if cat == ALL else td.trainee.requirements.get(cat, 0))
-                for td in plannable]
+        need = [
+            (td, td.trainee.total_months if cat == ALL else td.trainee.requirements.get(cat, 0)) for td in plannable
+        ]
         need = [(td, n, prefix[td.index]) for td, n in need if n > 0]
         if not need:
             continue
@@ -101,15 +103,18 @@ def capacity_conflicts(cohort: Cohort, data: list[TraineeData], per_category: in
         for _, _, a, b, demand, cap, who in sorted(chosen, key=lambda f: f[2]):
             what = "total capacity (all units)" if cat == ALL else f"{cat} capacity"
             months_of = "months of placement" if cat == ALL else f"months of {cat}"
-            out.append(f"{what} in {cohort.span_label(a, b)} is {cap} place-months "
-                       f"({_places_a_month(per_month[a:b + 1])}) but {len(who)} trainee"
-                       f"{'s' if len(who) != 1 else ''} ({names(who)}) need at least {demand} "
-                       f"{months_of} in that period")
+            out.append(
+                f"{what} in {cohort.span_label(a, b)} is {cap} place-months "
+                f"({_places_a_month(per_month[a : b + 1])}) but {len(who)} trainee"
+                f"{'s' if len(who) != 1 else ''} ({names(who)}) need at least {demand} "
+                f"{months_of} in that period"
+            )
     return out
 
 
-def unplaced_reasons(cohort: Cohort, data: list[TraineeData], schedule: dict[str, dict[int, str]],
-                     unassigned: Iterable[str]) -> list[str]:
+def unplaced_reasons(
+    cohort: Cohort, data: list[TraineeData], schedule: dict[str, dict[int, str]], unassigned: Iterable[str]
+) -> list[str]:
     """For trainees a plan left out: which category had no room in the months they could use."""
     H = cohort.months
     free = [[u.capacity_in(m) for m in range(H)] for u in cohort.units]
@@ -132,9 +137,11 @@ def unplaced_reasons(cohort: Cohort, data: list[TraineeData], schedule: dict[str
         if blocked:
             out.append(f"{tid} was not placed: {'; '.join(blocked)} in {span} (the months {tid}'s plan can use)")
         else:
-            out.append(f"{tid} was not placed: each required category has room on its own in {span}, "
-                       f"but not in an order and at a start ({cohort.span_label(t.earliest_start, t.latest_start)}) "
-                       f"that fit the programme {t.programme} and the {t.total_months}-month plan")
+            out.append(
+                f"{tid} was not placed: each required category has room on its own in {span}, "
+                f"but not in an order and at a start ({cohort.span_label(t.earliest_start, t.latest_start)}) "
+                f"that fit the programme {t.programme} and the {t.total_months}-month plan"
+            )
     return out
 
 

@@ -2,7 +2,6 @@ import datetime
 import re
 
 import django.core.validators
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +20,9 @@ class StartRunForm(BootstrapFormMixin, forms.Form):
     )
     time_limit = forms.IntegerField(label=_("Time limit (seconds)"), min_value=5, max_value=600, initial=60)
     trainees = forms.ModelMultipleChoiceField(
-        label=_("BT doctors to plan"), queryset=Trainee.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label=_("BT doctors to plan"),
+        queryset=Trainee.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Planned BT doctors without placements."),
     )
 
@@ -29,7 +30,9 @@ class StartRunForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
         self.fields["trainees"].queryset = candidates
-        self.fields["start"].initial = (datetime.date.today().replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        self.fields["start"].initial = (datetime.date.today().replace(day=1) + datetime.timedelta(days=32)).replace(
+            day=1
+        )
 
     def clean(self):
         data = super().clean()
@@ -48,15 +51,27 @@ class WeightsForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, prefix="weight", **kwargs)
         defaults = Weights()
         labels = {
-            "preference": (_("BT doctors' placement wishes"), _("Per month short of a wished-for unit, or at a unit to avoid.")),
+            "preference": (
+                _("BT doctors' placement wishes"),
+                _("Per month short of a wished-for unit, or at a unit to avoid."),
+            ),
             "moves": (_("Few moves between units"), _("Per change of unit.")),
             "idle": (_("No idle months"), _("Per month without a placement between the first and the last.")),
             "late": (_("Finishing early"), _("Per month later than the earliest possible end.")),
-            "fairness": (_("Fair spread of unpopular units"), _("Grows with the number of unpopular placements one BT doctor gets (units someone in the cohort would rather avoid and no one wishes for).")),
+            "fairness": (
+                _("Fair spread of unpopular units"),
+                _(
+                    "Grows with the number of unpopular placements one BT doctor gets (units someone in the cohort would rather avoid and no one wishes for)."
+                ),
+            ),
         }
         for name, (label, help_text) in labels.items():
             self.fields[name] = forms.IntegerField(
-                label=label, help_text=help_text, min_value=0, max_value=100, initial=getattr(defaults, name),
+                label=label,
+                help_text=help_text,
+                min_value=0,
+                max_value=100,
+                initial=getattr(defaults, name),
                 required=False,
             )
 
@@ -72,21 +87,29 @@ class ProposalRowForm(BootstrapFormMixin, forms.Form):
     """One placement of an edited proposal: a unit (its category follows), the first month
     and the number of whole months."""
 
-    unit = forms.ChoiceField(label=_("Unit"), error_messages={
-        "invalid_choice": _("Choose one of the region's units."),
-        "required": _("Choose a unit."),
-    })
+    unit = forms.ChoiceField(
+        label=_("Unit"),
+        error_messages={
+            "invalid_choice": _("Choose one of the region's units."),
+            "required": _("Choose a unit."),
+        },
+    )
     start = forms.CharField(
-        label=_("First month"), max_length=7,
+        label=_("First month"),
+        max_length=7,
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM", "inputmode": "numeric"}),
         error_messages={"required": _("Give the first month.")},
     )
-    months = forms.IntegerField(label=_("Months"), min_value=1, error_messages={
-        "invalid": _("Give the number of months as a whole number."),
-        "min_value": _("A placement is at least 1 month."),
-        "max_value": _("A placement cannot be longer than the planning period (%(limit_value)s months)."),
-        "required": _("Give the number of months."),
-    })
+    months = forms.IntegerField(
+        label=_("Months"),
+        min_value=1,
+        error_messages={
+            "invalid": _("Give the number of months as a whole number."),
+            "min_value": _("A placement is at least 1 month."),
+            "max_value": _("A placement cannot be longer than the planning period (%(limit_value)s months)."),
+            "required": _("Give the number of months."),
+        },
+    )
 
     def __init__(self, *args, unit_choices, first, last, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,7 +131,8 @@ class ProposalRowForm(BootstrapFormMixin, forms.Form):
             month = datetime.date(int(match.group(1)), int(match.group(2)), 1)
         if month is None:
             raise forms.ValidationError(
-                _("Give the first month as year and month, e.g. %(example)s."), params={"example": f"{self.first:%Y-%m}"}
+                _("Give the first month as year and month, e.g. %(example)s."),
+                params={"example": f"{self.first:%Y-%m}"},
             )
         if not self.first <= month <= self.last:
             raise forms.ValidationError(
@@ -142,21 +166,26 @@ class BaseProposalFormSet(forms.BaseFormSet):
 
 
 ProposalFormSet = forms.formset_factory(
-    ProposalRowForm, formset=BaseProposalFormSet, extra=1, can_delete=True, max_num=24, validate_max=True,
+    ProposalRowForm,
+    formset=BaseProposalFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=24,
+    validate_max=True,
 )
 
 
 def proposal_formset(run, units, *, data=None, initial=None, add_row=False):
     """The edit form of one trainee's proposal (a formset: one form per placement, one empty
     row to add a placement, a "remove" box per row)."""
-    from scheduling import editing, planning
     from organisations.models import PlacementCategory
+    from scheduling import editing, planning
 
     labels = dict(PlacementCategory.choices)
     grouped: dict[str, list] = {}
     for unit in units:
         grouped.setdefault(labels.get(unit.category, unit.category), []).append((str(unit.pk), str(unit)))
-    choices = [(group, options) for group, options in grouped.items()]
+    choices = list(grouped.items())
     choices.append((_("Introduction"), [(planning.INTRODUCTION_UNIT, _("Introduction (the region's course)"))]))
     first = run.horizon_start.replace(day=1)
     last = planning.add_months(first, run.horizon_months - 1)
@@ -166,7 +195,9 @@ def proposal_formset(run, units, *, data=None, initial=None, add_row=False):
         if total.isdigit():
             data["rows-TOTAL_FORMS"] = str(int(total) + 1)
     formset = ProposalFormSet(
-        data, initial=initial, prefix="rows",
+        data,
+        initial=initial,
+        prefix="rows",
         form_kwargs={"unit_choices": choices, "first": first, "last": last},
     )
     by_key = {str(u.pk): u for u in units}

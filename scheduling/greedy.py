@@ -22,8 +22,10 @@ def greedy_schedule(cohort: Cohort, data: list[TraineeData], options: Options) -
     index = {u.id: i for i, u in enumerate(cohort.units)}
     all_by_cat = {c: [index[u.id] for u in us] for c, us in cohort.units_by_category.items()}
     out: dict[str, dict[int, str]] = {}
-    order = sorted((td for td in data if td.plannable),
-                   key=lambda td: (td.trainee.earliest_start, td.trainee.latest_start, td.index))
+    order = sorted(
+        (td for td in data if td.plannable),
+        key=lambda td: (td.trainee.earliest_start, td.trainee.latest_start, td.index),
+    )
     for td in order:
         found = _place(cohort, td, free, all_by_cat)
         if found is None:
@@ -49,7 +51,7 @@ def _sequences(cohort: Cohort, td: TraineeData, blocks=None) -> list[list[tuple[
     tail: list[tuple[str, int]] = []
     if first and first == last and first in months:
         m = months.pop(first)
-        others = [c for c in months]
+        others = list(months)
         if others and m < 2:
             # borrow a month from a category above its requirement
             donor = next((c for c in others if months[c] > t.requirements.get(c, 0)), None)

@@ -37,8 +37,9 @@ class Builder:
     def sequences(self, td: TraineeData):
         if td.id not in self.seqs:
             t = td.trainee
-            self.seqs[td.id] = (_sequences(self.cohort, td, minimal_block_plan(self.cohort, t))
-                                + _sequences(self.cohort, td))
+            self.seqs[td.id] = _sequences(self.cohort, td, minimal_block_plan(self.cohort, t)) + _sequences(
+                self.cohort, td
+            )
         return self.seqs[td.id]
 
     def cost(self, td: TraineeData, plan: dict[int, int]) -> int:
@@ -83,8 +84,15 @@ class Builder:
                 span = range(months[0], months[-1] + 1)
                 fits = [u for u in self.by_cat.get(cat, []) if all(free[u][x] > 0 for x in span)]
                 if fits:
-                    u = min(fits, key=lambda u: (-wanted.get(u, 0), units[u].unpopular and unpopular_used > 0,
-                                                 pressure[u], -min(free[u][x] for x in span)))
+                    u = min(
+                        fits,
+                        key=lambda u: (
+                            -wanted.get(u, 0),
+                            units[u].unpopular and unpopular_used > 0,
+                            pressure[u],
+                            -min(free[u][x] for x in span),
+                        ),
+                    )
                     unpopular_used += units[u].unpopular
                     for x in months:
                         plan[x] = u
@@ -97,8 +105,9 @@ class Builder:
         return plan, held
 
 
-def best_fit_schedule(cohort: Cohort, data: list[TraineeData], weights: Weights,
-                      time_budget: float = 30.0) -> dict[str, dict[int, str]]:
+def best_fit_schedule(
+    cohort: Cohort, data: list[TraineeData], weights: Weights, time_budget: float = 30.0
+) -> dict[str, dict[int, str]]:
     started = time.perf_counter()
     b = Builder(cohort, data, weights)
     order = sorted(b.data.values(), key=lambda td: (td.trainee.earliest_start, td.trainee.latest_start, td.index))
@@ -116,4 +125,3 @@ def best_fit_schedule(cohort: Cohort, data: list[TraineeData], weights: Weights,
         if option is not None:
             b.apply(td, option)
     return {tid: {m: cohort.units[u].id for m, u in opt[1].items()} for tid, opt in b.plans.items()}
-

@@ -60,6 +60,7 @@ class CohortFormatError(ValueError):
 
 # --- months ------------------------------------------------------------------------------
 
+
 def parse_month(value: Any) -> tuple[int, int]:
     """``"2027-03"`` -> ``(2027, 3)``; raise ``ValueError`` for anything else."""
     if not isinstance(value, str):
@@ -90,6 +91,7 @@ def month_range_label(start: tuple[int, int], first: int, last: int) -> str:
 
 
 # --- data classes -------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -224,6 +226,7 @@ class Cohort:
 
 # --- parsing -------------------------------------------------------------------------------
 
+
 class _Obj:
     """A JSON object being parsed, remembering its path for error messages."""
 
@@ -259,8 +262,9 @@ class _Obj:
             raise self.fail(key, "expected a non-empty string")
         return v
 
-    def integer(self, key: str, required: bool = True, minimum: int | None = None,
-                maximum: int | None = None) -> int | None:
+    def integer(
+        self, key: str, required: bool = True, minimum: int | None = None, maximum: int | None = None
+    ) -> int | None:
         v = self.get(key, required)
         if v is None:
             return None
@@ -372,13 +376,31 @@ def _parse_unit(obj: _Obj, start: tuple[int, int], months: int) -> Unit:
             cap = _integer(cap, path, minimum=0)
             if 0 <= idx < months:  # months outside the horizon do not matter
                 by_month[idx] = cap
-    return Unit(id=uid, category=category, capacity=capacity, capacity_by_month=by_month,
-                unpopular=bool(obj.boolean("unpopular")), name=obj.text("name", required=False))
+    return Unit(
+        id=uid,
+        category=category,
+        capacity=capacity,
+        capacity_by_month=by_month,
+        unpopular=bool(obj.boolean("unpopular")),
+        name=obj.text("name", required=False),
+    )
 
 
 def _parse_trainee(obj: _Obj, start: tuple[int, int], months: int, units: dict[str, Unit]) -> Trainee:
-    obj.allow({"id", "name", "programme", "bt_type", "requirements", "total_months", "earliest_start",
-               "latest_start", "unavailable", "preferences"})
+    obj.allow(
+        {
+            "id",
+            "name",
+            "programme",
+            "bt_type",
+            "requirements",
+            "total_months",
+            "earliest_start",
+            "latest_start",
+            "unavailable",
+            "preferences",
+        }
+    )
     tid = obj.text("id")
     pid = obj.text("programme")
     try:
@@ -391,8 +413,7 @@ def _parse_trainee(obj: _Obj, start: tuple[int, int], months: int, units: dict[s
     elif bt_type not in rules.BT_TYPES:
         raise obj.fail("bt_type", f"unknown value {bt_type!r} (expected one of {', '.join(rules.BT_TYPES)})")
     elif not prog.offers(bt_type):
-        raise obj.fail("bt_type", f"programme {pid!r} does not offer {bt_type!r} "
-                                  f"(offers {', '.join(prog.bt_types)})")
+        raise obj.fail("bt_type", f"programme {pid!r} does not offer {bt_type!r} (offers {', '.join(prog.bt_types)})")
     allowed = prog.allowed_categories
 
     # Requirements: the programme's (national minimums merged in by the rules module) or the override.
@@ -406,8 +427,9 @@ def _parse_trainee(obj: _Obj, start: tuple[int, int], months: int, units: dict[s
             if cat not in rules.CATEGORIES:
                 raise r.fail("category", f"unknown category {cat!r} (expected one of {', '.join(rules.CATEGORIES)})")
             if cat not in allowed:
-                raise r.fail("category", f"category {cat!r} is not allowed by programme {pid!r} "
-                                         f"(allowed: {', '.join(allowed)})")
+                raise r.fail(
+                    "category", f"category {cat!r} is not allowed by programme {pid!r} (allowed: {', '.join(allowed)})"
+                )
             if cat in reqs:
                 raise r.fail("category", f"category {cat!r} given twice")
             m = r.number("months")
@@ -419,8 +441,7 @@ def _parse_trainee(obj: _Obj, start: tuple[int, int], months: int, units: dict[s
     reqs = {c: m for c, m in reqs.items() if m > 0}
 
     total_overridden = obj.get("total_months", required=False) is not None
-    total = obj.integer("total_months", minimum=1) if total_overridden \
-        else math.ceil(prog.norm_total_months)
+    total = obj.integer("total_months", minimum=1) if total_overridden else math.ceil(prog.norm_total_months)
 
     earliest = obj.month("earliest_start", start, required=False)
     if earliest is None:
@@ -429,11 +450,15 @@ def _parse_trainee(obj: _Obj, start: tuple[int, int], months: int, units: dict[s
     if latest is None:
         latest = earliest
     if not 0 <= earliest < months:
-        raise obj.fail("earliest_start", f"{month_label(start, earliest)} is outside the horizon "
-                                         f"{month_range_label(start, 0, months - 1)}")
+        raise obj.fail(
+            "earliest_start",
+            f"{month_label(start, earliest)} is outside the horizon {month_range_label(start, 0, months - 1)}",
+        )
     if not 0 <= latest < months:
-        raise obj.fail("latest_start", f"{month_label(start, latest)} is outside the horizon "
-                                       f"{month_range_label(start, 0, months - 1)}")
+        raise obj.fail(
+            "latest_start",
+            f"{month_label(start, latest)} is outside the horizon {month_range_label(start, 0, months - 1)}",
+        )
     if latest < earliest:
         raise obj.fail("latest_start", "is before earliest_start")
 
@@ -450,8 +475,7 @@ def _parse_trainee(obj: _Obj, start: tuple[int, int], months: int, units: dict[s
     # fillers — introduction only when required or when the template has an introduction slot
     # (it is a course at the start, not something to fill a plan with).
     intro_slot = any(s.category == INTRO for s in prog.slots)
-    categories = tuple(c for c in rules.CATEGORIES
-                       if c in reqs or (c in allowed and (c != INTRO or intro_slot)))
+    categories = tuple(c for c in rules.CATEGORIES if c in reqs or (c in allowed and (c != INTRO or intro_slot)))
     caps: dict[str, int | None] = {}
     for c in categories:
         mx = prog.max_months(c)
@@ -478,8 +502,11 @@ def _parse_trainee(obj: _Obj, start: tuple[int, int], months: int, units: dict[s
         if uid not in units:
             raise p.fail("unit", f"unknown unit {uid!r}")
         if units[uid].category not in categories:
-            raise p.fail("unit", f"unit {uid!r} is a {units[uid].category} unit, which this trainee's plan "
-                                 f"cannot use (categories: {', '.join(categories)})")
+            raise p.fail(
+                "unit",
+                f"unit {uid!r} is a {units[uid].category} unit, which this trainee's plan "
+                f"cannot use (categories: {', '.join(categories)})",
+            )
         if uid in seen_units:
             raise p.fail("unit", f"unit {uid!r} given twice")
         seen_units.add(uid)
@@ -488,13 +515,24 @@ def _parse_trainee(obj: _Obj, start: tuple[int, int], months: int, units: dict[s
             prefs.append(Preference(uid, w))
 
     return Trainee(
-        id=tid, programme=pid, bt_type=bt_type, requirements=reqs, total_months=total,
-        earliest_start=earliest, latest_start=latest, unavailable=frozenset(unavailable),
-        preferences=tuple(prefs), categories=categories, caps=caps,
-        first_category=prog.first_category, last_category=prog.last_category,
+        id=tid,
+        programme=pid,
+        bt_type=bt_type,
+        requirements=reqs,
+        total_months=total,
+        earliest_start=earliest,
+        latest_start=latest,
+        unavailable=frozenset(unavailable),
+        preferences=tuple(prefs),
+        categories=categories,
+        caps=caps,
+        first_category=prog.first_category,
+        last_category=prog.last_category,
         introduction_first=prog.introduction_first,
-        requirements_overridden=overridden, total_overridden=total_overridden,
-        name=obj.text("name", required=False), targets=targets,
+        requirements_overridden=overridden,
+        total_overridden=total_overridden,
+        name=obj.text("name", required=False),
+        targets=targets,
         preference_categories={p.unit: units[p.unit].category for p in prefs},
         placement_limits=limits,
     )

@@ -74,6 +74,9 @@ class AcceptedProposal(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "trainee"], name="proposal_accepted_once")]
 
+    def __str__(self):
+        return f"{self.run_id}: {self.trainee}"
+
 
 class ProposalEdit(models.Model):
     """A person's changes to one trainee's proposal, kept beside the planner's result.

@@ -104,7 +104,7 @@ def evaluate(cohort: Cohort, solution: Solution, weights: Weights | None = None)
     """The objective of ``solution`` (its assignments) for ``cohort``; the same for every method."""
     weights = weights or cohort.weights
     schedule = solution.schedule()
-    terms = {k: 0 for k in WEIGHT_NAMES}
+    terms = dict.fromkeys(WEIGHT_NAMES, 0)
     for t in cohort.trainees:
         months = schedule.get(t.id)
         if not months:

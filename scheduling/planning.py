@@ -64,11 +64,15 @@ def build_cohort(region, trainees, start: datetime.date, months: int) -> dict:
     # Who else is on each unit, per month: counted as the most on any one day (as the capacity
     # timelines count), so a place handed over mid-month is not counted twice.
     occupied: dict[tuple[int, datetime.date], dict[int, capacity.Entry]] = defaultdict(dict)
-    others = Placement.objects.filter(unit__in=units, start__lte=end, end__gte=start).exclude(trainee_id__in=trainee_ids)
+    others = Placement.objects.filter(unit__in=units, start__lte=end, end__gte=start).exclude(
+        trainee_id__in=trainee_ids
+    )
     for p in others.values("unit_id", "trainee_id", "start", "end"):
         for month in month_list:
             if p["start"] <= last_day(month) and p["end"] >= month:
-                entry = occupied[(p["unit_id"], month)].setdefault(p["trainee_id"], capacity.Entry(p["trainee_id"], "", ""))
+                entry = occupied[(p["unit_id"], month)].setdefault(
+                    p["trainee_id"], capacity.Entry(p["trainee_id"], "", "")
+                )
                 entry.placements.append(capacity.PlacementInfo("", "", 100, p["start"], p["end"]))
 
     wishes = planner_preferences(trainees, [u.pk for u in units])
@@ -79,16 +83,25 @@ def build_cohort(region, trainees, start: datetime.date, months: int) -> dict:
         by_month = {}
         for month in month_list:
             taken = occupied.get((unit.pk, month))
-            free = max(0, overrides.get((unit.pk, month), unit.bt_capacity) - (capacity.peak(taken.values(), month) if taken else 0))
+            free = max(
+                0,
+                overrides.get((unit.pk, month), unit.bt_capacity)
+                - (capacity.peak(taken.values(), month) if taken else 0),
+            )
             if free != unit.bt_capacity:
                 by_month[label(month)] = free
-        unit_rows.append({
-            "id": str(unit.pk), "name": str(unit), "category": unit.category,
-            "capacity": unit.bt_capacity, "capacity_by_month": by_month,
-            # A unit someone in the cohort would rather avoid and no one wishes for: the planner
-            # spreads such placements fairly.
-            "unpopular": str(unit.pk) in avoided - wished,
-        })
+        unit_rows.append(
+            {
+                "id": str(unit.pk),
+                "name": str(unit),
+                "category": unit.category,
+                "capacity": unit.bt_capacity,
+                "capacity_by_month": by_month,
+                # A unit someone in the cohort would rather avoid and no one wishes for: the planner
+                # spreads such placements fairly.
+                "unpopular": str(unit.pk) in avoided - wished,
+            }
+        )
 
     # An introduction is given by the region (a course, a training centre), not by a unit with
     # limited places: one shared, roomy pseudo-unit makes it plannable.
@@ -101,20 +114,34 @@ def build_cohort(region, trainees, start: datetime.date, months: int) -> dict:
     for t in trainees:
         earliest = max(start, first_of_month(t.planned_start))
         latest = min(add_months(earliest, 2), month_list[-1])
-        unavailable = [
-            label(m) for m in month_list if any(x.start <= m and x.end >= last_day(m) for x in leave[t.pk])
-        ]
-        trainee_rows.append({
-            "id": str(t.pk), "name": str(t), "programme": t.programme, "bt_type": t.bt_type,
-            "earliest_start": label(earliest), "latest_start": label(max(earliest, latest)),
-            "unavailable": unavailable, "preferences": wishes.get(t.pk, []),
-        })
+        unavailable = [label(m) for m in month_list if any(x.start <= m and x.end >= last_day(m) for x in leave[t.pk])]
+        trainee_rows.append(
+            {
+                "id": str(t.pk),
+                "name": str(t),
+                "programme": t.programme,
+                "bt_type": t.bt_type,
+                "earliest_start": label(earliest),
+                "latest_start": label(max(earliest, latest)),
+                "unavailable": unavailable,
+                "preferences": wishes.get(t.pk, []),
+            }
+        )
     return {"horizon": {"start": label(start), "months": months}, "units": unit_rows, "trainees": trainee_rows}
 
 
 @transaction.atomic
-def start_run(*, region, by, trainees, start: datetime.date, months: int, method: str = "cpsat",
-              time_limit: int = 60, weights: dict[str, int] | None = None) -> PlanningRun:
+def start_run(
+    *,
+    region,
+    by,
+    trainees,
+    start: datetime.date,
+    months: int,
+    method: str = "cpsat",
+    time_limit: int = 60,
+    weights: dict[str, int] | None = None,
+) -> PlanningRun:
     """Queue a planning run; `weights` sets the soft goals' weights (the planner's defaults
     for those not given)."""
     trainees = list(trainees)
@@ -124,8 +151,13 @@ def start_run(*, region, by, trainees, start: datetime.date, months: int, method
     if weights:
         cohort["weights"] = dict(weights)
     run = PlanningRun.objects.create(
-        region=region, created_by=by, method=method, time_limit=time_limit,
-        horizon_start=first_of_month(start), horizon_months=months, cohort=cohort,
+        region=region,
+        created_by=by,
+        method=method,
+        time_limit=time_limit,
+        horizon_start=first_of_month(start),
+        horizon_months=months,
+        cohort=cohort,
     )
     run.trainees.set(trainees)
     return run
@@ -173,6 +205,7 @@ def execute_run(run: PlanningRun) -> PlanningRun:
 # Proposals: the planner's result per trainee, with a person's edits applied
 # ---------------------------------------------------------------------------
 
+
 @dataclass
 class ProposedPlacement:
     unit: Unit | None
@@ -201,7 +234,8 @@ class CapacityConflict:
     @property
     def message(self) -> str:
         return _("%(unit)s is over capacity in %(months)s") % {
-            "unit": self.unit, "months": ", ".join(label(m) for m in self.months)
+            "unit": self.unit,
+            "months": ", ".join(label(m) for m in self.months),
         }
 
 
@@ -241,7 +275,10 @@ def proposals(run: PlanningRun, *, only: Trainee | None = None) -> list[Proposal
     if only is not None:
         people = people.filter(pk=only.pk)
     trainees = {str(t.pk): t for t in people.order_by("user__last_name", "user__first_name", "pk")}
-    edits = {e.trainee_id: e for e in run.edits.select_related("edited_by").filter(trainee_id__in=[t.pk for t in trainees.values()])}
+    edits = {
+        e.trainee_id: e
+        for e in run.edits.select_related("edited_by").filter(trainee_id__in=[t.pk for t in trainees.values()])
+    }
     planner = defaultdict(list)
     for a in run.result.get("assignments", []):
         planner[a["trainee"]].append(a)
@@ -261,15 +298,28 @@ def proposals(run: PlanningRun, *, only: Trainee | None = None) -> list[Proposal
         placed = _dated(trainee, rows, units)
         check = None
         if placed:
-            check = trainee_services.check_plan(trainee, placements=[
-                Placement(trainee=trainee, category=p.category, unit=p.unit, start=p.start, end=p.end) for p in placed
-            ])
+            check = trainee_services.check_plan(
+                trainee,
+                placements=[
+                    Placement(trainee=trainee, category=p.category, unit=p.unit, start=p.start, end=p.end)
+                    for p in placed
+                ],
+            )
         edited = bool(edit and edit.assignments is not None)
         original = _dated(trainee, sorted(planner.get(key, []), key=lambda a: a["start"]), units) if edited else placed
-        out.append(Proposal(
-            trainee, placed, trainee.pk in accepted, check, original=original, assignments=rows, edited=edited,
-            version=edit.version if edit else 0, edit=edit,
-        ))
+        out.append(
+            Proposal(
+                trainee,
+                placed,
+                trainee.pk in accepted,
+                check,
+                original=original,
+                assignments=rows,
+                edited=edited,
+                version=edit.version if edit else 0,
+                edit=edit,
+            )
+        )
     return out
 
 
@@ -310,6 +360,7 @@ def _end_for_months(start: datetime.date, months: int) -> datetime.date:
 # ---------------------------------------------------------------------------
 # Review against capacity
 # ---------------------------------------------------------------------------
+
 
 @dataclass
 class ProposedEntry(capacity.Entry):
@@ -365,11 +416,13 @@ def review(run: PlanningRun, items: list[Proposal], *, visible=None) -> Review:
                     continue
                 entry = next((e for e in cell.entries if e.trainee_id == p.trainee.pk), None)
                 if entry is None:
-                    entry = ProposedEntry(trainee_id=p.trainee.pk, name=str(p.trainee), url=p.trainee.get_absolute_url())
+                    entry = ProposedEntry(
+                        trainee_id=p.trainee.pk, name=str(p.trainee), url=p.trainee.get_absolute_url()
+                    )
                     cell.entries.append(entry)
-                entry.placements.append(capacity.PlacementInfo(
-                    x.category, PlacementCategory(x.category).label, 100, x.start, x.end
-                ))
+                entry.placements.append(
+                    capacity.PlacementInfo(x.category, PlacementCategory(x.category).label, 100, x.start, x.end)
+                )
     grid = grid.subgrid(grid.rows)  # totals again, with the proposals
     over = [(row.unit, cell) for row in grid.rows for cell in row.cells if cell.over_capacity]
 
@@ -382,12 +435,16 @@ def review(run: PlanningRun, items: list[Proposal], *, visible=None) -> Review:
     for p in pending:
         mine = {(x.unit.pk, m) for x in p.placements if x.unit for m in x.occupied_months}
         p.conflicts = _conflicts(
-            (row.unit, cell.month) for row in grid.rows for cell in row.cells
+            (row.unit, cell.month)
+            for row in grid.rows
+            for cell in row.cells
             if cell.over_capacity and (row.unit.pk, cell.month) in mine
         )
     labels = dict(PlacementCategory.choices)
     order = list(PlacementCategory.values)
-    groups = sorted(grid.group_by(lambda u: u.category), key=lambda g: order.index(g[0]) if g[0] in order else len(order))
+    groups = sorted(
+        grid.group_by(lambda u: u.category), key=lambda g: order.index(g[0]) if g[0] in order else len(order)
+    )
     return Review(grid, [(key, labels.get(key, key), sub) for key, sub in groups], conflicts, existing)
 
 
@@ -395,13 +452,15 @@ def outcome(proposal: Proposal) -> tuple[bool, str]:
     """(all well?, plain words) for a proposal after `review`: the rules check and capacity."""
     problems = []
     if proposal.check and not proposal.check.valid:
-        problems.append(_("It does not meet the rules: %(errors)s.") % {
-            "errors": "; ".join(f.message.rstrip(".") for f in proposal.check.errors)
-        })
+        problems.append(
+            _("It does not meet the rules: %(errors)s.")
+            % {"errors": "; ".join(f.message.rstrip(".") for f in proposal.check.errors)}
+        )
     if proposal.conflicts:
-        problems.append(_("With the other proposals, %(conflicts)s.") % {
-            "conflicts": "; ".join(c.message for c in proposal.conflicts)
-        })
+        problems.append(
+            _("With the other proposals, %(conflicts)s.")
+            % {"conflicts": "; ".join(c.message for c in proposal.conflicts)}
+        )
     if problems:
         return False, " ".join(problems)
     return True, _("It meets the rules and fits the units' capacity.")
@@ -431,10 +490,16 @@ def accept_conflicts(run: PlanningRun, proposal: Proposal) -> list[CapacityConfl
     for x in proposal.placements:
         if not x.unit:
             continue
-        mine = capacity.Entry(proposal.trainee.pk, "", "", placements=[
-            capacity.PlacementInfo(y.category, "", 100, y.start, y.end)
-            for y in proposal.placements if y.unit and y.unit.pk == x.unit.pk
-        ])
+        mine = capacity.Entry(
+            proposal.trainee.pk,
+            "",
+            "",
+            placements=[
+                capacity.PlacementInfo(y.category, "", 100, y.start, y.end)
+                for y in proposal.placements
+                if y.unit and y.unit.pk == x.unit.pk
+            ],
+        )
         for month in x.occupied_months:
             cell = grid.cell(x.unit, month)
             others = [e for e in cell.entries if e.trainee_id != proposal.trainee.pk]
@@ -446,6 +511,7 @@ def accept_conflicts(run: PlanningRun, proposal: Proposal) -> list[CapacityConfl
 # ---------------------------------------------------------------------------
 # Accepting
 # ---------------------------------------------------------------------------
+
 
 def check_open(run: PlanningRun, trainee: Trainee) -> None:
     """The trainee's proposal may still be edited or accepted (DomainError otherwise)."""

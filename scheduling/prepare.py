@@ -82,40 +82,52 @@ def trainee_problems(cohort: Cohort, t: Trainee) -> list[str]:
     H = cohort.months
     need = sum(t.requirements.values())
     if need > t.total_months:
-        out.append(f"{t.id}: the required months ({_fmt_reqs(t.requirements)}) add up to {need} "
-                   f"but the plan is {t.total_months} months")
+        out.append(
+            f"{t.id}: the required months ({_fmt_reqs(t.requirements)}) add up to {need} "
+            f"but the plan is {t.total_months} months"
+        )
     by_cat = cohort.units_by_category
     caps = [t.caps.get(c) for c in t.categories]
     if caps and all(c is not None for c in caps) and sum(caps) < t.total_months:
         detail = ", ".join(f"{c} ≤ {t.caps[c]}" for c in t.categories)
-        out.append(f"{t.id}: programme {t.programme} allows at most {sum(caps)} months ({detail}) "
-                   f"but the plan is {t.total_months} months")
+        out.append(
+            f"{t.id}: programme {t.programme} allows at most {sum(caps)} months ({detail}) "
+            f"but the plan is {t.total_months} months"
+        )
     else:
         open_cats = [c for c in t.categories if any(_has_places(u) for u in by_cat.get(c, ()))]
         missing = [c for c in t.categories if c not in open_cats and c not in t.requirements]
         room = [t.caps.get(c) for c in open_cats]
         if missing and all(r is not None for r in room) and sum(room) < t.total_months:
-            out.append(f"{t.id}: the {t.total_months}-month plan needs months of {' or '.join(missing)} "
-                       f"(the other categories allow at most {sum(room)} months in programme {t.programme}) "
-                       f"but the cohort has no {' or '.join(missing)} unit with places")
+            out.append(
+                f"{t.id}: the {t.total_months}-month plan needs months of {' or '.join(missing)} "
+                f"(the other categories allow at most {sum(room)} months in programme {t.programme}) "
+                f"but the cohort has no {' or '.join(missing)} unit with places"
+            )
     for c, m in t.requirements.items():
         if not any(_has_places(u) for u in by_cat.get(c, ())):
             out.append(f"{t.id}: needs {m} months of {c} but the cohort has no {c} unit with places")
     for what, c in (("start", t.first_category), ("end", t.last_category)):
         if c and c not in t.categories:
-            out.append(f"{t.id}: programme {t.programme} must {what} in {c} but the plan's categories "
-                       f"({', '.join(t.categories)}) do not include it")
+            out.append(
+                f"{t.id}: programme {t.programme} must {what} in {c} but the plan's categories "
+                f"({', '.join(t.categories)}) do not include it"
+            )
         elif c and c not in t.requirements and not by_cat.get(c):
             out.append(f"{t.id}: programme {t.programme} must {what} in {c} but the cohort has no {c} unit")
     first = t.first_available(t.earliest_start, H)
     if first is None or t.months_needed_from(first, H) is None:
         leave = sum(1 for m in t.unavailable if m >= t.earliest_start)
         extra = f" ({leave} of the months after it unavailable)" if leave else ""
-        out.append(f"{t.id}: needs {t.total_months} months of service from {cohort.label(t.earliest_start)}"
-                   f"{extra} but the horizon ends {cohort.label(H - 1)}")
+        out.append(
+            f"{t.id}: needs {t.total_months} months of service from {cohort.label(t.earliest_start)}"
+            f"{extra} but the horizon ends {cohort.label(H - 1)}"
+        )
     elif not any(t.available(s) for s in range(t.earliest_start, t.latest_start + 1)):
-        out.append(f"{t.id}: unavailable in every month of the start window "
-                   f"{cohort.span_label(t.earliest_start, t.latest_start)}")
+        out.append(
+            f"{t.id}: unavailable in every month of the start window "
+            f"{cohort.span_label(t.earliest_start, t.latest_start)}"
+        )
     return out
 
 
@@ -129,8 +141,11 @@ def prepare(cohort: Cohort, options: Options) -> list[TraineeData]:
     out: list[TraineeData] = []
     for i, t in enumerate(cohort.trainees):
         td = TraineeData(trainee=t, index=i, problems=trainee_problems(cohort, t))
-        td.starts = [s for s in range(t.earliest_start, t.latest_start + 1)
-                     if t.available(s) and t.months_needed_from(s, H) is not None]
+        td.starts = [
+            s
+            for s in range(t.earliest_start, t.latest_start + 1)
+            if t.available(s) and t.months_needed_from(s, H) is not None
+        ]
         td.earliest_end = t.earliest_end(H)
         if td.problems or not td.starts:
             td.problems = td.problems or [f"{t.id}: no start month in the window fits the horizon"]
@@ -150,8 +165,10 @@ def _choose_candidates(cohort: Cohort, data: list[TraineeData], options: Options
     by_cat = {c: [index[u.id] for u in us] for c, us in cohort.units_by_category.items()}
     rng = random.Random(options.seed)
     offsets = {c: rng.randrange(len(us)) for c, us in sorted(by_cat.items())}
-    ranked = sorted((td for td in data if td.plannable),
-                    key=lambda td: (td.trainee.earliest_start, td.trainee.latest_start, td.index))
+    ranked = sorted(
+        (td for td in data if td.plannable),
+        key=lambda td: (td.trainee.earliest_start, td.trainee.latest_start, td.index),
+    )
     k = options.candidates
     for rank, td in enumerate(ranked):
         t = td.trainee
@@ -278,10 +295,12 @@ def min_placements(t: Trainee) -> tuple[int, int]:
     """
     import math
 
-    required = [c for c in t.requirements]
+    required = list(t.requirements)
     room = sum(math.inf if t.caps.get(c) is None else t.caps[c] for c in required)
-    fillers = sorted((c for c in t.categories if c not in t.requirements),
-                     key=lambda c: -(math.inf if t.caps.get(c) is None else t.caps[c]))
+    fillers = sorted(
+        (c for c in t.categories if c not in t.requirements),
+        key=lambda c: -(math.inf if t.caps.get(c) is None else t.caps[c]),
+    )
     n_fill = 0
     for c in fillers:
         if room >= t.total_months:

@@ -86,8 +86,13 @@ class Solution:
             "gap": self.gap,
             "seconds": round(self.seconds, 3),
             "assignments": [
-                {"trainee": a.trainee, "unit": a.unit, "category": a.category,
-                 "start": month_label(self.horizon_start, a.start), "months": a.months}
+                {
+                    "trainee": a.trainee,
+                    "unit": a.unit,
+                    "category": a.category,
+                    "start": month_label(self.horizon_start, a.start),
+                    "months": a.months,
+                }
                 for a in self.assignments
             ],
             "unassigned": list(self.unassigned),
@@ -100,16 +105,29 @@ class Solution:
     def from_dict(cls, d: dict[str, Any], cohort: Cohort) -> Solution:
         """Read a plan written by :meth:`to_dict` (for checking plans made elsewhere)."""
         assignments = [
-            Assignment(trainee=a["trainee"], unit=a["unit"], category=a["category"],
-                       start=month_index(cohort.start, a["start"]), months=int(a["months"]))
+            Assignment(
+                trainee=a["trainee"],
+                unit=a["unit"],
+                category=a["category"],
+                start=month_index(cohort.start, a["start"]),
+                months=int(a["months"]),
+            )
             for a in d.get("assignments", [])
         ]
-        return cls(status=d.get("status", "unknown"), method=d.get("method", "unknown"),
-                   horizon_start=cohort.start, assignments=assignments,
-                   unassigned=list(d.get("unassigned", [])), objective=d.get("objective"),
-                   bound=d.get("bound"), gap=d.get("gap"), seconds=float(d.get("seconds") or 0),
-                   explanation=list(d.get("explanation", [])), terms=dict(d.get("terms", {})),
-                   stats=dict(d.get("stats", {})))
+        return cls(
+            status=d.get("status", "unknown"),
+            method=d.get("method", "unknown"),
+            horizon_start=cohort.start,
+            assignments=assignments,
+            unassigned=list(d.get("unassigned", [])),
+            objective=d.get("objective"),
+            bound=d.get("bound"),
+            gap=d.get("gap"),
+            seconds=float(d.get("seconds") or 0),
+            explanation=list(d.get("explanation", [])),
+            terms=dict(d.get("terms", {})),
+            stats=dict(d.get("stats", {})),
+        )
 
 
 def assignments_from_schedule(cohort: Cohort, schedule: dict[str, dict[int, str]]) -> list[Assignment]:

@@ -43,10 +43,17 @@ from .solution import Solution, assignments_from_schedule
 METHODS = ("cpsat", "greedy")
 
 
-def solve(cohort: Cohort, method: str = "cpsat", *, time_limit: float | None = None, seed: int | None = None,
-          weights: Weights | None = None, options: Options | None = None,
-          progress: Callable[[dict[str, Any]], Any] | None = None,
-          should_stop: Callable[[], bool] | None = None) -> Solution:
+def solve(
+    cohort: Cohort,
+    method: str = "cpsat",
+    *,
+    time_limit: float | None = None,
+    seed: int | None = None,
+    weights: Weights | None = None,
+    options: Options | None = None,
+    progress: Callable[[dict[str, Any]], Any] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Solution:
     """Plan ``cohort``. ``progress`` gets ``{"phase", "objective", "bound", "gap", "seconds"}`` on
     every improving CP-SAT solution; ``should_stop()`` returning True ends the search early
     (the best plan so far is returned)."""
@@ -67,16 +74,25 @@ def solve(cohort: Cohort, method: str = "cpsat", *, time_limit: float | None = N
     data = prepare(cohort, options)
     impossible = [td.id for td in data if not td.plannable]
     greedy = greedy_schedule(cohort, data, options)
-    greedy_solution = Solution(status="", method="greedy", horizon_start=cohort.start,
-                               assignments=assignments_from_schedule(cohort, greedy))
+    greedy_solution = Solution(
+        status="", method="greedy", horizon_start=cohort.start, assignments=assignments_from_schedule(cohort, greedy)
+    )
     greedy_score = evaluate(cohort, greedy_solution, weights)
     stats: dict[str, Any] = {
-        "trainees": len(cohort.trainees), "units": len(cohort.units), "months": cohort.months,
-        "greedy_placed": len(greedy), "greedy_objective": greedy_score.total,
+        "trainees": len(cohort.trainees),
+        "units": len(cohort.units),
+        "months": cohort.months,
+        "greedy_placed": len(greedy),
+        "greedy_objective": greedy_score.total,
         "greedy_seconds": round(time.perf_counter() - t0, 3),
-        "options": {"time_limit": options.time_limit, "seed": options.seed, "workers": options.workers,
-                    "candidates": options.candidates, "max_delay": options.max_delay,
-                    "allow_unassigned": options.allow_unassigned},
+        "options": {
+            "time_limit": options.time_limit,
+            "seed": options.seed,
+            "workers": options.workers,
+            "candidates": options.candidates,
+            "max_delay": options.max_delay,
+            "allow_unassigned": options.allow_unassigned,
+        },
         "weights": weights.to_dict(),
     }
 
@@ -88,7 +104,8 @@ def solve(cohort: Cohort, method: str = "cpsat", *, time_limit: float | None = N
         schedule = greedy
     else:
         schedule, bound, solver_status, proven_max, strict_infeasible = _cpsat(
-            cohort, data, greedy, weights, options, t0, progress, should_stop, stats)
+            cohort, data, greedy, weights, options, t0, progress, should_stop, stats
+        )
 
     impossible = [td.id for td in data if not td.plannable]  # the standalone pass may add some
     assignments = assignments_from_schedule(cohort, schedule)
@@ -107,23 +124,31 @@ def solve(cohort: Cohort, method: str = "cpsat", *, time_limit: float | None = N
         explanation += [p for td in data for p in td.problems]
         conflicts = capacity_conflicts(cohort, data) if plannable else []
         explanation += conflicts
-        proven = bool(impossible) or bool(conflicts) or strict_infeasible or \
-            (proven_max and len(unassigned) > len(impossible))
+        proven = (
+            bool(impossible)
+            or bool(conflicts)
+            or strict_infeasible
+            or (proven_max and len(unassigned) > len(impossible))
+        )
         if method == "cpsat" and proven_max and len(unassigned) > len(impossible) and not conflicts:
             explanation.append(
                 f"CP-SAT proved that at most {len(plannable) - (len(unassigned) - len(impossible))} of the "
                 f"{len(plannable)} plannable trainees can be placed together; no single category and period is "
-                f"over-subscribed, so the conflict comes from windows, order rules and capacities combined.")
+                f"over-subscribed, so the conflict comes from windows, order rules and capacities combined."
+            )
         if strict_infeasible and not conflicts and not impossible:
             explanation.append(
                 "CP-SAT proved that the trainees cannot all be placed together; no single category and period "
                 "is over-subscribed, so the conflict comes from windows, order rules and capacities combined "
-                "(run without --strict to see who can be placed).")
+                "(run without --strict to see who can be placed)."
+            )
         explanation += unplaced_reasons(cohort, data, schedule, unassigned)
         solution.status = "infeasible" if proven else "unknown"
         if not proven:
-            explanation.append("No proof was found that these trainees cannot be placed: a longer time limit "
-                               "or more candidate units may place them.")
+            explanation.append(
+                "No proof was found that these trainees cannot be placed: a longer time limit "
+                "or more candidate units may place them."
+            )
     solution.explanation = explanation
 
     if bound is not None:
@@ -137,14 +162,17 @@ def solve(cohort: Cohort, method: str = "cpsat", *, time_limit: float | None = N
     return solution
 
 
-def _standalone(cohort: Cohort, data: list[TraineeData], extra, weights: Weights, options: Options,
-                t0: float, stats: dict[str, Any]) -> dict[str, int]:
+def _standalone(
+    cohort: Cohort, data: list[TraineeData], extra, weights: Weights, options: Options, t0: float, stats: dict[str, Any]
+) -> dict[str, int]:
     """Each plannable trainee alone (others ignored): its best cost, a valid lower bound on its
     cost in any plan of the full model. A trainee with no plan even alone is set aside."""
     bounds: dict[str, int] = {}
     started = time.perf_counter()
     budget = options.time_limit * options.standalone_share
-    solo = options.replace(workers=1, cp_params={"cp_model_presolve": False})  # tiny models: presolve costs more than it saves
+    solo = options.replace(
+        workers=1, cp_params={"cp_model_presolve": False}
+    )  # tiny models: presolve costs more than it saves
     for td in data:
         if not td.plannable:
             continue
@@ -162,15 +190,25 @@ def _standalone(cohort: Cohort, data: list[TraineeData], extra, weights: Weights
                 f"order and months ({', '.join(f'{c} {m}' for c, m in t.requirements.items())}, "
                 f"{t.total_months} in all) do not fit the start window "
                 f"{cohort.span_label(t.earliest_start, t.latest_start)}, the unavailable months and the "
-                f"units' open months up to {cohort.label(td.hi)}")
+                f"units' open months up to {cohort.label(td.hi)}"
+            )
         elif r.bound is not None:
             bounds[td.id] = math.ceil(r.bound - 1e-6)
     stats["standalone_seconds"] = round(time.perf_counter() - started, 3)
     return bounds
 
 
-def _cpsat(cohort: Cohort, data: list[TraineeData], greedy: dict[str, dict[int, str]], weights: Weights,
-           options: Options, t0: float, progress, should_stop, stats: dict[str, Any]):
+def _cpsat(
+    cohort: Cohort,
+    data: list[TraineeData],
+    greedy: dict[str, dict[int, str]],
+    weights: Weights,
+    options: Options,
+    t0: float,
+    progress,
+    should_stop,
+    stats: dict[str, Any],
+):
     index = {u.id: i for i, u in enumerate(cohort.units)}
     tb = time.perf_counter()
     best_fit = best_fit_schedule(cohort, data, weights, time_budget=options.time_limit * 0.1)
@@ -186,9 +224,16 @@ def _cpsat(cohort: Cohort, data: list[TraineeData], greedy: dict[str, dict[int, 
     plannable = [td for td in data if td.plannable]
     if not plannable:  # nobody can be placed: leaving everyone out is the (only) optimum
         return {}, float(weights.unassigned * len(data)), "optimal", True, False
-    scores = {name: evaluate(cohort, Solution(status="", method=name, horizon_start=cohort.start,
-                                              assignments=assignments_from_schedule(cohort, sched)), weights).total
-              for name, sched in (("greedy", greedy), ("best_fit", best_fit))}
+    scores = {
+        name: evaluate(
+            cohort,
+            Solution(
+                status="", method=name, horizon_start=cohort.start, assignments=assignments_from_schedule(cohort, sched)
+            ),
+            weights,
+        ).total
+        for name, sched in (("greedy", greedy), ("best_fit", best_fit))
+    }
     stats["best_fit_objective"] = scores["best_fit"]
     start_plan = best_fit if scores["best_fit"] < scores["greedy"] else greedy
     stats["hint"] = "best_fit" if start_plan is best_fit else "greedy"
@@ -221,8 +266,15 @@ def _cpsat(cohort: Cohort, data: list[TraineeData], greedy: dict[str, dict[int, 
     proven_max = greedy_full
     if not fixed:
         model.m.maximize(model.placed_expr())
-        r1 = cpsat.run(model, time_limit=left() * options.phase1_share, options=options, phase="place",
-                       t0=t0, progress=progress, should_stop=should_stop)
+        r1 = cpsat.run(
+            model,
+            time_limit=left() * options.phase1_share,
+            options=options,
+            phase="place",
+            t0=t0,
+            progress=progress,
+            should_stop=should_stop,
+        )
         phases.append(_phase_stats("place", r1))
         if r1.schedule is not None and len(r1.schedule) >= len(hint):
             hint = r1.schedule
@@ -237,10 +289,19 @@ def _cpsat(cohort: Cohort, data: list[TraineeData], greedy: dict[str, dict[int, 
         # Large cohorts: both workers on large-neighbourhood search (without LP, which makes
         # each neighbourhood faster); the bound comes from the trainees' own optima (above),
         # which full search does not improve within minutes at this size.
-        search = options.replace(cp_params={"use_lns_only": True, "linearization_level": 0,
-                                            **(options.cp_params or {})})
-    r2 = cpsat.run(model, time_limit=left(), options=search, phase="optimise", t0=t0,
-                   progress=progress, should_stop=should_stop, lower=lower)
+        search = options.replace(
+            cp_params={"use_lns_only": True, "linearization_level": 0, **(options.cp_params or {})}
+        )
+    r2 = cpsat.run(
+        model,
+        time_limit=left(),
+        options=search,
+        phase="optimise",
+        t0=t0,
+        progress=progress,
+        should_stop=should_stop,
+        lower=lower,
+    )
     phases.append(_phase_stats("optimise", r2))
     stats["first_solution_seconds"] = _offset(r2.first_solution_seconds)
     stats["gap_2pct_seconds"] = _offset(r2.gap_target_seconds)
@@ -263,5 +324,12 @@ def _offset(x: float | None) -> float | None:
 
 
 def _phase_stats(name: str, r: cpsat.RunResult) -> dict[str, Any]:
-    return {"phase": name, "status": r.status, "objective": r.objective, "bound": r.bound,
-            "seconds": round(r.seconds, 3), "solutions": r.solutions, **r.stats}
+    return {
+        "phase": name,
+        "status": r.status,
+        "objective": r.objective,
+        "bound": r.bound,
+        "seconds": round(r.seconds, 3),
+        "solutions": r.solutions,
+        **r.stats,
+    }

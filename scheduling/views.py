@@ -30,8 +30,13 @@ def run_list(request):
         data = form.cleaned_data
         try:
             run = planning.start_run(
-                region=data["region"], by=request.user, trainees=data["trainees"], start=data["start"],
-                months=data["months"], method=data["method"], time_limit=data["time_limit"],
+                region=data["region"],
+                by=request.user,
+                trainees=data["trainees"],
+                start=data["start"],
+                months=data["months"],
+                method=data["method"],
+                time_limit=data["time_limit"],
                 weights=weights_form.weights(),
             )
         except DomainError as error:
@@ -129,9 +134,11 @@ def proposal_edit(request, pk, trainee_pk):
                 response["HX-Redirect"] = run.get_absolute_url()
                 return response
             return redirect(run)
-        formset = forms.proposal_formset(run, units, initial=[
-            {"unit": a["unit"], "start": a["start"], "months": a["months"]} for a in proposal.assignments
-        ])
+        formset = forms.proposal_formset(
+            run,
+            units,
+            initial=[{"unit": a["unit"], "start": a["start"], "months": a["months"]} for a in proposal.assignments],
+        )
         version = proposal.version
     if formset.forms:
         formset.forms[0].fields["unit"].widget.attrs["autofocus"] = True

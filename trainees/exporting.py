@@ -41,7 +41,9 @@ def region_trainees(user, region):
         .prefetch_related(
             Prefetch(
                 "placements",
-                queryset=Placement.objects.select_related("unit__parent", "supervisor__supervisor_profile").order_by("start", "end", "pk"),
+                queryset=Placement.objects.select_related("unit__parent", "supervisor__supervisor_profile").order_by(
+                    "start", "end", "pk"
+                ),
             ),
             "leave",
             "credits",
@@ -75,9 +77,17 @@ def build_workbook(user, region) -> bytes:
     people.title = TRAINEE_SHEET
     plans = workbook.create_sheet(EXPORT_SHEET)
     people_header = [
-        gettext("Name"), gettext("Personnummer"), gettext("Email"), gettext("BT type"), gettext("Programme"),
-        gettext("Status"), gettext("Home unit"), gettext("Planned start"), gettext("Main supervisor"),
-        gettext("Full-time months"), gettext("Valid plan"),
+        gettext("Name"),
+        gettext("Personnummer"),
+        gettext("Email"),
+        gettext("BT type"),
+        gettext("Programme"),
+        gettext("Status"),
+        gettext("Home unit"),
+        gettext("Planned start"),
+        gettext("Main supervisor"),
+        gettext("Full-time months"),
+        gettext("Valid plan"),
     ]
     plans_header = list(COLUMN_NAMES) + list(PLACEMENT_EXTRA)
     for sheet, header in ((people, people_header), (plans, plans_header)):
@@ -92,12 +102,22 @@ def build_workbook(user, region) -> bytes:
         check = services.check_plan(trainee, placements=placements, leave=leave, credits=list(trainee.credits.all()))
         number = trainee.user.personnummer
         shown = pnr.formatted(number) if trainee.pk in managed else pnr.masked(number)
-        _append(people, [
-            _name(trainee.user), shown, trainee.user.email, BtType(trainee.bt_type).label if trainee.bt_type in BtType.values else trainee.bt_type,
-            trainee.programme, TraineeStatus(trainee.status).label if trainee.status in TraineeStatus.values else trainee.status,
-            str(trainee.home_unit), trainee.planned_start, _name(trainee.main_supervisor),
-            check.result.fte_months, gettext("yes") if check.valid else gettext("no"),
-        ])
+        _append(
+            people,
+            [
+                _name(trainee.user),
+                shown,
+                trainee.user.email,
+                BtType(trainee.bt_type).label if trainee.bt_type in BtType.values else trainee.bt_type,
+                trainee.programme,
+                TraineeStatus(trainee.status).label if trainee.status in TraineeStatus.values else trainee.status,
+                str(trainee.home_unit),
+                trainee.planned_start,
+                _name(trainee.main_supervisor),
+                check.result.fte_months,
+                gettext("yes") if check.valid else gettext("no"),
+            ],
+        )
         trainee_cells = {
             "personnummer": shown,
             "first_name": trainee.user.first_name,
@@ -120,15 +140,19 @@ def build_workbook(user, region) -> bytes:
             cells = dict(trainee_cells)
             extra = ["", ""]
             if placement is not None:
-                cells.update({
-                    "placement_category": placement.category,
-                    "placement_unit": _unit_ref(placement.unit),
-                    "placement_start": placement.start,
-                    "placement_end": placement.end,
-                    "placement_extent": placement.extent,
-                })
+                cells.update(
+                    {
+                        "placement_category": placement.category,
+                        "placement_unit": _unit_ref(placement.unit),
+                        "placement_start": placement.start,
+                        "placement_end": placement.end,
+                        "placement_extent": placement.extent,
+                    }
+                )
                 months = rules.placement_months(
-                    rules.Placement(category=placement.category, start=placement.start, end=placement.end, extent=placement.extent),
+                    rules.Placement(
+                        category=placement.category, start=placement.start, end=placement.end, extent=placement.extent
+                    ),
                     excluded,
                 )
                 extra = [_months(months), _name(placement.supervisor)]
@@ -150,4 +174,3 @@ def _append(sheet, values) -> None:
             cell.number_format = "yyyy-mm-dd"
         elif isinstance(cell.value, str) and cell.value.startswith("="):
             cell.data_type = "s"  # text, never a formula (names and notes come from users)
-

@@ -1,7 +1,7 @@
 import datetime
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 import rules
@@ -9,12 +9,12 @@ from accounts.forms import PersonnummerField
 from accounts.models import User
 from btportal.forms import BootstrapFormMixin
 from organisations.models import Unit
-from trainees.models import BtType, Credit, Leave, Placement, PlanCategory, Trainee
+from trainees.models import BtType, Credit, Leave, Placement, PlanCategory
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def supervisors_in(region) -> "QuerySet[User]":
+def supervisors_in(region) -> QuerySet[User]:
     return (
         User.objects.filter(supervisor_profile__isnull=False)
         .filter(Q(supervisor_profile__workplace__region=region) | Q(supervisor_profile__workplace__isnull=True))
@@ -35,7 +35,9 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
         label=_("ST specialty"), max_length=120, required=False, help_text=_("Required for BT integrated in ST.")
     )
     home_unit = forms.ModelChoiceField(label=_("Home unit"), queryset=Unit.objects.none())
-    programme = forms.ChoiceField(label=_("Programme"), required=False, help_text=_("Empty: the home unit region's programme."))
+    programme = forms.ChoiceField(
+        label=_("Programme"), required=False, help_text=_("Empty: the home unit region's programme.")
+    )
     planned_start = forms.DateField(label=_("Planned start"), widget=DATE)
     licence_date = forms.DateField(label=_("Date of licence (legitimation)"), widget=DATE, required=False)
     degree_country = forms.CharField(label=_("Country of medical degree"), max_length=80, required=False)
@@ -69,9 +71,10 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
         if data.get("bt_type") == BtType.INTEGRATED and not data.get("st_specialty"):
             self.add_error("st_specialty", _("Give the ST specialty for BT integrated in ST."))
         programme = data.get("programme")
-        if programme and data.get("bt_type"):
-            if not rules.load_programme(programme).offers(data["bt_type"]):
-                self.add_error("bt_type", _("The programme %(programme)s does not offer this BT type.") % {"programme": programme})
+        if programme and data.get("bt_type") and not rules.load_programme(programme).offers(data["bt_type"]):
+            self.add_error(
+                "bt_type", _("The programme %(programme)s does not offer this BT type.") % {"programme": programme}
+            )
         licence, start = data.get("licence_date"), data.get("planned_start")
         if licence and start and licence > start:
             self.add_error("planned_start", _("BT cannot start before the licence (legitimation) date."))
@@ -104,14 +107,20 @@ class PlacementForm(VersionedForm):
         model = Placement
         fields = ["unit", "category", "start", "end", "extent", "supervisor", "note"]
         widgets = {"start": DATE, "end": DATE}
-        help_texts = {"category": _("Set from the unit; choose it yourself only for an introduction or a placement without a unit yet.")}
+        help_texts = {
+            "category": _(
+                "Set from the unit; choose it yourself only for an introduction or a placement without a unit yet."
+            )
+        }
 
     def __init__(self, *args, trainee, **kwargs):
         super().__init__(*args, trainee=trainee, **kwargs)
         units = Unit.objects.filter(Q(region=trainee.region) | Q(pk=self.instance.unit_id)).exclude(category="")
         self.fields["unit"].queryset = units.select_related("parent").order_by("category", "path")
         self.fields["unit"].required = False
-        self.fields["supervisor"].queryset = supervisors_in(trainee.region) | User.objects.filter(pk=self.instance.supervisor_id or 0)
+        self.fields["supervisor"].queryset = supervisors_in(trainee.region) | User.objects.filter(
+            pk=self.instance.supervisor_id or 0
+        )
         self.fields["category"].required = False
 
     def clean(self):
@@ -160,7 +169,9 @@ class MainSupervisorForm(BootstrapFormMixin, forms.Form):
 class StatusForm(BootstrapFormMixin, forms.Form):
     to = forms.ChoiceField(label=_("New status"))
     on = forms.DateField(label=_("Date"), widget=DATE, initial=datetime.date.today)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)

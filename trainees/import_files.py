@@ -2,7 +2,6 @@
 sees, and the columns of the import format. Validation and the import itself: `trainees.importing`.
 """
 
-
 from __future__ import annotations
 
 import csv
@@ -15,7 +14,6 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -38,6 +36,7 @@ class FileProblem(Exception):
 # Columns
 # ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -48,40 +47,105 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("personnummer", ("personnummer", "personnr", "pnr", "personal identity number"), True,
-           _("YYYYMMDD-NNNN (or YYMMDD-NNNN). A samordningsnummer is accepted too. Rows with the same personnummer are the same BT doctor.")),
+    Column(
+        "personnummer",
+        ("personnummer", "personnr", "pnr", "personal identity number"),
+        True,
+        _(
+            "YYYYMMDD-NNNN (or YYMMDD-NNNN). A samordningsnummer is accepted too. Rows with the same personnummer are the same BT doctor."
+        ),
+    ),
     Column("first_name", ("förnamn", "first name", "firstname", "given name"), True, _("First name.")),
     Column("last_name", ("efternamn", "last name", "lastname", "surname", "family name"), True, _("Last name.")),
-    Column("email", ("e-post", "epost", "e-postadress", "e-mail", "mail"), True,
-           _("Email address; the BT doctor logs in with it. It must not belong to a registered person.")),
-    Column("bt_type", ("bt-typ", "bt typ", "typ av bt", "bt type"), True,
-           _("fristaende (standalone/regional BT) or integrerad (BT integrated in ST); “fristående” is accepted too.")),
-    Column("st_specialty", ("st-specialitet", "st specialitet", "specialitet", "st specialty"), False,
-           _("Required for BT integrated in ST.")),
-    Column("home_unit", ("hemenhet", "home unit"), True,
-           _("The unit's HSA-id or exact name; it must be one of the units where you may register BT doctors.")),
-    Column("programme", ("program", "bt-program", "programme", "program id"), False,
-           _("Programme id; empty: the home unit region's programme.")),
-    Column("planned_start", ("planerad start", "planerat startdatum", "startdatum", "planned start"), True,
-           _("Date, YYYY-MM-DD.")),
-    Column("licence_date", ("legitimationsdatum", "legitimation", "datum för legitimation", "licence date", "license date"), False,
-           _("Date of licence (legitimation), YYYY-MM-DD.")),
-    Column("degree_country", ("examensland", "land för läkarexamen", "degree country"), False,
-           _("Country of medical degree.")),
-    Column("degree_date", ("examensdatum", "datum för läkarexamen", "degree date"), False,
-           _("Date of medical degree, YYYY-MM-DD.")),
-    Column("placement_category", ("placeringskategori", "kategori", "category", "placering kategori"), False,
-           _("introduktion, akut, primarvard, psykiatri, valfri or annan. Empty: the category of the placement unit."),
-           placement=True),
-    Column("placement_unit", ("placeringsenhet", "placering enhet", "placement unit"), False,
-           _("HSA-id or exact name of a unit in the home unit's region; may be empty for a placement not yet placed."),
-           placement=True),
-    Column("placement_start", ("placeringsstart", "placering start", "start", "från"), False,
-           _("First day of the placement, YYYY-MM-DD."), placement=True),
-    Column("placement_end", ("placeringsslut", "placering slut", "end", "slut", "till"), False,
-           _("Last day of the placement, YYYY-MM-DD."), placement=True),
-    Column("placement_extent", ("omfattning", "placeringsomfattning", "extent", "tjänstgöringsgrad", "procent"), False,
-           _("Extent in % of full time, 1–100; empty: 100."), placement=True),
+    Column(
+        "email",
+        ("e-post", "epost", "e-postadress", "e-mail", "mail"),
+        True,
+        _("Email address; the BT doctor logs in with it. It must not belong to a registered person."),
+    ),
+    Column(
+        "bt_type",
+        ("bt-typ", "bt typ", "typ av bt", "bt type"),
+        True,
+        _("fristaende (standalone/regional BT) or integrerad (BT integrated in ST); “fristående” is accepted too."),
+    ),
+    Column(
+        "st_specialty",
+        ("st-specialitet", "st specialitet", "specialitet", "st specialty"),
+        False,
+        _("Required for BT integrated in ST."),
+    ),
+    Column(
+        "home_unit",
+        ("hemenhet", "home unit"),
+        True,
+        _("The unit's HSA-id or exact name; it must be one of the units where you may register BT doctors."),
+    ),
+    Column(
+        "programme",
+        ("program", "bt-program", "programme", "program id"),
+        False,
+        _("Programme id; empty: the home unit region's programme."),
+    ),
+    Column(
+        "planned_start",
+        ("planerad start", "planerat startdatum", "startdatum", "planned start"),
+        True,
+        _("Date, YYYY-MM-DD."),
+    ),
+    Column(
+        "licence_date",
+        ("legitimationsdatum", "legitimation", "datum för legitimation", "licence date", "license date"),
+        False,
+        _("Date of licence (legitimation), YYYY-MM-DD."),
+    ),
+    Column(
+        "degree_country",
+        ("examensland", "land för läkarexamen", "degree country"),
+        False,
+        _("Country of medical degree."),
+    ),
+    Column(
+        "degree_date",
+        ("examensdatum", "datum för läkarexamen", "degree date"),
+        False,
+        _("Date of medical degree, YYYY-MM-DD."),
+    ),
+    Column(
+        "placement_category",
+        ("placeringskategori", "kategori", "category", "placering kategori"),
+        False,
+        _("introduktion, akut, primarvard, psykiatri, valfri or annan. Empty: the category of the placement unit."),
+        placement=True,
+    ),
+    Column(
+        "placement_unit",
+        ("placeringsenhet", "placering enhet", "placement unit"),
+        False,
+        _("HSA-id or exact name of a unit in the home unit's region; may be empty for a placement not yet placed."),
+        placement=True,
+    ),
+    Column(
+        "placement_start",
+        ("placeringsstart", "placering start", "start", "från"),
+        False,
+        _("First day of the placement, YYYY-MM-DD."),
+        placement=True,
+    ),
+    Column(
+        "placement_end",
+        ("placeringsslut", "placering slut", "end", "slut", "till"),
+        False,
+        _("Last day of the placement, YYYY-MM-DD."),
+        placement=True,
+    ),
+    Column(
+        "placement_extent",
+        ("omfattning", "placeringsomfattning", "extent", "tjänstgöringsgrad", "procent"),
+        False,
+        _("Extent in % of full time, 1–100; empty: 100."),
+        placement=True,
+    ),
 )
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 TRAINEE_FIELDS = tuple(c.name for c in COLUMNS if not c.placement)
@@ -110,11 +174,12 @@ for _column in COLUMNS:
 # Reading the file
 # ---------------------------------------------------------------------------
 
+
 @dataclass
 class Table:
-    headers: dict[str, str]                       # column name -> header as written in the file
-    index: dict[str, int]                         # column name -> position
-    rows: list[tuple[int, list]]                  # (row number in the file, cells)
+    headers: dict[str, str]  # column name -> header as written in the file
+    index: dict[str, int]  # column name -> position
+    rows: list[tuple[int, list]]  # (row number in the file, cells)
     sheet: str = ""
 
     def cell(self, row: list, name: str):
@@ -162,7 +227,9 @@ def _too_many_rows() -> str:
 
 def _csv_records(data: bytes):
     if b"\x00" in data:
-        raise FileProblem(gettext("The file is not a CSV text file. Upload a CSV file (.csv) or an Excel workbook (.xlsx)."))
+        raise FileProblem(
+            gettext("The file is not a CSV text file. Upload a CSV file (.csv) or an Excel workbook (.xlsx).")
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -178,7 +245,8 @@ def _csv_records(data: bytes):
             yield number, record
     except csv.Error:
         raise FileProblem(
-            gettext("The file could not be read as CSV near row %(row)s. Check quotes and separators.") % {"row": number + 1}
+            gettext("The file could not be read as CSV near row %(row)s. Check quotes and separators.")
+            % {"row": number + 1}
         ) from None
 
 
@@ -272,16 +340,14 @@ def _table(records, sheet: str) -> Table:
     headers, index = map_header(header, _ALIASES)
     if not index:
         raise FileProblem(
-            gettext("Row %(row)s must be the header with the column names, but none of the expected columns was found (%(columns)s).")
+            gettext(
+                "Row %(row)s must be the header with the column names, but none of the expected columns was found (%(columns)s)."
+            )
             % {"row": header_number, "columns": ", ".join(REQUIRED)}
         )
     missing = [name for name in REQUIRED if name not in index]
     if missing:
-        raise FileProblem(
-            gettext("The header lacks required columns: %(columns)s.") % {"columns": ", ".join(missing)}
-        )
+        raise FileProblem(gettext("The header lacks required columns: %(columns)s.") % {"columns": ", ".join(missing)})
     if not rows:
         raise FileProblem(gettext("The file has no rows below the header."))
     return Table(headers=headers, index=index, rows=rows, sheet=sheet)
-
-

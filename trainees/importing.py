@@ -35,7 +35,6 @@ import rules
 from accounts import personnummer as pnr
 from accounts.permissions import manageable_units
 from organisations.models import Unit
-from trainees.models import BtType, Placement, PlanCategory
 
 # Re-exported: the views and tests use the reading part through this module too.
 from trainees.import_files import (  # noqa: F401
@@ -53,12 +52,12 @@ from trainees.import_files import (  # noqa: F401
     header_key,
     read_table,
 )
-
-
+from trainees.models import BtType, Placement, PlanCategory
 
 # ---------------------------------------------------------------------------
 # Validation
 # ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -128,7 +127,7 @@ def _text(value, max_length: int) -> str:
     return text
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _choice_map(choices_class, extra: tuple[tuple[str, str], ...]) -> dict[str, str]:
     """Accepted spellings of a choice: its value, its English and Swedish labels, and extras."""
     out = {}
@@ -141,8 +140,12 @@ def _choice_map(choices_class, extra: tuple[tuple[str, str], ...]) -> dict[str, 
     return out
 
 
-_BT_TYPE_EXTRA = (("fristående", "fristaende"), ("regional", "fristaende"), ("standalone", "fristaende"),
-                  ("integrated", "integrerad"))
+_BT_TYPE_EXTRA = (
+    ("fristående", "fristaende"),
+    ("regional", "fristaende"),
+    ("standalone", "fristaende"),
+    ("integrated", "integrerad"),
+)
 _CATEGORY_EXTRA = (("primärvård", "primarvard"), ("akut sjukvård", "akut"), ("akutsjukvård", "akut"))
 
 
@@ -157,9 +160,7 @@ def _category(value) -> str:
     try:
         return _choice_map(PlanCategory, _CATEGORY_EXTRA)[_fold(value)]
     except KeyError:
-        raise _Invalid(
-            gettext("Use one of %(values)s.") % {"values": ", ".join(PlanCategory.values)}
-        ) from None
+        raise _Invalid(gettext("Use one of %(values)s.") % {"values": ", ".join(PlanCategory.values)}) from None
 
 
 def _extent(value) -> int:
@@ -246,7 +247,10 @@ class _Validator:
         if name == "programme":
             programme = str(value).strip().lower()
             if programme not in self.programmes:
-                raise _Invalid(gettext("Unknown programme. Use one of %(values)s.") % {"values": ", ".join(sorted(self.programmes))})
+                raise _Invalid(
+                    gettext("Unknown programme. Use one of %(values)s.")
+                    % {"values": ", ".join(sorted(self.programmes))}
+                )
             return programme
         if name in ("planned_start", "licence_date", "degree_date"):
             return _date(value)
@@ -290,14 +294,22 @@ class _Validator:
                 email = clean.get("email")
                 if email and key:
                     if email in emails and emails[email][0] != key:
-                        self.error(number, "email", gettext("Row %(row)s has the same email address for another personnummer.")
-                                   % {"row": emails[email][1]})
+                        self.error(
+                            number,
+                            "email",
+                            gettext("Row %(row)s has the same email address for another personnummer.")
+                            % {"row": emails[email][1]},
+                        )
                     emails.setdefault(email, (key, number))
                 self.report.trainees.append(group)
             else:
                 for name, value in clean.items():
                     if name != "personnummer" and group.data.get(name) != value:
-                        self.error(number, name, gettext("This differs from row %(row)s for the same personnummer.") % {"row": group.row})
+                        self.error(
+                            number,
+                            name,
+                            gettext("This differs from row %(row)s for the same personnummer.") % {"row": group.row},
+                        )
             placement = self.check_placement(number, raw, group.data.get("home_unit"))
             if placement:
                 group.placements.append(placement)
@@ -315,9 +327,17 @@ class _Validator:
         bt_type, programme = data.get("bt_type"), data.get("programme")
         if bt_type == BtType.INTEGRATED and not data.get("st_specialty") and "st_specialty" not in bad:
             self.error(number, "st_specialty", gettext("Give the ST specialty for BT integrated in ST."))
-        if bt_type and programme and programme in self.programmes:
-            if not rules.load_programme(programme).offers(bt_type):
-                self.error(number, "bt_type", gettext("The programme %(programme)s does not offer this BT type.") % {"programme": programme})
+        if (
+            bt_type
+            and programme
+            and programme in self.programmes
+            and not rules.load_programme(programme).offers(bt_type)
+        ):
+            self.error(
+                number,
+                "bt_type",
+                gettext("The programme %(programme)s does not offer this BT type.") % {"programme": programme},
+            )
         licence, start = data.get("licence_date"), data.get("planned_start")
         if licence and start and licence > start:
             self.error(number, "planned_start", gettext("BT cannot start before the licence (legitimation) date."))
@@ -337,7 +357,9 @@ class _Validator:
         }
         for name, clean in cleaners.items():
             try:
-                values[name] = clean(raw.get(name, "")) if raw.get(name) not in ("", None) or name == "placement_extent" else None
+                values[name] = (
+                    clean(raw.get(name, "")) if raw.get(name) not in ("", None) or name == "placement_extent" else None
+                )
             except _Invalid as e:
                 self.error(number, name, e.message)
                 ok = False
@@ -351,11 +373,21 @@ class _Validator:
                     ok = False
                 else:
                     if unit is None:
-                        self.error(number, "placement_unit", gettext("No unit with this HSA-id or name in the region %(region)s.")
-                                   % {"region": home_unit.region.name})
+                        self.error(
+                            number,
+                            "placement_unit",
+                            gettext("No unit with this HSA-id or name in the region %(region)s.")
+                            % {"region": home_unit.region.name},
+                        )
                         ok = False
                     elif not unit.category:
-                        self.error(number, "placement_unit", gettext("This unit has no placement category; choose the clinic or health centre where the placement is."))
+                        self.error(
+                            number,
+                            "placement_unit",
+                            gettext(
+                                "This unit has no placement category; choose the clinic or health centre where the placement is."
+                            ),
+                        )
                         ok = False
             else:
                 ok = False  # the home unit is already reported as an error
@@ -366,8 +398,12 @@ class _Validator:
         category = values.get("placement_category")
         if unit is not None and unit.category:
             if category and category != PlanCategory.INTRODUCTION and category != unit.category:
-                self.error(number, "placement_category", gettext("The unit's category is %(category)s; leave the column empty or use introduktion.")
-                           % {"category": unit.category})
+                self.error(
+                    number,
+                    "placement_category",
+                    gettext("The unit's category is %(category)s; leave the column empty or use introduktion.")
+                    % {"category": unit.category},
+                )
                 ok = False
             if category != PlanCategory.INTRODUCTION:
                 category = unit.category
@@ -380,7 +416,9 @@ class _Validator:
             ok = False
         if not ok:
             return None
-        return PlacementRow(row=number, category=category, unit=unit, start=start, end=end, extent=values["placement_extent"])
+        return PlacementRow(
+            row=number, category=category, unit=unit, start=start, end=end, extent=values["placement_extent"]
+        )
 
     def check_database(self, groups: dict[str, TraineeRow]) -> None:
         from accounts.models import User
@@ -388,11 +426,15 @@ class _Validator:
         taken_pnr = set(User.objects.filter(personnummer__in=list(groups)).values_list("personnummer", flat=True))
         emails = {t.data["email"]: t for t in groups.values() if t.data.get("email")}
         taken_email = set(
-            User.objects.annotate(lower_email=Lower("email")).filter(lower_email__in=list(emails)).values_list("lower_email", flat=True)
+            User.objects.annotate(lower_email=Lower("email"))
+            .filter(lower_email__in=list(emails))
+            .values_list("lower_email", flat=True)
         )
         for key, trainee in groups.items():
             if key in taken_pnr:
-                self.error(trainee.row, "personnummer", gettext("Another person is already registered with this personnummer."))
+                self.error(
+                    trainee.row, "personnummer", gettext("Another person is already registered with this personnummer.")
+                )
             if trainee.data.get("email") in taken_email:
                 self.error(trainee.row, "email", gettext("A person with this email address is already registered."))
 
@@ -405,6 +447,7 @@ def validate(table: Table, *, user) -> ImportReport:
 # ---------------------------------------------------------------------------
 # Importing
 # ---------------------------------------------------------------------------
+
 
 @dataclass
 class ImportedTrainee:
@@ -443,7 +486,9 @@ def run_import(report: ImportReport, *, by) -> list[ImportedTrainee]:
                 created.append(trainee)
     except (IntegrityError, services.DomainError):
         raise ImportFailed(
-            gettext("Someone registered some of these people while you were importing; nothing was imported. Check the file again.")
+            gettext(
+                "Someone registered some of these people while you were importing; nothing was imported. Check the file again."
+            )
         ) from None
     out = []
     for trainee, row in zip(created, report.trainees):
@@ -472,12 +517,14 @@ def template_rows() -> list[list[str]]:
         "placement_end": "2027-09-30",
         "placement_extent": "100",
     }
-    second = {name: "" for name in COLUMN_NAMES}
-    second.update({
-        "personnummer": "19900517-1236",
-        "placement_unit": "SE2321000131-E000000000003",
-        "placement_start": "2027-10-01",
-        "placement_end": "2028-03-31",
-        "placement_extent": "100",
-    })
+    second = dict.fromkeys(COLUMN_NAMES, "")
+    second.update(
+        {
+            "personnummer": "19900517-1236",
+            "placement_unit": "SE2321000131-E000000000003",
+            "placement_start": "2027-10-01",
+            "placement_end": "2028-03-31",
+            "placement_extent": "100",
+        }
+    )
     return [list(COLUMN_NAMES), [example[n] for n in COLUMN_NAMES], [second[n] for n in COLUMN_NAMES]]

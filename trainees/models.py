@@ -98,7 +98,11 @@ class Placement(models.Model):
     trainee = models.ForeignKey(Trainee, on_delete=models.CASCADE, related_name="placements")
     category = models.CharField(_("category"), max_length=16, choices=PlanCategory.choices)
     unit = models.ForeignKey(
-        "organisations.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
+        "organisations.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="placements",
     )
     start = models.DateField(_("start"))
@@ -107,8 +111,12 @@ class Placement(models.Model):
         _("extent (%)"), default=100, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     supervisor = models.ForeignKey(
-        "accounts.User", verbose_name=_("supervisor (handledare)"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="supervised_placements",
+        "accounts.User",
+        verbose_name=_("supervisor (handledare)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervised_placements",
     )
     note = models.CharField(_("note"), max_length=200, blank=True, default="")
     history = HistoricalRecords()
@@ -164,7 +172,9 @@ class Credit(models.Model):
     trainee = models.ForeignKey(Trainee, on_delete=models.CASCADE, related_name="credits")
     category = models.CharField(_("category"), max_length=16, choices=PlanCategory.choices)
     months = models.DecimalField(
-        _("full-time months"), max_digits=4, decimal_places=2,
+        _("full-time months"),
+        max_digits=4,
+        decimal_places=2,
         validators=[MinValueValidator(0.01), MaxValueValidator(24)],
     )
     kind = models.CharField(_("kind"), max_length=16, choices=CreditKind.choices)

@@ -6,13 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.permissions import permission
 from trainees import services
 from trainees.forms import CreditForm, LeaveForm, MainSupervisorForm, PlacementForm
 from trainees.models import Credit, Leave, Placement
 from trainees.timeline import trainee_timeline
 from trainees.views import _trainee_for
-
-from accounts.permissions import permission
 
 EDIT = "trainees.edit_plan"
 
@@ -57,21 +56,30 @@ def _save(request, trainee, form, save, form_key, **extra):
             return redirect("trainees:plan", pk=trainee.pk)
         except services.DomainError as error:
             form.add_error(None, str(error))
-    return render(request, "trainees/plan_editor.html", _editor_context(trainee, **{form_key: form}, **extra), status=400)
+    return render(
+        request, "trainees/plan_editor.html", _editor_context(trainee, **{form_key: form}, **extra), status=400
+    )
 
 
 @permission(EDIT)
 @require_http_methods(["GET", "POST"])
 def placement_edit(request, pk, placement_pk=None):
     trainee = _trainee_for(request, pk, EDIT)
-    placement = get_object_or_404(Placement, pk=placement_pk, trainee=trainee) if placement_pk else Placement(trainee=trainee)
+    placement = (
+        get_object_or_404(Placement, pk=placement_pk, trainee=trainee) if placement_pk else Placement(trainee=trainee)
+    )
     form = PlacementForm(request.POST or None, instance=placement, trainee=trainee)
     if request.method == "GET":
-        return render(request, "trainees/plan_editor.html", _editor_context(trainee, placement_form=form, editing=placement))
+        return render(
+            request, "trainees/plan_editor.html", _editor_context(trainee, placement_form=form, editing=placement)
+        )
     return _save(
-        request, trainee, form,
+        request,
+        trainee,
+        form,
         lambda f: services.save_placement(trainee, f.save(commit=False), expected_version=_version(request)),
-        "placement_form", editing=placement if placement_pk else None,
+        "placement_form",
+        editing=placement if placement_pk else None,
     )
 
 
@@ -111,7 +119,9 @@ def leave_add(request, pk):
     trainee = _trainee_for(request, pk, EDIT)
     form = LeaveForm(request.POST, trainee=trainee)
     return _save(
-        request, trainee, form,
+        request,
+        trainee,
+        form,
         lambda f: services.save_leave(
             trainee, f.save(commit=False), expected_version=_version(request), extend_plan=f.cleaned_data["extend_plan"]
         ),
@@ -125,7 +135,9 @@ def credit_add(request, pk):
     trainee = _trainee_for(request, pk, EDIT)
     form = CreditForm(request.POST, trainee=trainee)
     return _save(
-        request, trainee, form,
+        request,
+        trainee,
+        form,
         lambda f: services.save_credit(trainee, f.save(commit=False), expected_version=_version(request)),
         "credit_form",
     )
@@ -149,7 +161,9 @@ def main_supervisor(request, pk):
     trainee = _trainee_for(request, pk, EDIT)
     form = MainSupervisorForm(request.POST, trainee=trainee)
     return _save(
-        request, trainee, form,
+        request,
+        trainee,
+        form,
         lambda f: services.set_main_supervisor(trainee, f.cleaned_data["main_supervisor"], by=request.user),
         "supervisor_form",
     )

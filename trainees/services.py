@@ -33,6 +33,7 @@ class PlanConflict(DomainError):
 # Judging the plan (asks the rules module)
 # ---------------------------------------------------------------------------
 
+
 @dataclass
 class DisplayFinding:
     severity: str
@@ -52,7 +53,11 @@ class PlanCheck:
 
     @property
     def months_by_category(self) -> list[tuple[str, float]]:
-        return [(PlanCategory(c).label, m) for c, m in self.result.months_by_category.items() if m and c in PlanCategory.values]
+        return [
+            (PlanCategory(c).label, m)
+            for c, m in self.result.months_by_category.items()
+            if m and c in PlanCategory.values
+        ]
 
     @property
     def errors(self) -> list[DisplayFinding]:
@@ -121,14 +126,22 @@ def check_plan(trainee: Trainee, *, placements=None, leave=None, credits=None) -
 
 def supervisor_findings(trainee: Trainee, *, placements=None) -> list[DisplayFinding]:
     """Warnings for a main supervisor or handledare who lacks what the programme requires."""
-    placements = list(trainee.placements.select_related("supervisor__supervisor_profile")) if placements is None else placements
+    placements = (
+        list(trainee.placements.select_related("supervisor__supervisor_profile")) if placements is None else placements
+    )
     people = []
     if trainee.main_supervisor_id:
-        people.append((trainee.main_supervisor, gettext("Main supervisor %(name)s") % {"name": trainee.main_supervisor}))
+        people.append(
+            (trainee.main_supervisor, gettext("Main supervisor %(name)s") % {"name": trainee.main_supervisor})
+        )
     for index, placement in enumerate(sorted(placements, key=lambda p: (p.start, p.end)), start=1):
         if placement.supervisor_id:
             people.append(
-                (placement.supervisor, gettext("Supervisor %(name)s (placement %(number)s)") % {"name": placement.supervisor, "number": index})
+                (
+                    placement.supervisor,
+                    gettext("Supervisor %(name)s (placement %(number)s)")
+                    % {"name": placement.supervisor, "number": index},
+                )
             )
     out = []
     for user, subject in people:
@@ -150,6 +163,7 @@ def supervisor_findings(trainee: Trainee, *, placements=None) -> list[DisplayFin
 # Changing the plan (optimistic locking on Trainee.plan_version)
 # ---------------------------------------------------------------------------
 
+
 def _bump_version(trainee: Trainee, expected_version: int | None) -> None:
     """Claim the next plan version, or refuse when someone else changed the plan meanwhile."""
     qs = Trainee.objects.filter(pk=trainee.pk)
@@ -157,7 +171,9 @@ def _bump_version(trainee: Trainee, expected_version: int | None) -> None:
         qs = qs.filter(plan_version=expected_version)
     if qs.update(plan_version=F("plan_version") + 1) != 1:
         raise PlanConflict(
-            _("Someone else changed this plan while you were editing it. Reload the page to see their change, then try again.")
+            _(
+                "Someone else changed this plan while you were editing it. Reload the page to see their change, then try again."
+            )
         )
     trainee.refresh_from_db(fields=["plan_version"])
 
@@ -292,7 +308,9 @@ def change_status(trainee: Trainee, *, to: str, on: datetime.date, reason: str =
     if to in REASON_REQUIRED and not reason.strip():
         raise DomainError(_("Give a reason for this change."))
     if current.status_since and on < current.status_since:
-        raise DomainError(_("The date cannot be before the previous status change (%(date)s).") % {"date": current.status_since})
+        raise DomainError(
+            _("The date cannot be before the previous status change (%(date)s).") % {"date": current.status_since}
+        )
     change = StatusChange.objects.create(
         trainee=current, from_status=current.status, to_status=to, on=on, reason=reason.strip(), changed_by=by
     )
@@ -310,6 +328,7 @@ def credited_months(trainee: Trainee) -> Decimal:
 # ---------------------------------------------------------------------------
 # Registration
 # ---------------------------------------------------------------------------
+
 
 @transaction.atomic
 def register_trainee(*, by, data: dict) -> Trainee:
@@ -344,8 +363,12 @@ def register_trainee(*, by, data: dict) -> Trainee:
         status_since=datetime.date.today(),
     )
     StatusChange.objects.create(
-        trainee=trainee, from_status=TraineeStatus.PLANNED, to_status=TraineeStatus.PLANNED,
-        on=trainee.status_since, reason=gettext("Registered"), changed_by=by,
+        trainee=trainee,
+        from_status=TraineeStatus.PLANNED,
+        to_status=TraineeStatus.PLANNED,
+        on=trainee.status_since,
+        reason=gettext("Registered"),
+        changed_by=by,
     )
     if data.get("draft_plan"):
         create_plan_from_template(trainee)

@@ -50,9 +50,7 @@ def trainee_detail(request, pk):
     can_edit = can(request.user, "trainees.edit_plan", trainee)
     status_form = None
     if can_edit and services.allowed_transitions(trainee):
-        status_form = StatusForm(
-            choices=[(s, TraineeStatus(s).label) for s in services.allowed_transitions(trainee)]
-        )
+        status_form = StatusForm(choices=[(s, TraineeStatus(s).label) for s in services.allowed_transitions(trainee)])
     return render(
         request,
         "trainees/trainee_detail.html",
@@ -91,9 +89,15 @@ def change_status(request, pk):
     if form.is_valid():
         try:
             services.change_status(
-                trainee, to=form.cleaned_data["to"], on=form.cleaned_data["on"], reason=form.cleaned_data["reason"], by=request.user
+                trainee,
+                to=form.cleaned_data["to"],
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
             )
-            messages.success(request, _("The status was changed to %(status)s.") % {"status": trainee.get_status_display()})
+            messages.success(
+                request, _("The status was changed to %(status)s.") % {"status": trainee.get_status_display()}
+            )
         except services.DomainError as error:
             messages.error(request, str(error))
     else:

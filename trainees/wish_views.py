@@ -38,7 +38,17 @@ def edit_wishes(request, pk):
                 return redirect("trainees:wishes", pk=trainee.pk)
     units = list(service.wishable_units(trainee))
     rows = [(unit, chosen.get(unit.pk, 0)) for unit in units]
-    return render(request, "trainees/wishes.html", {
-        "trainee": trainee, "rows": rows, "choices": WishStrength.choices, "error": error,
-        "version": service.version(saved), "max_wishes": service.MAX_WISHES, "max_avoid": service.MAX_AVOID,
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "trainees/wishes.html",
+        {
+            "trainee": trainee,
+            "rows": rows,
+            "choices": WishStrength.choices,
+            "error": error,
+            "version": service.version(saved),
+            "max_wishes": service.MAX_WISHES,
+            "max_avoid": service.MAX_AVOID,
+        },
+        status=400 if error else 200,
+    )

@@ -81,9 +81,11 @@ def planner_preferences(trainees, unit_ids) -> dict[int, list[dict]]:
     by_trainee = {t.pk: t for t in trainees}
     categories = {t.pk: set(wishable_categories(t)) for t in trainees}
     out: dict[int, list[dict]] = {}
-    for trainee_id, unit_id, category, strength in UnitWish.objects.filter(
-        trainee_id__in=by_trainee, unit_id__in=unit_ids
-    ).values_list("trainee_id", "unit_id", "unit__category", "strength").order_by("trainee_id", "unit_id"):
+    for trainee_id, unit_id, category, strength in (
+        UnitWish.objects.filter(trainee_id__in=by_trainee, unit_id__in=unit_ids)
+        .values_list("trainee_id", "unit_id", "unit__category", "strength")
+        .order_by("trainee_id", "unit_id")
+    ):
         if category in categories[trainee_id]:
             out.setdefault(trainee_id, []).append({"unit": str(unit_id), "weight": strength})
     return out

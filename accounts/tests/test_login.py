@@ -24,7 +24,9 @@ def test_email_login_is_case_insensitive(client):
 @pytest.mark.django_db
 def test_a_wrong_password_gives_a_clear_message(client):
     f.make_user("anna@example.se")
-    response = client.post(reverse("account_login"), {"login": "anna@example.se", "password": "wrong"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        reverse("account_login"), {"login": "anna@example.se", "password": "wrong"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert "not correct" in response.content.decode()
 
@@ -34,8 +36,9 @@ def test_failed_logins_are_rate_limited(client):
     f.make_user("anna@example.se")
     url = reverse("account_login")
     bodies = [
-        client.post(url, {"login": "anna@example.se", "password": f"wrong{i}"}, HTTP_ACCEPT_LANGUAGE="en")
-        .content.decode()
+        client.post(
+            url, {"login": "anna@example.se", "password": f"wrong{i}"}, HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
         for i in range(6)
     ]
     assert all("Too many failed login attempts" not in body for body in bodies[:5])
@@ -68,7 +71,8 @@ def test_password_reset_sends_an_email(client):
 @pytest.mark.django_db
 def test_self_signup_is_closed(client):
     response = client.post(
-        reverse("account_signup"), {"email": "new@example.se", "password1": "x-very-long-1", "password2": "x-very-long-1"}
+        reverse("account_signup"),
+        {"email": "new@example.se", "password1": "x-very-long-1", "password2": "x-very-long-1"},
     )
     from accounts.models import User
 

@@ -74,7 +74,9 @@ def test_the_error_message_is_translated():
 def test_the_profile_form_rejects_a_duplicate_personnummer():
     f.make_user(personnummer="198112189876")
     other = f.make_user()
-    form = ProfileForm(data={"first_name": "A", "last_name": "B", "phone": "", "personnummer": "19811218-9876"}, instance=other)
+    form = ProfileForm(
+        data={"first_name": "A", "last_name": "B", "phone": "", "personnummer": "19811218-9876"}, instance=other
+    )
     assert not form.is_valid()
     assert "personnummer" in form.errors
 
@@ -84,7 +86,9 @@ def test_the_profile_form_rejects_a_duplicate_personnummer():
 def test_bad_input_on_the_profile_page_changes_nothing(client, bad):
     user = f.make_user(personnummer="198112189876", first_name="Anna")
     client.force_login(user)
-    response = client.post(reverse("accounts:profile"), {"first_name": "Changed", "last_name": "X", "personnummer": bad})
+    response = client.post(
+        reverse("accounts:profile"), {"first_name": "Changed", "last_name": "X", "personnummer": bad}
+    )
     assert response.status_code == 200
     assert 'role="alert"' in response.content.decode()
     user.refresh_from_db()
@@ -96,7 +100,9 @@ def test_bad_input_on_the_profile_page_changes_nothing(client, bad):
 def test_a_valid_personnummer_is_stored_normalised(client):
     user = f.make_user()
     client.force_login(user)
-    response = client.post(reverse("accounts:profile"), {"first_name": "Eva", "last_name": "Berg", "personnummer": "811218-9876"})
+    response = client.post(
+        reverse("accounts:profile"), {"first_name": "Eva", "last_name": "Berg", "personnummer": "811218-9876"}
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.personnummer == "198112189876"

@@ -13,8 +13,11 @@ from trainees.models import Placement
 def placement(world):
     today = timezone.localdate()
     return Placement.objects.create(
-        trainee=world.trainee, category="akut", unit=world.clinic,
-        start=today - datetime.timedelta(days=30), end=today + datetime.timedelta(days=60),
+        trainee=world.trainee,
+        category="akut",
+        unit=world.clinic,
+        start=today - datetime.timedelta(days=30),
+        end=today + datetime.timedelta(days=60),
         supervisor=world.users["handledare"],
     )
 

@@ -8,8 +8,20 @@ from assessments.models import Addendum, Assessment, AssessmentRequest, RequestS
 
 pytestmark = pytest.mark.django_db
 
-ALL = ["bt_lakare", "handledare", "huvudhandledare", "studierektor", "verksamhetschef", "kansli",
-       "extern_bedomare", "granskare", "admin", "outsider", "stranger_kansli", "stranger_studierektor"]
+ALL = [
+    "bt_lakare",
+    "handledare",
+    "huvudhandledare",
+    "studierektor",
+    "verksamhetschef",
+    "kansli",
+    "extern_bedomare",
+    "granskare",
+    "admin",
+    "outsider",
+    "stranger_kansli",
+    "stranger_studierektor",
+]
 # The world trainee's home unit is the VGR clinic; the handledare supervises their placement.
 VIEWERS = {"bt_lakare", "handledare", "huvudhandledare", "studierektor", "verksamhetschef", "kansli", "admin"}
 
@@ -70,9 +82,15 @@ def test_a_trainee_cannot_resend_or_cancel_another_trainees_request(client, worl
 
 def test_the_trainee_creates_a_request_and_sees_the_qr_code(client, world, placement, mailoutbox):
     client.force_login(world.users["bt_lakare"])
-    response = client.post(reverse("assessments:request_new"), {
-        "instrument": "mini_cex", "assessor": world.users["handledare"].pk, "placement": placement.pk, "message": "Tack!",
-    })
+    response = client.post(
+        reverse("assessments:request_new"),
+        {
+            "instrument": "mini_cex",
+            "assessor": world.users["handledare"].pk,
+            "placement": placement.pk,
+            "message": "Tack!",
+        },
+    )
     req = AssessmentRequest.objects.get()
     assert response.status_code == 302 and response["Location"] == req.get_absolute_url()
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["handledare@example.se"]
@@ -86,7 +104,9 @@ def test_the_trainee_creates_a_request_and_sees_the_qr_code(client, world, place
 def test_the_request_form_asks_for_an_assessor(client, world, placement):
     client.force_login(world.users["bt_lakare"])
     response = client.post(
-        reverse("assessments:request_new"), {"instrument": "mini_cex", "placement": placement.pk}, HTTP_ACCEPT_LANGUAGE="en"
+        reverse("assessments:request_new"),
+        {"instrument": "mini_cex", "placement": placement.pk},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200 and AssessmentRequest.objects.count() == 0
     assert "Choose an assessor, or give the assessor&#x27;s name and email address." in response.content.decode()
@@ -171,7 +191,9 @@ def test_no_view_changes_a_signed_assessment(client, world, signed):
 
 def test_the_index_leads_trainees_to_their_page_and_others_to_their_list(client, world, placement):
     client.force_login(world.users["bt_lakare"])
-    assert client.get(reverse("assessments:index"))["Location"] == reverse("assessments:trainee", args=[world.trainee.pk])
+    assert client.get(reverse("assessments:index"))["Location"] == reverse(
+        "assessments:trainee", args=[world.trainee.pk]
+    )
     client.force_login(world.users["handledare"])
     assert client.get(reverse("assessments:index"))["Location"] == reverse("assessments:inbox")
 

@@ -37,10 +37,16 @@ def test_it_signs_with_the_pin_and_says_thank_you(client, world, external):
 
 
 def test_it_keeps_item_ratings_and_instrument_details(client, world, external):
-    client.post(_url(external.token), {
-        "overall": "2", "item_history": "3", "item_examination": "0", "text_setting": "Akutmottagning, bröstsmärta",
-        "pin": external.pin,
-    })
+    client.post(
+        _url(external.token),
+        {
+            "overall": "2",
+            "item_history": "3",
+            "item_examination": "0",
+            "text_setting": "Akutmottagning, bröstsmärta",
+            "pin": external.pin,
+        },
+    )
     a = Assessment.objects.get()
     assert a.ratings == {"history": 3, "examination": 0}
     assert a.details == {"setting": "Akutmottagning, bröstsmärta"}
@@ -115,5 +121,7 @@ def test_after_resending_the_old_link_no_longer_works(client, world, external):
 
 def test_a_future_date_is_refused(client, world, external):
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
-    body = client.post(_url(external.token), {"overall": "3", "performed_on": tomorrow, "pin": external.pin}, **EN).content.decode()
+    body = client.post(
+        _url(external.token), {"overall": "3", "performed_on": tomorrow, "pin": external.pin}, **EN
+    ).content.decode()
     assert "cannot be in the future" in body and Assessment.objects.count() == 0

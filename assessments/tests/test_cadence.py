@@ -20,7 +20,9 @@ def _trainee(world, programme):
 
 
 def _placement(trainee, start, end, extent=100, category="akut", supervisor=None):
-    return Placement.objects.create(trainee=trainee, category=category, start=start, end=end, extent=extent, supervisor=supervisor)
+    return Placement.objects.create(
+        trainee=trainee, category=category, start=start, end=end, extent=extent, supervisor=supervisor
+    )
 
 
 def _signed(trainee, on, instrument="mini_cex", placement=None):
@@ -131,7 +133,12 @@ def test_supervisors_see_what_is_due_for_their_trainees(client, world):
     t.programme = "gavleborg"
     t.save(update_fields=["programme"])
     today = timezone.localdate()
-    _placement(t, today - datetime.timedelta(days=40), today + datetime.timedelta(days=20), supervisor=world.users["handledare"])
+    _placement(
+        t,
+        today - datetime.timedelta(days=40),
+        today + datetime.timedelta(days=20),
+        supervisor=world.users["handledare"],
+    )
     for role in ("handledare", "huvudhandledare"):
         client.force_login(world.users[role])
         page = client.get(reverse("assessments:inbox")).content.decode()

@@ -46,7 +46,9 @@ def test_a_correction_is_an_addendum(world, signed):
 def test_an_unsigned_draft_may_still_be_saved(world):
     import datetime
 
-    a = Assessment.objects.create(trainee=world.trainee, instrument="cbd", performed_on=datetime.date(2026, 11, 2), assessor_name="X")
+    a = Assessment.objects.create(
+        trainee=world.trainee, instrument="cbd", performed_on=datetime.date(2026, 11, 2), assessor_name="X"
+    )
     a.overall = 3
     a.save()
     assert Assessment.objects.get(pk=a.pk).overall == 3

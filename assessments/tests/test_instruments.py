@@ -3,7 +3,13 @@ from assessments import instruments
 
 def test_it_defines_every_instrument_of_the_issue():
     assert set(instruments.INSTRUMENTS) == {
-        "mini_cex", "dops", "cbd", "consultation", "specialistkollegium", "msf360", "placement_final",
+        "mini_cex",
+        "dops",
+        "cbd",
+        "consultation",
+        "specialistkollegium",
+        "msf360",
+        "placement_final",
     }
 
 

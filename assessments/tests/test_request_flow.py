@@ -152,8 +152,11 @@ def test_a_cancelled_request_cannot_be_signed_or_resent(world, external):
 
 def test_it_audits_the_request_transitions(world, external):
     services.resend_request(external.request, by=world.users["bt_lakare"])
-    services.sign_request(AssessmentRequest.objects.get(), data=SIGN, pin=services.resend_request(
-        AssessmentRequest.objects.get(), by=world.users["bt_lakare"]).pin)
+    services.sign_request(
+        AssessmentRequest.objects.get(),
+        data=SIGN,
+        pin=services.resend_request(AssessmentRequest.objects.get(), by=world.users["bt_lakare"]).pin,
+    )
     history = AssessmentRequest.history.filter(id=external.request.pk).order_by("history_date")
     assert [h.status for h in history] == ["open", "open", "open", "signed"]
     assert history[1].history_user == world.users["bt_lakare"]

@@ -28,8 +28,17 @@ import random
 import sys
 
 CATEGORY_SHARE = {"akut": 0.30, "primarvard": 0.30, "psykiatri": 0.20, "valfri": 0.15, "introduktion": 0.05}
-PROGRAMME_SHARE = {"national": 0.25, "vgr": 0.15, "gavleborg": 0.10, "orebro": 0.10, "jonkoping": 0.08,
-                   "ostergotland": 0.10, "dalarna": 0.07, "varmland": 0.07, "sormland": 0.08}
+PROGRAMME_SHARE = {
+    "national": 0.25,
+    "vgr": 0.15,
+    "gavleborg": 0.10,
+    "orebro": 0.10,
+    "jonkoping": 0.08,
+    "ostergotland": 0.10,
+    "dalarna": 0.07,
+    "varmland": 0.07,
+    "sormland": 0.08,
+}
 
 
 def _label(start: tuple[int, int], i: int) -> str:
@@ -37,8 +46,9 @@ def _label(start: tuple[int, int], i: int) -> str:
     return f"{y:04d}-{m + 1:02d}"
 
 
-def generate(n_trainees: int, n_units: int, months: int, seed: int = 1, load: float = 0.85,
-             start: tuple[int, int] = (2027, 1)) -> dict:
+def generate(
+    n_trainees: int, n_units: int, months: int, seed: int = 1, load: float = 0.85, start: tuple[int, int] = (2027, 1)
+) -> dict:
     # imported here so that ``python -m bench.scheduler.generate --help`` stays fast
     import rules
     from scheduling.model import Cohort
@@ -109,8 +119,11 @@ def generate(n_trainees: int, n_units: int, months: int, seed: int = 1, load: fl
         trainees.append(t)
 
     # --- capacities from the demand profile ---
-    probe = {"horizon": {"start": _label(start, 0), "months": months},
-             "units": [dict(u, capacity=1) for u in units], "trainees": trainees}
+    probe = {
+        "horizon": {"start": _label(start, 0), "months": months},
+        "units": [dict(u, capacity=1) for u in units],
+        "trainees": trainees,
+    }
     cohort = Cohort.from_dict(probe)
     demand = {c: [0.0] * months for c in CATEGORY_SHARE}
     for t in cohort.trainees:
@@ -122,7 +135,7 @@ def generate(n_trainees: int, n_units: int, months: int, seed: int = 1, load: fl
                 demand[c][m] += k / total
     for c, us in by_cat.items():
         prof = demand[c]
-        smooth = [sum(prof[max(0, m - 1):m + 2]) / len(prof[max(0, m - 1):m + 2]) for m in range(months)]
+        smooth = [sum(prof[max(0, m - 1) : m + 2]) / len(prof[max(0, m - 1) : m + 2]) for m in range(months)]
         need = max(smooth) / load
         shares = [rng.uniform(0.5, 1.5) for _ in us]
         scale = need / sum(shares)
@@ -130,11 +143,13 @@ def generate(n_trainees: int, n_units: int, months: int, seed: int = 1, load: fl
             u["capacity"] = max(1, round(s * scale))
     for u in units:
         if rng.random() < 0.5 and u["capacity"] > 1:
-            u["capacity_by_month"] = {_label(start, m): u["capacity"] - 1
-                                      for m in range(months) if (start[1] - 1 + m) % 12 == 6}
+            u["capacity_by_month"] = {
+                _label(start, m): u["capacity"] - 1 for m in range(months) if (start[1] - 1 + m) % 12 == 6
+            }
     # stable key order for readable JSON
-    units = [{k: u[k] for k in ("id", "category", "capacity", "capacity_by_month", "unpopular") if k in u}
-             for u in units]
+    units = [
+        {k: u[k] for k in ("id", "category", "capacity", "capacity_by_month", "unpopular") if k in u} for u in units
+    ]
     return {"horizon": {"start": _label(start, 0), "months": months}, "units": units, "trainees": trainees}
 
 

@@ -99,17 +99,27 @@ def candidate_extra(cohort, data, weights, options) -> dict[str, dict[str, set[i
 
     index = {u.id: i for i, u in enumerate(cohort.units)}
     extra: dict[str, dict[str, set[int]]] = {}
-    for sched in (greedy_schedule(cohort, data, options),
-                  best_fit_schedule(cohort, data, weights, time_budget=options.time_limit * 0.1)):
+    for sched in (
+        greedy_schedule(cohort, data, options),
+        best_fit_schedule(cohort, data, weights, time_budget=options.time_limit * 0.1),
+    ):
         for tid, months in sched.items():
             for uid in months.values():
                 extra.setdefault(tid, {}).setdefault(cohort.units[index[uid]].category, set()).add(index[uid])
     return extra
 
 
-def lagrangian_bound(cohort, options=None, *, iterations: int = 30, upper: float | None = None,
-                     time_limit: float | None = None, extra=None, step: float = 1.0,
-                     log=None) -> dict[str, Any]:
+def lagrangian_bound(
+    cohort,
+    options=None,
+    *,
+    iterations: int = 30,
+    upper: float | None = None,
+    time_limit: float | None = None,
+    extra=None,
+    step: float = 1.0,
+    log=None,
+) -> dict[str, Any]:
     """Best Lagrangian bound found (a whole number) and its history; see the module docstring.
 
     ``upper`` is a known plan's objective (the Polyak step aims at it; without it the step aims
@@ -151,8 +161,14 @@ def lagrangian_bound(cohort, options=None, *, iterations: int = 30, upper: float
                 use[k] = use.get(k, 0) + n
         value = constant + (total - sum(v * capacity[k] for k, v in prices.items())) / SCALE
         best_before, best = best, max(best, value)
-        history.append({"iteration": it, "value": round(value, 2), "solved": solved,
-                        "seconds": round(time.perf_counter() - started, 2)})
+        history.append(
+            {
+                "iteration": it,
+                "value": round(value, 2),
+                "solved": solved,
+                "seconds": round(time.perf_counter() - started, 2),
+            }
+        )
         if log:
             log(history[-1])
         grad = {k: use.get(k, 0) - c for k, c in capacity.items()}
@@ -172,8 +188,7 @@ def lagrangian_bound(cohort, options=None, *, iterations: int = 30, upper: float
         # whole-number prices >= 0 give a valid bound)
         real = {k: v for k, v in ((k, max(0.0, real.get(k, 0.0) + size * g)) for k, g in grad.items()) if v > 0}
         prices = {k: round(v) for k, v in real.items() if round(v) > 0}
-    return {"bound": math.ceil(best - 1e-6), "history": history,
-            "seconds": round(time.perf_counter() - started, 2)}
+    return {"bound": math.ceil(best - 1e-6), "history": history, "seconds": round(time.perf_counter() - started, 2)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,12 +203,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--iterations", type=int, default=30)
     ap.add_argument("--upper", type=float, default=None, help="a known plan's objective (Polyak target)")
-    ap.add_argument("--step", type=float, default=1.0,
-                    help="Polyak step factor (halved after 3 steps without a new best)")
+    ap.add_argument(
+        "--step", type=float, default=1.0, help="Polyak step factor (halved after 3 steps without a new best)"
+    )
     args = ap.parse_args(argv)
     cohort = Cohort.from_dict(generate(args.trainees, args.units, args.months, seed=args.seed, load=args.load))
-    r = lagrangian_bound(cohort, iterations=args.iterations, upper=args.upper, step=args.step,
-                         log=lambda h: print(h, flush=True))
+    r = lagrangian_bound(
+        cohort, iterations=args.iterations, upper=args.upper, step=args.step, log=lambda h: print(h, flush=True)
+    )
     print(f"bound {r['bound']} after {len(r['history'])} iterations, {r['seconds']} s")
     return 0
 

@@ -65,8 +65,13 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
-            "ortools": ortools.__version__, "platform": platform.platform()}
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "ortools": ortools.__version__,
+        "platform": platform.platform(),
+    }
 
 
 def forced_moves(cohort, weights) -> int:
@@ -86,11 +91,22 @@ def run_case(case: Case, scale: float, log) -> dict:
     data = generate(case.trainees, case.units, case.months, seed=case.seed, load=case.load)
     cohort = Cohort.from_dict(data)
     limit = case.time_limit * scale
-    out: dict = {"case": case.name, "trainees": case.trainees, "units": case.units, "months": case.months,
-                 "load": case.load, "time_limit": limit}
+    out: dict = {
+        "case": case.name,
+        "trainees": case.trainees,
+        "units": case.units,
+        "months": case.months,
+        "load": case.load,
+        "time_limit": limit,
+    }
     g = solve(cohort, "greedy", time_limit=limit, seed=case.seed)
-    out["greedy"] = {"status": g.status, "objective": g.objective, "placed": case.trainees - len(g.unassigned),
-                     "seconds": round(g.seconds, 2), "violations": len(check(cohort, g))}
+    out["greedy"] = {
+        "status": g.status,
+        "objective": g.objective,
+        "placed": case.trainees - len(g.unassigned),
+        "seconds": round(g.seconds, 2),
+        "violations": len(check(cohort, g)),
+    }
     log(f"{case.name}: greedy {g.status} objective {g.objective} placed {out['greedy']['placed']}")
     s = solve(cohort, "cpsat", time_limit=limit, seed=case.seed)
     forced = forced_moves(cohort, cohort.weights)
@@ -98,14 +114,23 @@ def run_case(case: Case, scale: float, log) -> dict:
     if s.bound is not None and s.objective is not None and s.objective - forced > 0:
         avoidable_gap = round((s.objective - s.bound) / (s.objective - forced), 4)
     out["cpsat"] = {
-        "status": s.status, "objective": s.objective, "bound": s.bound, "gap": s.gap,
-        "seconds": round(s.seconds, 2), "placed": case.trainees - len(s.unassigned),
+        "status": s.status,
+        "objective": s.objective,
+        "bound": s.bound,
+        "gap": s.gap,
+        "seconds": round(s.seconds, 2),
+        "placed": case.trainees - len(s.unassigned),
         "first_solution_seconds": s.stats.get("first_solution_seconds"),
         "gap_2pct_seconds": s.stats.get("gap_2pct_seconds"),
-        "variables": s.stats.get("variables"), "constraints": s.stats.get("constraints"),
-        "hint": s.stats.get("hint"), "hint_objective": s.stats.get("best_fit_objective"),
-        "forced_moves": forced, "avoidable_gap": avoidable_gap, "terms": s.terms,
-        "violations": len(check(cohort, s)), "fallback_to_hint": bool(s.stats.get("fallback_to_hint")),
+        "variables": s.stats.get("variables"),
+        "constraints": s.stats.get("constraints"),
+        "hint": s.stats.get("hint"),
+        "hint_objective": s.stats.get("best_fit_objective"),
+        "forced_moves": forced,
+        "avoidable_gap": avoidable_gap,
+        "terms": s.terms,
+        "violations": len(check(cohort, s)),
+        "fallback_to_hint": bool(s.stats.get("fallback_to_hint")),
     }
     log(f"{case.name}: cpsat {s.status} objective {s.objective} bound {s.bound} gap {s.gap} in {s.seconds:.1f} s")
     return out
@@ -123,46 +148,78 @@ def targets(results: list[dict]) -> list[tuple[str, str, str]]:
     rows = []
     med = [r for r in results if r["trainees"] == 200 and r["units"] == 60]
     if med:
+
         def met(r) -> bool:
             return r["cpsat"]["gap"] is not None and r["cpsat"]["gap"] <= 0.02 and r["cpsat"]["seconds"] <= 61
 
         # one verdict per load (the target names the size; both loads are reported)
-        verdict = "all" if all(met(r) for r in med) else ", ".join(
-            f"{'met' if met(r) else 'NOT met'} on {r['case']}" for r in med)
-        detail = "; ".join(f"{r['case']}: gap {_pct(r['cpsat']['gap'])} after {r['cpsat']['seconds']} s"
-                           f" (2 % reached at {_num(r['cpsat']['gap_2pct_seconds'])} s)" for r in med)
-        rows.append(("200 trainees × 60 units solved to gap ≤ 2 % within 60 s",
-                     "met" if verdict == "all" else verdict, detail))
+        verdict = (
+            "all"
+            if all(met(r) for r in med)
+            else ", ".join(f"{'met' if met(r) else 'NOT met'} on {r['case']}" for r in med)
+        )
+        detail = "; ".join(
+            f"{r['case']}: gap {_pct(r['cpsat']['gap'])} after {r['cpsat']['seconds']} s"
+            f" (2 % reached at {_num(r['cpsat']['gap_2pct_seconds'])} s)"
+            for r in med
+        )
+        rows.append(
+            ("200 trainees × 60 units solved to gap ≤ 2 % within 60 s", "met" if verdict == "all" else verdict, detail)
+        )
     large = [r for r in results if r["trainees"] == 1000]
     if large:
         ok = all(r["cpsat"]["status"] in ("optimal", "feasible") and r["cpsat"]["seconds"] <= 301 for r in large)
-        detail = "; ".join(f"{r['case']}: {r['cpsat']['status']}, {r['cpsat']['placed']}/1000 placed in "
-                           f"{r['cpsat']['seconds']} s, first plan at {_num(r['cpsat']['first_solution_seconds'])} s"
-                           for r in large)
+        detail = "; ".join(
+            f"{r['case']}: {r['cpsat']['status']}, {r['cpsat']['placed']}/1000 placed in "
+            f"{r['cpsat']['seconds']} s, first plan at {_num(r['cpsat']['first_solution_seconds'])} s"
+            for r in large
+        )
         rows.append(("1,000 trainees feasible within 300 s", "met" if ok else "NOT met", detail))
     full = [r for r in results if r["greedy"]["placed"] == r["trainees"]]
     ok = all(r["cpsat"]["objective"] < r["greedy"]["objective"] for r in full)
-    rows.append(("CP-SAT objective better than greedy wherever greedy places everyone", "met" if ok else "NOT met",
-                 "; ".join(f"{r['case']}: {r['cpsat']['objective']} vs {r['greedy']['objective']}" for r in full)
-                 or "greedy placed everyone nowhere"))
+    rows.append(
+        (
+            "CP-SAT objective better than greedy wherever greedy places everyone",
+            "met" if ok else "NOT met",
+            "; ".join(f"{r['case']}: {r['cpsat']['objective']} vs {r['greedy']['objective']}" for r in full)
+            or "greedy placed everyone nowhere",
+        )
+    )
     failed = [r for r in results if r["greedy"]["placed"] < r["trainees"]]
     ok = all(r["cpsat"]["placed"] == r["trainees"] for r in failed)
-    rows.append(("CP-SAT finds a plan where greedy fails", "met" if ok else "NOT met",
-                 "; ".join(f"{r['case']}: greedy placed {r['greedy']['placed']}, CP-SAT {r['cpsat']['placed']}"
-                           for r in failed) or "greedy failed on no instance"))
-    rows.append(("every plan passes the independent checker",
-                 "met" if all(r["greedy"]["violations"] == 0 and r["cpsat"]["violations"] == 0 for r in results)
-                 else "NOT met", "checker violations: " + ", ".join(
-                     f"{r['case']} {r['greedy']['violations']}/{r['cpsat']['violations']}" for r in results)))
+    rows.append(
+        (
+            "CP-SAT finds a plan where greedy fails",
+            "met" if ok else "NOT met",
+            "; ".join(
+                f"{r['case']}: greedy placed {r['greedy']['placed']}, CP-SAT {r['cpsat']['placed']}" for r in failed
+            )
+            or "greedy failed on no instance",
+        )
+    )
+    rows.append(
+        (
+            "every plan passes the independent checker",
+            "met"
+            if all(r["greedy"]["violations"] == 0 and r["cpsat"]["violations"] == 0 for r in results)
+            else "NOT met",
+            "checker violations: "
+            + ", ".join(f"{r['case']} {r['greedy']['violations']}/{r['cpsat']['violations']}" for r in results),
+        )
+    )
     return rows
 
 
 def render(results: list[dict], info: dict, when: str, scale: float) -> str:
     command = "python -m bench.scheduler.run" + ("" if scale == 1 else f" --scale {scale}")
-    run_line = (f"Run {when} on {info['nproc']} × {info['cpu']}, Python {info['python']}, "
-                f"OR-Tools {info['ortools']} ({info['platform']}); `{command}`.")
-    header = ("| instance | trainees × units × months | load | greedy objective (placed) | CP-SAT status | "
-              "CP-SAT objective | bound | gap | gap on avoidable part | seconds | first plan (s) | gap ≤ 2 % at (s) |")
+    run_line = (
+        f"Run {when} on {info['nproc']} × {info['cpu']}, Python {info['python']}, "
+        f"OR-Tools {info['ortools']} ({info['platform']}); `{command}`."
+    )
+    header = (
+        "| instance | trainees × units × months | load | greedy objective (placed) | CP-SAT status | "
+        "CP-SAT objective | bound | gap | gap on avoidable part | seconds | first plan (s) | gap ≤ 2 % at (s) |"
+    )
     lines = [START, "", run_line, "", header, "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         g, c = r["greedy"], r["cpsat"]
@@ -170,16 +227,26 @@ def render(results: list[dict], info: dict, when: str, scale: float) -> str:
             f"| {r['case']} | {r['trainees']} × {r['units']} × {r['months']} | {r['load']} | "
             f"{g['objective']} ({g['placed']}) | {c['status']} | {c['objective']} | {_num(c['bound'])} | "
             f"{_pct(c['gap'])} | {_pct(c['avoidable_gap'])} | {c['seconds']} | {_num(c['first_solution_seconds'])} | "
-            f"{_num(c['gap_2pct_seconds'])} |")
-    header = ("| instance | preference | moves | idle | late | fairness | unassigned | forced moves (points) | "
-              "variables | constraints |")
-    lines += ["", "Objective terms of the CP-SAT plans (unweighted) and model size:", "", header,
-              "|---|---|---|---|---|---|---|---|---|---|"]
+            f"{_num(c['gap_2pct_seconds'])} |"
+        )
+    header = (
+        "| instance | preference | moves | idle | late | fairness | unassigned | forced moves (points) | "
+        "variables | constraints |"
+    )
+    lines += [
+        "",
+        "Objective terms of the CP-SAT plans (unweighted) and model size:",
+        "",
+        header,
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in results:
         c, t = r["cpsat"], r["cpsat"]["terms"]
-        lines.append(f"| {r['case']} | {t['preference']} | {t['moves']} | {t['idle']} | {t['late']} | "
-                     f"{t['fairness']} | {t['unassigned']} | {c['forced_moves']} | {c['variables']} | "
-                     f"{c['constraints']} |")
+        lines.append(
+            f"| {r['case']} | {t['preference']} | {t['moves']} | {t['idle']} | {t['late']} | "
+            f"{t['fairness']} | {t['unassigned']} | {c['forced_moves']} | {c['variables']} | "
+            f"{c['constraints']} |"
+        )
     lines += ["", "| target | result | detail |", "|---|---|---|"]
     lines += [f"| {a} | **{b}** | {c} |" for a, b, c in targets(results)]
     lines += ["", END]
@@ -189,7 +256,7 @@ def render(results: list[dict], info: dict, when: str, scale: float) -> str:
 def write_results(block: str) -> None:
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
     if START in text and END in text:
-        text = text[:text.index(START)] + block + text[text.index(END) + len(END):]
+        text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]
     else:
         text = "# Benchmark results\n\n## Scheduler (bench/scheduler)\n\n" + block + "\n"
     RESULTS.write_text(text, encoding="utf-8")
@@ -200,8 +267,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="small,medium,large", help="comma-separated: small, medium, large")
     ap.add_argument("--scale", type=float, default=1.0, help="multiply every time limit (smoke runs)")
     ap.add_argument("--no-write", action="store_true", help="print only; do not touch bench/RESULTS.md")
-    ap.add_argument("--render", action="store_true",
-                    help="rewrite the table in bench/RESULTS.md from bench/scheduler/results.json (no run)")
+    ap.add_argument(
+        "--render",
+        action="store_true",
+        help="rewrite the table in bench/RESULTS.md from bench/scheduler/results.json (no run)",
+    )
     args = ap.parse_args(argv)
     if args.render:
         raw = json.loads(RAW.read_text(encoding="utf-8"))
@@ -222,8 +292,10 @@ def main(argv: list[str] | None = None) -> int:
     block = render(results, info, when, args.scale)
     print(block)
     if not args.no_write:
-        RAW.write_text(json.dumps({"machine": info, "when": when, "scale": args.scale, "results": results},
-                                  indent=1) + "\n", encoding="utf-8")
+        RAW.write_text(
+            json.dumps({"machine": info, "when": when, "scale": args.scale, "results": results}, indent=1) + "\n",
+            encoding="utf-8",
+        )
         write_results(block)
     return 0
 

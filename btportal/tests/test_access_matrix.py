@@ -4,8 +4,18 @@ import pytest
 from django.urls import reverse
 
 ALL = [
-    "bt_lakare", "handledare", "huvudhandledare", "studierektor", "verksamhetschef", "kansli",
-    "extern_bedomare", "granskare", "admin", "outsider", "stranger_kansli", "stranger_studierektor",
+    "bt_lakare",
+    "handledare",
+    "huvudhandledare",
+    "studierektor",
+    "verksamhetschef",
+    "kansli",
+    "extern_bedomare",
+    "granskare",
+    "admin",
+    "outsider",
+    "stranger_kansli",
+    "stranger_studierektor",
 ]
 STAFF_VGR = {"admin", "kansli", "studierektor", "verksamhetschef"}
 
@@ -43,10 +53,27 @@ def _urls(w):
     }
 
 
-CASES = [(url_key, persona) for url_key in [
-    "home", "goals", "goal", "profile", "regions", "region_vgr", "unit_clinic", "unit_health_centre",
-    "unit_other_region", "trainees", "trainee", "other_trainee", "supervisors", "supervisor", "supervisor_edit",
-] for persona in ALL]
+CASES = [
+    (url_key, persona)
+    for url_key in [
+        "home",
+        "goals",
+        "goal",
+        "profile",
+        "regions",
+        "region_vgr",
+        "unit_clinic",
+        "unit_health_centre",
+        "unit_other_region",
+        "trainees",
+        "trainee",
+        "other_trainee",
+        "supervisors",
+        "supervisor",
+        "supervisor_edit",
+    ]
+    for persona in ALL
+]
 
 
 @pytest.mark.django_db

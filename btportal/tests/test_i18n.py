@@ -21,8 +21,20 @@ def test_the_language_switch_changes_to_english_and_back(client, world):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ["bt_lakare", "handledare", "huvudhandledare", "studierektor", "verksamhetschef",
-                                  "kansli", "extern_bedomare", "granskare", "admin"])
+@pytest.mark.parametrize(
+    "role",
+    [
+        "bt_lakare",
+        "handledare",
+        "huvudhandledare",
+        "studierektor",
+        "verksamhetschef",
+        "kansli",
+        "extern_bedomare",
+        "granskare",
+        "admin",
+    ],
+)
 def test_each_role_sees_its_own_home_section(client, world, role):
     client.force_login(world.users[role])
     body = client.get(reverse("home")).content.decode()

@@ -3,7 +3,19 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PROJECT_PACKAGES = ("btportal", "accounts", "organisations", "goals", "trainees", "scheduling", "portfolio", "assessments", "notifications", "intake", "certificates")
+PROJECT_PACKAGES = (
+    "btportal",
+    "accounts",
+    "organisations",
+    "goals",
+    "trainees",
+    "scheduling",
+    "portfolio",
+    "assessments",
+    "notifications",
+    "intake",
+    "certificates",
+)
 
 
 def _walk(patterns, prefix=""):
@@ -24,9 +36,11 @@ def project_patterns():
 def _sample_url(route: str, pattern: URLPattern) -> str:
     url = "/" + route
     for name, converter in pattern.pattern.converters.items():
-        value = {"IntConverter": "999999", "SlugConverter": "x", "UUIDConverter": "00000000-0000-0000-0000-000000000000"}.get(
-            type(converter).__name__, "x"
-        )
+        value = {
+            "IntConverter": "999999",
+            "SlugConverter": "x",
+            "UUIDConverter": "00000000-0000-0000-0000-000000000000",
+        }.get(type(converter).__name__, "x")
         url = url.replace(f"<{type(converter).__name__.replace('Converter', '').lower()}:{name}>", value)
         url = url.replace(f"<{name}>", value)
     return url

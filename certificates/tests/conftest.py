@@ -33,10 +33,15 @@ def add_evidence(trainee, codes=ALL_GOALS):
     from assessments.models import Assessment
     from portfolio.models import Activity
 
-    activity = Activity.objects.create(trainee=trainee, kind="clinical", title="Akutmottagning – jour", start=D(2026, 12, 1))
+    activity = Activity.objects.create(
+        trainee=trainee, kind="clinical", title="Akutmottagning – jour", start=D(2026, 12, 1)
+    )
     activity.goals.set([goal(c) for c in codes])
     assessment = Assessment.objects.create(
-        trainee=trainee, instrument="mini_cex", performed_on=D(2026, 12, 5), assessor_name="Dr Åsa Öberg",
+        trainee=trainee,
+        instrument="mini_cex",
+        performed_on=D(2026, 12, 5),
+        assessor_name="Dr Åsa Öberg",
         signed_at=timezone.now(),
     )
     assessment.goals.set([goal(c) for c in codes])
@@ -48,10 +53,20 @@ def add_plan(world, trainee):
     from trainees.models import Placement
 
     psych = f.make_unit(world.vgr, "Psykiatrimottagning Östra", kind=UnitKind.CLINIC, category="psykiatri")
-    Placement.objects.create(trainee=trainee, category="akut", unit=world.clinic, start=D(2026, 11, 1), end=D(2027, 2, 28),
-                             supervisor=world.users["handledare"])
-    Placement.objects.create(trainee=trainee, category="primarvard", unit=world.health_centre, start=D(2027, 3, 1), end=D(2027, 6, 30))
-    Placement.objects.create(trainee=trainee, category="psykiatri", unit=psych, start=D(2027, 7, 1), end=D(2027, 12, 31), extent=75)
+    Placement.objects.create(
+        trainee=trainee,
+        category="akut",
+        unit=world.clinic,
+        start=D(2026, 11, 1),
+        end=D(2027, 2, 28),
+        supervisor=world.users["handledare"],
+    )
+    Placement.objects.create(
+        trainee=trainee, category="primarvard", unit=world.health_centre, start=D(2027, 3, 1), end=D(2027, 6, 30)
+    )
+    Placement.objects.create(
+        trainee=trainee, category="psykiatri", unit=psych, start=D(2027, 7, 1), end=D(2027, 12, 31), extent=75
+    )
     trainee.bt_end = D(2027, 12, 31)
     trainee.save(update_fields=["bt_end"])
 
@@ -75,5 +90,9 @@ def approved_assessor(world):
 
     user = world.users["extern_bedomare"]
     return ApprovedAssessor.objects.create(
-        user=user, region=world.vgr, specialty="Allmänmedicin", training_date=D(2024, 3, 1), workplace=world.other_clinic
+        user=user,
+        region=world.vgr,
+        specialty="Allmänmedicin",
+        training_date=D(2024, 3, 1),
+        workplace=world.other_clinic,
     )

@@ -31,7 +31,7 @@ def assign(world, trainee, approved, **kw):
 
 
 def judge_and_sign(final, user, attained=True):
-    goals = {g: (attained, "Uppnått – väl dokumenterat") for g in goals_for(final.trainee)}
+    goals = dict.fromkeys(goals_for(final.trainee), (attained, "Uppnått – väl dokumenterat"))
     services.record_judgement(final, user=user, judgements=goals, verdict=attained, comment="Godkänd")
     return services.sign_final(final, user=user)
 
@@ -46,6 +46,7 @@ def signed_final(world, ready, approved_assessor):
 
 # --- external assessor -----------------------------------------------------------------------
 
+
 def test_an_independent_assessor_has_no_conflict(world, ready, approved_assessor):
     assert services.assessor_conflicts(ready, approved_assessor) == []
 
@@ -57,8 +58,13 @@ def test_it_finds_a_conflict_at_the_home_unit_a_placement_unit_or_as_supervisor(
     assert "Works at one of the trainee's placement units." in services.assessor_conflicts(ready, approved_assessor)
     from certificates.models import ApprovedAssessor
 
-    supervisor = ApprovedAssessor(user=world.users["handledare"], region=world.vgr, specialty="Internmedicin",
-                                  training_date=D(2023, 1, 1), workplace=world.other_clinic)
+    supervisor = ApprovedAssessor(
+        user=world.users["handledare"],
+        region=world.vgr,
+        specialty="Internmedicin",
+        training_date=D(2023, 1, 1),
+        workplace=world.other_clinic,
+    )
     assert "Has supervised the trainee." in services.assessor_conflicts(ready, supervisor)
     approved_assessor.workplace = world.clinic
     approved_assessor.save()
@@ -84,8 +90,9 @@ def test_the_assessor_reads_the_portfolio_only_during_the_assignment(client, wor
     # expired
     from certificates.models import AssessorAssignment
 
-    AssessorAssignment.objects.filter(pk=a.pk).update(valid_to=today() - datetime.timedelta(days=1),
-                                                      valid_from=today() - datetime.timedelta(days=10))
+    AssessorAssignment.objects.filter(pk=a.pk).update(
+        valid_to=today() - datetime.timedelta(days=1), valid_from=today() - datetime.timedelta(days=10)
+    )
     for url in urls:
         assert client.get(url).status_code == 403
 
@@ -97,10 +104,14 @@ def test_the_kansli_assigns_through_the_page(client, world, ready, approved_asse
     r = client.post(reverse("certificates:assign", args=[ready.pk]), {"assessor": approved_assessor.pk})
     assert r.status_code == 302 and ready.assessor_assignments.count() == 1
     client.login(email=world.users["stranger_kansli"].email, password=PASSWORD)
-    assert client.post(reverse("certificates:assign", args=[ready.pk]), {"assessor": approved_assessor.pk}).status_code == 403
+    assert (
+        client.post(reverse("certificates:assign", args=[ready.pk]), {"assessor": approved_assessor.pk}).status_code
+        == 403
+    )
 
 
 # --- final assessment ------------------------------------------------------------------------
+
 
 def test_the_final_assessment_needs_readiness_or_an_override(world, approved_assessor):
     t = world.trainee
@@ -149,6 +160,7 @@ def test_the_final_assessment_page(client, world, ready, approved_assessor):
 
 
 # --- issuing and verification ----------------------------------------------------------------
+
 
 def test_it_issues_only_after_an_approved_final_assessment(world, ready):
     with pytest.raises(services.DomainError):
@@ -238,6 +250,7 @@ def test_issued_files_are_served_only_with_permission(client, world, signed_fina
 
 # --- application bundle ----------------------------------------------------------------------
 
+
 def test_the_trainee_downloads_one_bundle_with_bilaga_1_first(client, world, ready):
     from pypdf import PdfReader
 
@@ -247,8 +260,13 @@ def test_the_trainee_downloads_one_bundle_with_bilaga_1_first(client, world, rea
     data = r.content
     text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
     low = text.casefold()
-    markers = ("ansökan", "om delmål i bastjänstgöringen", "om fullgjord bastjänstgöring", "om uppnådd baskompetens",
-               "signatures still needed")
+    markers = (
+        "ansökan",
+        "om delmål i bastjänstgöringen",
+        "om fullgjord bastjänstgöring",
+        "om uppnådd baskompetens",
+        "signatures still needed",
+    )
     order = [low.index(m) for m in markers]
     assert order == sorted(order)
     assert "☐ needs" in text

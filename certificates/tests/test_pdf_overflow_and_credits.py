@@ -27,8 +27,13 @@ def crowded(world, ready):
     """The ready trainee with 20 placements (one a month in 2028 after the first three)."""
     for i in range(EXTRA):
         unit = f.make_unit(world.vgr, f"Mottagning nr {i + 4:02d}", category="valfri")
-        Placement.objects.create(trainee=ready, category="valfri", unit=unit, start=D(2028, i % 12 + 1, 1) if i < 12
-                                 else D(2029, i - 11, 1), end=(D(2028, i % 12 + 1, 28) if i < 12 else D(2029, i - 11, 28)))
+        Placement.objects.create(
+            trainee=ready,
+            category="valfri",
+            unit=unit,
+            start=D(2028, i % 12 + 1, 1) if i < 12 else D(2029, i - 11, 1),
+            end=(D(2028, i % 12 + 1, 28) if i < 12 else D(2029, i - 11, 28)),
+        )
     return ready
 
 
@@ -53,7 +58,9 @@ def test_the_official_bilaga3_gets_a_continuation_page(crowded, world, settings)
     assert fields[pdf.B3_PERIOD.format(18)] == rows[17]["period"]
     assert pdf.B3_UNIT.format(19) not in fields  # the form has no 19th row
     # The sum on the form is the sum of all rows, continuation included.
-    assert fields["Tjänstgöringens omfatt ning omräknad till månader på heltidSumma"] == services.bilaga3(crowded)["total"].replace(".", ",")
+    assert fields["Tjänstgöringens omfatt ning omräknad till månader på heltidSumma"] == services.bilaga3(crowded)[
+        "total"
+    ].replace(".", ",")
     cont = text_of(parts[1])
     assert "Bilaga 3, fortsättning" in cont and "Ängström" in cont
     assert "Mottagning nr 19" in cont and "Mottagning nr 20" in cont and rows[19]["period"] in cont
@@ -65,19 +72,29 @@ def test_the_official_bilaga3_gets_a_continuation_page(crowded, world, settings)
     # Signed (made directly: this plan ends in the future): the signer fields are filled too.
     content = services.bilaga3_content(crowded)
     ServiceSignature.objects.create(
-        trainee=crowded, signed_by=world.users["verksamhetschef"], signer_name="Vera Chef", signer_title="Verksamhetschef",
-        workplace="Sahlgrenska, Medicinkliniken", place="Göteborg", content=content, content_sha256=content_hash(content),
+        trainee=crowded,
+        signed_by=world.users["verksamhetschef"],
+        signer_name="Vera Chef",
+        signer_title="Verksamhetschef",
+        workplace="Sahlgrenska, Medicinkliniken",
+        place="Göteborg",
+        content=content,
+        content_sha256=content_hash(content),
     )
     parts = pdf.fill_official(crowded, DocumentKind.BILAGA3)
     fields = fields_of(parts[0])
-    assert fields["Namnförtydligande"] == "Vera Chef, Verksamhetschef" and fields["Ort och datum"].startswith("Göteborg ")
+    assert fields["Namnförtydligande"] == "Vera Chef, Verksamhetschef" and fields["Ort och datum"].startswith(
+        "Göteborg "
+    )
     assert "Vera Chef, Verksamhetschef" in text_of(parts[1])
     merged = pdf.merge(parts)
     if shutil.which("pdftoppm"):
         PNG_DIR.mkdir(exist_ok=True)
         (PNG_DIR / "bilaga3-overflow.pdf").write_bytes(merged)
-        subprocess.run(["pdftoppm", "-png", "-r", "70", str(PNG_DIR / "bilaga3-overflow.pdf"),
-                        str(PNG_DIR / "bilaga3-overflow")], check=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "70", str(PNG_DIR / "bilaga3-overflow.pdf"), str(PNG_DIR / "bilaga3-overflow")],
+            check=True,
+        )
 
 
 def test_no_continuation_page_when_the_rows_fit(ready, settings):
@@ -91,7 +108,9 @@ def test_the_readiness_page_warns_about_the_overflow(client, world, crowded, set
     settings.OFFICIAL_FORMS_DIR = str(FORMS) if FORMS.is_dir() else ""
     client.force_login(world.users["bt_lakare"])
     body = client.get(reverse("certificates:readiness", args=[crowded.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert 'data-testid="b3-overflow"' in body and "2 placements do not fit" in body and "Bilaga 3, fortsättning" in body
+    assert (
+        'data-testid="b3-overflow"' in body and "2 placements do not fit" in body and "Bilaga 3, fortsättning" in body
+    )
     if FORMS.is_dir():
         r = client.get(reverse("certificates:official", args=[crowded.pk, "bilaga3"]))
         assert r.status_code == 200
@@ -106,10 +125,19 @@ def test_the_readiness_page_warns_about_the_overflow(client, world, crowded, set
 
 @pytest.fixture
 def credited(ready):
-    Credit.objects.create(trainee=ready, category="akut", months=Decimal("3"), kind="before_licence",
-                          note="Underläkare före legitimation, SU 2025")
-    Credit.objects.create(trainee=ready, category="primarvard", months=Decimal("1.5"), kind="before_licence", note="VC Hisingen")
-    Credit.objects.create(trainee=ready, category="akut", months=Decimal("2"), kind="foreign", note="Rigshospitalet, Danmark")
+    Credit.objects.create(
+        trainee=ready,
+        category="akut",
+        months=Decimal("3"),
+        kind="before_licence",
+        note="Underläkare före legitimation, SU 2025",
+    )
+    Credit.objects.create(
+        trainee=ready, category="primarvard", months=Decimal("1.5"), kind="before_licence", note="VC Hisingen"
+    )
+    Credit.objects.create(
+        trainee=ready, category="akut", months=Decimal("2"), kind="foreign", note="Rigshospitalet, Danmark"
+    )
     return ready
 
 
@@ -123,7 +151,9 @@ def test_bilaga1_numbers_the_credited_service_after_bilaga4(credited):
 
 def flat(data: bytes) -> str:
     """The text in reading order, whitespace folded (table cells wrap)."""
-    return " ".join(subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode().split())
+    return " ".join(
+        subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode().split()
+    )
 
 
 def test_the_own_bilaga1_lists_the_credited_service(credited):

@@ -21,7 +21,9 @@ PNG_DIR = Path("/tmp/btcert")
 
 
 def text_of(data: bytes) -> str:
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def fields_of(data: bytes) -> dict:
@@ -75,17 +77,49 @@ def test_official_bilaga3_fields_are_filled(ready, settings):
     assert f["Tjänstgöringens omfatt ning i procent av heltidRow3"] == "75"
     assert f["Tjänstgöringens omfatt ning omräknad till månader på heltidRow3"] == "4,5"
     assert f["Tjänstgöringens omfatt ning omräknad till månader på heltidSumma"] == "12,5"
-    assert "Vårdcentralen Majorna" in f["Redogör för vilken eller vilka delar av tjänstgöringen som genomförts inom primärvård"]
-    assert "Medicinkliniken" in f["Redogör för vilken eller vilka delar av tjänstgöringen som genomförts inom akut sjukvård"]
+    assert (
+        "Vårdcentralen Majorna"
+        in f["Redogör för vilken eller vilka delar av tjänstgöringen som genomförts inom primärvård"]
+    )
+    assert (
+        "Medicinkliniken"
+        in f["Redogör för vilken eller vilka delar av tjänstgöringen som genomförts inom akut sjukvård"]
+    )
     assert f["Bilaga nr"] == "5"
     if shutil.which("pdftoppm"):
         PNG_DIR.mkdir(exist_ok=True)
         (PNG_DIR / "bilaga3-official.pdf").write_bytes(data)
-        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(PNG_DIR / "bilaga3-official.pdf"),
-                        str(PNG_DIR / "bilaga3-official")], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "70",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                str(PNG_DIR / "bilaga3-official.pdf"),
+                str(PNG_DIR / "bilaga3-official"),
+            ],
+            check=True,
+        )
         (PNG_DIR / "bilaga3-own.pdf").write_bytes(pdf.render_own(ready, DocumentKind.BILAGA3))
-        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(PNG_DIR / "bilaga3-own.pdf"),
-                        str(PNG_DIR / "bilaga3-own")], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "70",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                str(PNG_DIR / "bilaga3-own.pdf"),
+                str(PNG_DIR / "bilaga3-own"),
+            ],
+            check=True,
+        )
 
 
 @needs_forms

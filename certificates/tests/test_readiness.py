@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def test_it_is_ready_with_a_full_plan_and_evidence(ready):
     r = services.readiness(ready)
     assert [f.code for f in r.plan.errors] == []
-    assert all(row.met for row in r.requirements if row.severity == "error"), [(row.text, row.evidence) for row in r.requirements]
+    assert all(row.met for row in r.requirements if row.severity == "error"), [
+        (row.text, row.evidence) for row in r.requirements
+    ]
     assert all(g.state == "evidenced" for g in r.goals)
     assert r.ready and r.may_start
 
@@ -37,7 +39,9 @@ def test_a_goal_needs_an_activity_and_a_signed_assessment(world):
 
     t = world.trainee
     add_evidence(t, ["BT1"])
-    unsigned = Assessment.objects.create(trainee=t, instrument="dops", performed_on=datetime.date(2026, 12, 9), assessor_name="X")
+    unsigned = Assessment.objects.create(
+        trainee=t, instrument="dops", performed_on=datetime.date(2026, 12, 9), assessor_name="X"
+    )
     from .conftest import goal
 
     unsigned.goals.set([goal("BT2")])

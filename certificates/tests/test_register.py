@@ -17,7 +17,13 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def add(client, **data):
-    data = {"email": "", "region": "", "specialty": "Allmänmedicin", "training_date": "2025-05-20", "workplace": ""} | data
+    data = {
+        "email": "",
+        "region": "",
+        "specialty": "Allmänmedicin",
+        "training_date": "2025-05-20",
+        "workplace": "",
+    } | data
     return client.post(reverse("certificates:assessor_add"), data, **EN)
 
 
@@ -35,20 +41,29 @@ def test_the_kansli_adds_an_assessor_of_their_region(client, world, candidate):
     assert r.status_code == 302, r.content.decode()
     a = ApprovedAssessor.objects.get()
     assert (a.user, a.region, a.specialty, a.training_date, a.workplace, a.active) == (
-        candidate, world.vgr, "Allmänmedicin", D(2025, 5, 20), world.health_centre, True)
+        candidate,
+        world.vgr,
+        "Allmänmedicin",
+        D(2025, 5, 20),
+        world.health_centre,
+        True,
+    )
     assert a.history.first().history_user == world.users["kansli"]  # audited
     body = client.get(reverse("certificates:assessors"), **EN).content.decode()
     assert "Berit Bedömare" in body and "2025-05-20" in body
 
 
-@pytest.mark.parametrize("data,field,message", [
-    ({"email": "nobody@example.se"}, "email", "No account has this email address"),
-    ({"email": "not-an-email"}, "email", "Enter a valid email address"),
-    ({"specialty": "   "}, "specialty", "This field is required"),
-    ({"training_date": "2999-01-01"}, "training_date", "cannot be in the future"),
-    ({"training_date": "20-05-2025"}, "training_date", "Enter a valid date"),
-    ({"workplace": "OTHER"}, "workplace", "Select a valid choice"),
-])
+@pytest.mark.parametrize(
+    "data,field,message",
+    [
+        ({"email": "nobody@example.se"}, "email", "No account has this email address"),
+        ({"email": "not-an-email"}, "email", "Enter a valid email address"),
+        ({"specialty": "   "}, "specialty", "This field is required"),
+        ({"training_date": "2999-01-01"}, "training_date", "cannot be in the future"),
+        ({"training_date": "20-05-2025"}, "training_date", "Enter a valid date"),
+        ({"workplace": "OTHER"}, "workplace", "Select a valid choice"),
+    ],
+)
 def test_it_explains_bad_input(client, world, candidate, data, field, message):
     client.force_login(world.users["kansli"])
     if data.get("workplace") == "OTHER":
@@ -76,7 +91,10 @@ def test_it_refuses_a_region_outside_the_users_scope_and_a_duplicate(client, wor
 
 def test_the_admin_adds_in_any_region(client, world, candidate):
     client.force_login(world.users["admin"])
-    assert add(client, email=candidate.email, region=world.gavleborg.pk, workplace=world.other_clinic.pk).status_code == 302
+    assert (
+        add(client, email=candidate.email, region=world.gavleborg.pk, workplace=world.other_clinic.pk).status_code
+        == 302
+    )
     assert ApprovedAssessor.objects.get().region == world.gavleborg
 
 
@@ -85,8 +103,16 @@ def test_it_edits_and_deactivates_an_entry(client, world, approved_assessor):
     url = reverse("certificates:assessor_edit", args=[approved_assessor.pk])
     page = client.get(url, **EN)
     assert page.status_code == 200 and "email" not in page.context["form"].fields
-    r = client.post(url, {"specialty": "Internmedicin", "training_date": "2024-03-01", "workplace": "", "active": "on",
-                          "region": world.gavleborg.pk})
+    r = client.post(
+        url,
+        {
+            "specialty": "Internmedicin",
+            "training_date": "2024-03-01",
+            "workplace": "",
+            "active": "on",
+            "region": world.gavleborg.pk,
+        },
+    )
     assert r.status_code == 302
     a = ApprovedAssessor.objects.get(pk=approved_assessor.pk)
     assert a.specialty == "Internmedicin" and a.workplace is None and a.region == world.vgr  # the region is fixed
@@ -106,8 +132,13 @@ def test_it_edits_and_deactivates_an_entry(client, world, approved_assessor):
 
 
 def test_it_searches_by_name_specialty_and_workplace(client, world, approved_assessor, candidate):
-    ApprovedAssessor.objects.create(user=candidate, region=world.vgr, specialty="Psykiatri", training_date=D(2025, 1, 1),
-                                    workplace=world.health_centre)
+    ApprovedAssessor.objects.create(
+        user=candidate,
+        region=world.vgr,
+        specialty="Psykiatri",
+        training_date=D(2025, 1, 1),
+        workplace=world.health_centre,
+    )
     client.force_login(world.users["kansli"])
     url = reverse("certificates:assessors")
 
@@ -123,24 +154,37 @@ def test_it_searches_by_name_specialty_and_workplace(client, world, approved_ass
 
 
 def test_the_assign_form_picks_from_the_register_of_the_trainees_region(client, world, approved_assessor):
-    other = ApprovedAssessor.objects.create(user=f.make_user(), region=world.gavleborg, specialty="Kirurgi",
-                                            training_date=D(2024, 1, 1))
+    other = ApprovedAssessor.objects.create(
+        user=f.make_user(), region=world.gavleborg, specialty="Kirurgi", training_date=D(2024, 1, 1)
+    )
     client.force_login(world.users["admin"])
     page = client.get(reverse("certificates:readiness", args=[world.trainee.pk]), **EN)
     assert list(page.context["register"]) == [approved_assessor] and other not in page.context["register"]
     assert reverse("certificates:assessors") in page.content.decode()
 
 
-@pytest.mark.parametrize("persona", [
-    "bt_lakare", "handledare", "huvudhandledare", "studierektor", "verksamhetschef", "extern_bedomare", "granskare",
-    "outsider",
-])
+@pytest.mark.parametrize(
+    "persona",
+    [
+        "bt_lakare",
+        "handledare",
+        "huvudhandledare",
+        "studierektor",
+        "verksamhetschef",
+        "extern_bedomare",
+        "granskare",
+        "outsider",
+    ],
+)
 def test_only_the_kansli_and_admin_keep_the_register(client, world, approved_assessor, persona):
     client.force_login(world.users[persona])
     assert client.get(reverse("certificates:assessors")).status_code == 403
     assert client.get(reverse("certificates:assessor_add")).status_code == 403
     assert client.get(reverse("certificates:assessor_edit", args=[approved_assessor.pk])).status_code == 403
-    assert client.post(reverse("certificates:assessor_active", args=[approved_assessor.pk]), {"active": "0"}).status_code == 403
+    assert (
+        client.post(reverse("certificates:assessor_active", args=[approved_assessor.pk]), {"active": "0"}).status_code
+        == 403
+    )
     assert ApprovedAssessor.objects.get().active
 
 
@@ -148,7 +192,10 @@ def test_the_kansli_of_another_region_sees_only_their_own_register(client, world
     client.force_login(world.users["stranger_kansli"])
     assert list(client.get(reverse("certificates:assessors")).context["rows"]) == []
     assert client.get(reverse("certificates:assessor_edit", args=[approved_assessor.pk])).status_code == 403
-    assert client.post(reverse("certificates:assessor_active", args=[approved_assessor.pk]), {"active": "0"}).status_code == 403
+    assert (
+        client.post(reverse("certificates:assessor_active", args=[approved_assessor.pk]), {"active": "0"}).status_code
+        == 403
+    )
     assert client.get(reverse("certificates:assessor_edit", args=[999999])).status_code == 404
     assert ApprovedAssessor.objects.get().active
 

@@ -12,7 +12,9 @@ def make_round(region, *, places=5, name=None, **fields):
     fields.setdefault("opens_on", datetime.date(2026, 4, 1))
     fields.setdefault("closes_on", datetime.date(2030, 4, 30))
     fields.setdefault("bt_start", datetime.date(2027, 1, 4))
-    return Round.objects.create(region=region, name=name or f"April {Round.objects.count() + 1}", places=places, **fields)
+    return Round.objects.create(
+        region=region, name=name or f"April {Round.objects.count() + 1}", places=places, **fields
+    )
 
 
 def make_application(round, *, unit=None, status=ApplicationStatus.SUBMITTED, **fields):
@@ -25,15 +27,28 @@ def make_application(round, *, unit=None, status=ApplicationStatus.SUBMITTED, **
 
 
 def complete_manual_items(application, by=None, skip=()):
-    for item in (ChecklistItem.LANGUAGE, ChecklistItem.CONTRACT, ChecklistItem.MEDICAL_LEVEL,
-                 ChecklistItem.REFERENCES, ChecklistItem.CRIMINAL_RECORD):
+    for item in (
+        ChecklistItem.LANGUAGE,
+        ChecklistItem.CONTRACT,
+        ChecklistItem.MEDICAL_LEVEL,
+        ChecklistItem.REFERENCES,
+        ChecklistItem.CRIMINAL_RECORD,
+    ):
         if item in skip:
             continue
         Confirmation.objects.create(application=application, item=item, done_on=timezone.localdate(), confirmed_by=by)
     SupervisorStatement.objects.create(
-        application=application, supervisor_name="Hanna Handledare", given_on=timezone.localdate(),
-        medical_knowledge="God", independence="God", communication="God", quality_safety="God",
-        scientific_approach="God", ethics="God", leadership="God", laws="God",
+        application=application,
+        supervisor_name="Hanna Handledare",
+        given_on=timezone.localdate(),
+        medical_knowledge="God",
+        independence="God",
+        communication="God",
+        quality_safety="God",
+        scientific_approach="God",
+        ethics="God",
+        leadership="God",
+        laws="God",
     )
 
 
@@ -42,8 +57,11 @@ def add_assessments(trainee, instruments=("mini_cex", "dops", "cbd", "specialist
 
     for instrument in instruments:
         Assessment.objects.create(
-            trainee=trainee, instrument=instrument, performed_on=datetime.date(2026, 3, 1),
-            assessor_name="Bo Bedömare", signed_at=timezone.now() if signed else None,
+            trainee=trainee,
+            instrument=instrument,
+            performed_on=datetime.date(2026, 3, 1),
+            assessor_name="Bo Bedömare",
+            signed_at=timezone.now() if signed else None,
         )
 
 

@@ -32,6 +32,7 @@ def _rows(application):
 
 # --- state machine ----------------------------------------------------------
 
+
 def test_it_submits_a_draft_and_audits_who(world, kansli):
     app = make_application(make_round(world.vgr), status=S.DRAFT, unit=world.hospital)
     services.submit(app, by=kansli)
@@ -88,7 +89,9 @@ def test_it_refuses_to_confirm_a_computed_item(world, kansli):
 
 def test_it_keeps_no_content_of_the_criminal_records_check(world, kansli):
     app = make_application(make_round(world.vgr))
-    c = services.confirm_item(app, item=ChecklistItem.CRIMINAL_RECORD, done_on=datetime.date(2026, 1, 1), note="secret", by=kansli)
+    c = services.confirm_item(
+        app, item=ChecklistItem.CRIMINAL_RECORD, done_on=datetime.date(2026, 1, 1), note="secret", by=kansli
+    )
     assert c.note == "" and c.confirmed_by == kansli and c.done_on == datetime.date(2026, 1, 1)
 
 
@@ -101,6 +104,7 @@ def test_it_records_who_confirmed_an_item_and_when(world, kansli):
 
 
 # --- checklist computed from data ---------------------------------------------
+
 
 def test_standalone_bt_has_only_the_recruitment_items(world):
     app = make_application(make_round(world.vgr))
@@ -116,8 +120,14 @@ def test_without_a_bt_record_computed_items_are_unavailable(world):
 
 def test_it_computes_assessments_from_signed_assessments(world):
     trainee = world.trainee
-    app = make_application(make_round(world.vgr), bt_type="integrerad", st_specialty="Allmänmedicin", trainee=trainee,
-                           personnummer=trainee.user.personnummer, unit=world.clinic)
+    app = make_application(
+        make_round(world.vgr),
+        bt_type="integrerad",
+        st_specialty="Allmänmedicin",
+        trainee=trainee,
+        personnummer=trainee.user.personnummer,
+        unit=world.clinic,
+    )
     add_assessments(trainee, ("mini_cex", "dops", "cbd", "cbd"))
     assert not _rows(app)[ChecklistItem.ASSESSMENTS].met  # four, but no specialistkollegium
     add_assessments(trainee, ("specialistkollegium",), signed=False)
@@ -128,7 +138,9 @@ def test_it_computes_assessments_from_signed_assessments(world):
 
 def test_three_assessments_are_not_enough(world):
     trainee = world.trainee
-    app = make_application(make_round(world.vgr), bt_type="integrerad", trainee=trainee, personnummer=trainee.user.personnummer)
+    app = make_application(
+        make_round(world.vgr), bt_type="integrerad", trainee=trainee, personnummer=trainee.user.personnummer
+    )
     add_assessments(trainee, ("mini_cex", "dops", "specialistkollegium"))
     assert not _rows(app)[ChecklistItem.ASSESSMENTS].met
 
@@ -137,7 +149,9 @@ def test_it_computes_the_iup_from_the_portfolio(world):
     from portfolio.models import IUP
 
     trainee = world.trainee
-    app = make_application(make_round(world.vgr), bt_type="integrerad", trainee=trainee, personnummer=trainee.user.personnummer)
+    app = make_application(
+        make_round(world.vgr), bt_type="integrerad", trainee=trainee, personnummer=trainee.user.personnummer
+    )
     assert not _rows(app)[ChecklistItem.IUP].met
     IUP.objects.create(trainee=trainee)
     assert not _rows(app)[ChecklistItem.IUP].met  # an empty IUP is not started
@@ -150,18 +164,26 @@ def test_it_computes_the_iup_from_the_portfolio(world):
 
 def test_the_statement_needs_all_eight_areas(world, kansli):
     app = make_application(make_round(world.vgr), bt_type="integrerad")
-    services.save_statement(app, by=kansli, data={"supervisor_name": "H", "given_on": datetime.date(2026, 1, 1), "ethics": "ok"})
+    services.save_statement(
+        app, by=kansli, data={"supervisor_name": "H", "given_on": datetime.date(2026, 1, 1), "ethics": "ok"}
+    )
     row = _rows(Application.objects.get(pk=app.pk))[ChecklistItem.STATEMENT]
     assert not row.met and "Medical knowledge" in row.detail
 
 
 # --- admission ------------------------------------------------------------------
 
+
 def _ready_integrated(world, kansli, round=None):
     trainee = world.trainee
     app = make_application(
-        round or make_round(world.vgr), bt_type="integrerad", st_specialty="Allmänmedicin", unit=world.clinic,
-        trainee=trainee, personnummer=trainee.user.personnummer, credited_st_months=8,
+        round or make_round(world.vgr),
+        bt_type="integrerad",
+        st_specialty="Allmänmedicin",
+        unit=world.clinic,
+        trainee=trainee,
+        personnummer=trainee.user.personnummer,
+        credited_st_months=8,
     )
     complete_manual_items(app, kansli)
     add_assessments(trainee)
@@ -233,17 +255,27 @@ def test_it_refuses_a_second_application_for_the_same_person(world, kansli):
     round = make_round(world.vgr)
     app = make_application(round)
     with pytest.raises(DomainError):
-        services.create_application(round=round, by=kansli, data={
-            "bt_type": "fristaende", "first_name": "A", "last_name": "B", "email": "x@example.se",
-            "personnummer": app.personnummer,
-        })
+        services.create_application(
+            round=round,
+            by=kansli,
+            data={
+                "bt_type": "fristaende",
+                "first_name": "A",
+                "last_name": "B",
+                "email": "x@example.se",
+                "personnummer": app.personnummer,
+            },
+        )
 
 
-@pytest.mark.parametrize("today,expected", [
-    (datetime.date(2026, 1, 15), datetime.date(2026, 4, 1)),
-    (datetime.date(2026, 4, 15), datetime.date(2026, 11, 1)),
-    (datetime.date(2026, 11, 2), datetime.date(2027, 4, 1)),
-])
+@pytest.mark.parametrize(
+    "today,expected",
+    [
+        (datetime.date(2026, 1, 15), datetime.date(2026, 4, 1)),
+        (datetime.date(2026, 4, 15), datetime.date(2026, 11, 1)),
+        (datetime.date(2026, 11, 2), datetime.date(2027, 4, 1)),
+    ],
+)
 def test_the_next_round_defaults_to_april_or_november(today, expected):
     defaults = services.next_round_defaults(today)
     assert defaults["opens_on"] == expected and defaults["closes_on"].month == expected.month

@@ -46,15 +46,20 @@ def test_it_maps_varbi_headers_with_a_bom_and_semicolons(world):
     report = varbi.validate(table, round=make_round(world.vgr))
     assert report.ok
     assert report.applicants[0].data == {
-        "first_name": "Åsa", "last_name": "Öberg", "email": "asa@example.se",
-        "personnummer": pnr(2), "phone": "070-1234567",
+        "first_name": "Åsa",
+        "last_name": "Öberg",
+        "email": "asa@example.se",
+        "personnummer": pnr(2),
+        "phone": "070-1234567",
     }
 
 
 def test_it_imports_every_row_as_a_submitted_application(world, kansli_client):
     round = make_round(world.vgr)
     number = pnr(3)
-    upload = csv_file(row("Åsa", "Öberg", "asa@example.se", number[2:8] + "-" + number[8:]), row("Bo", "Ek", "bo@example.se", pnr(4)))
+    upload = csv_file(
+        row("Åsa", "Öberg", "asa@example.se", number[2:8] + "-" + number[8:]), row("Bo", "Ek", "bo@example.se", pnr(4))
+    )
     response = _import(kansli_client, round, upload)
     assert response.status_code == 200
     apps = Application.objects.filter(round=round)
@@ -101,15 +106,18 @@ def test_it_flags_applicants_who_are_already_registered(world):
     assert report.ok and report.flagged
 
 
-@pytest.mark.parametrize("content,name", [
-    (b"", "varbi.csv"),
-    (b"Namn;Adress\r\nx;y\r\n", "varbi.csv"),
-    (HEADER.encode(), "varbi.csv"),
-    (b"\x00\x01\x02binary", "varbi.csv"),
-    (b"PK\x03\x04garbage", "varbi.xlsx"),
-    (b"hello", "varbi.pdf"),
-    (b'F\xf6rnamn;Efternamn;E-post;Personnummer\r\n"unterminated;x;y;z\r\n', "varbi.csv"),
-])
+@pytest.mark.parametrize(
+    "content,name",
+    [
+        (b"", "varbi.csv"),
+        (b"Namn;Adress\r\nx;y\r\n", "varbi.csv"),
+        (HEADER.encode(), "varbi.csv"),
+        (b"\x00\x01\x02binary", "varbi.csv"),
+        (b"PK\x03\x04garbage", "varbi.xlsx"),
+        (b"hello", "varbi.pdf"),
+        (b'F\xf6rnamn;Efternamn;E-post;Personnummer\r\n"unterminated;x;y;z\r\n', "varbi.csv"),
+    ],
+)
 def test_it_rejects_a_malformed_file_with_a_message(world, kansli_client, content, name):
     round = make_round(world.vgr)
     response = _import(kansli_client, round, SimpleUploadedFile(name, content))

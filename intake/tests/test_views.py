@@ -50,12 +50,19 @@ def test_managers_see_every_page(client, world, round, application, role):
         assert client.get(url).status_code == 200, url
 
 
-@pytest.mark.parametrize("role", ["bt_lakare", "handledare", "huvudhandledare", "granskare", "extern_bedomare", "outsider"])
+@pytest.mark.parametrize(
+    "role", ["bt_lakare", "handledare", "huvudhandledare", "granskare", "extern_bedomare", "outsider"]
+)
 def test_other_roles_are_refused(client, world, round, application, role):
     login(client, world, role)
     for url in _manager_urls(round, application) + [reverse("intake:apply")]:
         assert client.get(url).status_code == 403, url
-    assert client.post(reverse("intake:application_decide", args=[application.pk]), {"decision": "admit", "reason": "x"}).status_code == 403
+    assert (
+        client.post(
+            reverse("intake:application_decide", args=[application.pk]), {"decision": "admit", "reason": "x"}
+        ).status_code
+        == 403
+    )
 
 
 @pytest.mark.parametrize("role", ["stranger_kansli", "stranger_studierektor"])
@@ -81,31 +88,61 @@ def test_the_nav_shows_intake_to_kansli_only(client, world):
 
 def test_kansli_creates_a_round_and_a_position(client, world):
     login(client, world, "kansli")
-    response = client.post(reverse("intake:rounds"), {
-        "region": world.vgr.pk, "name": "April 2027", "opens_on": "2027-02-01", "closes_on": "2027-03-15",
-        "bt_start": "2027-09-01", "places": "10",
-    })
+    response = client.post(
+        reverse("intake:rounds"),
+        {
+            "region": world.vgr.pk,
+            "name": "April 2027",
+            "opens_on": "2027-02-01",
+            "closes_on": "2027-03-15",
+            "bt_start": "2027-09-01",
+            "places": "10",
+        },
+    )
     round = world.vgr.intake_rounds.get(name="April 2027")
     assert response.status_code == 302
-    client.post(reverse("intake:position_new", args=[round.pk]), {"title": "Regional BT", "unit": world.hospital.pk, "places": 3})
+    client.post(
+        reverse("intake:position_new", args=[round.pk]),
+        {"title": "Regional BT", "unit": world.hospital.pk, "places": 3},
+    )
     assert round.positions.get().unit == world.hospital
 
 
 def test_a_round_cannot_close_before_it_opens_or_be_made_in_another_region(client, world):
     login(client, world, "kansli")
-    data = {"region": world.vgr.pk, "name": "X", "opens_on": "2027-03-01", "closes_on": "2027-02-01", "bt_start": "2027-09-01", "places": 1}
+    data = {
+        "region": world.vgr.pk,
+        "name": "X",
+        "opens_on": "2027-03-01",
+        "closes_on": "2027-02-01",
+        "bt_start": "2027-09-01",
+        "places": 1,
+    }
     assert client.post(reverse("intake:rounds"), data).status_code == 200
-    assert client.post(reverse("intake:rounds"), {**data, "closes_on": "2027-04-01", "region": world.gavleborg.pk}).status_code == 200
+    assert (
+        client.post(
+            reverse("intake:rounds"), {**data, "closes_on": "2027-04-01", "region": world.gavleborg.pk}
+        ).status_code
+        == 200
+    )
     assert not world.vgr.intake_rounds.exists() and not world.gavleborg.intake_rounds.exists()
 
 
 # --- verksamhetschef ---------------------------------------------------------------
 
+
 def _integrated(world, **extra):
     return {
-        "bt_type": "integrerad", "unit": world.clinic.pk, "st_specialty": "Internmedicin", "first_name": "Sara",
-        "last_name": "St", "email": "sara@example.se", "personnummer": f.make_personnummer(datetime.date(1990, 2, 2), 77),
-        "phone": "", "credited_st_months": "6", **extra,
+        "bt_type": "integrerad",
+        "unit": world.clinic.pk,
+        "st_specialty": "Internmedicin",
+        "first_name": "Sara",
+        "last_name": "St",
+        "email": "sara@example.se",
+        "personnummer": f.make_personnummer(datetime.date(1990, 2, 2), 77),
+        "phone": "",
+        "credited_st_months": "6",
+        **extra,
     }
 
 
@@ -115,14 +152,24 @@ def test_verksamhetschef_applies_for_an_st_doctor_at_their_unit(client, world, r
     response = client.post(reverse("intake:application_new", args=[round.pk]), _integrated(world))
     app = Application.objects.get(email="sara@example.se")
     assert response.status_code == 302
-    assert (app.status, app.bt_type, app.unit, app.created_by) == (S.DRAFT, "integrerad", world.clinic, world.users["verksamhetschef"])
+    assert (app.status, app.bt_type, app.unit, app.created_by) == (
+        S.DRAFT,
+        "integrerad",
+        world.clinic,
+        world.users["verksamhetschef"],
+    )
     client.post(reverse("intake:application_submit", args=[app.pk]))
     assert Application.objects.get(pk=app.pk).status == S.SUBMITTED
     assert client.get(reverse("intake:application", args=[app.pk])).status_code == 200
     # the checklist and the decision belong to the BT office
     url = reverse("intake:confirm_item", args=[app.pk, "language"])
     assert client.post(url, {"done_on": "2026-01-01"}).status_code == 403
-    assert client.post(reverse("intake:application_decide", args=[app.pk]), {"decision": "decline", "reason": "x"}).status_code == 403
+    assert (
+        client.post(
+            reverse("intake:application_decide", args=[app.pk]), {"decision": "decline", "reason": "x"}
+        ).status_code
+        == 403
+    )
 
 
 def test_verksamhetschef_cannot_apply_at_another_unit_or_for_standalone_bt(client, world, round):
@@ -142,6 +189,7 @@ def test_verksamhetschef_cannot_see_standalone_applications(client, world, appli
 
 # --- bad input ---------------------------------------------------------------------------
 
+
 def test_a_duplicate_personnummer_in_the_round_is_refused(client, world, round, application):
     login(client, world, "kansli")
     data = _integrated(world, personnummer=application.personnummer)
@@ -150,9 +198,19 @@ def test_a_duplicate_personnummer_in_the_round_is_refused(client, world, round, 
     assert Application.objects.count() == 1
 
 
-@pytest.mark.parametrize("bad", [{"personnummer": "19900101-1234"}, {"personnummer": "nonsense"}, {"email": "x"},
-                                  {"credited_st_months": "13"}, {"credited_st_months": "-1"}, {"unit": "999999"},
-                                  {"st_specialty": ""}, {"first_name": ""}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"personnummer": "19900101-1234"},
+        {"personnummer": "nonsense"},
+        {"email": "x"},
+        {"credited_st_months": "13"},
+        {"credited_st_months": "-1"},
+        {"unit": "999999"},
+        {"st_specialty": ""},
+        {"first_name": ""},
+    ],
+)
 def test_bad_application_input_is_a_form_error(client, world, round, bad):
     login(client, world, "kansli")
     response = client.post(reverse("intake:application_new", args=[round.pk]), _integrated(world, **bad))
@@ -162,7 +220,11 @@ def test_bad_application_input_is_a_form_error(client, world, round, bad):
 
 def test_a_decision_without_a_complete_checklist_is_refused(client, world, application):
     login(client, world, "kansli")
-    response = client.post(reverse("intake:application_decide", args=[application.pk]), {"decision": "admit", "reason": "Good"}, follow=True)
+    response = client.post(
+        reverse("intake:application_decide", args=[application.pk]),
+        {"decision": "admit", "reason": "Good"},
+        follow=True,
+    )
     assert response.status_code == 200
     assert Application.objects.get(pk=application.pk).status == S.SUBMITTED
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
@@ -185,7 +247,9 @@ def test_bad_confirmations_never_fail(client, world, application, post):
 
 def test_a_computed_item_cannot_be_confirmed_through_the_view(client, world, application):
     login(client, world, "kansli")
-    response = client.post(reverse("intake:confirm_item", args=[application.pk, "assessments"]), {"done_on": "2026-01-01"})
+    response = client.post(
+        reverse("intake:confirm_item", args=[application.pk, "assessments"]), {"done_on": "2026-01-01"}
+    )
     assert response.status_code == 302 and not application.confirmations.exists()
 
 
@@ -197,19 +261,39 @@ def test_missing_objects_are_404(client, world):
 
 # --- the whole flow through the views ------------------------------------------------------
 
+
 def test_kansli_confirms_the_checklist_and_admits(client, world, round):
     trainee = world.trainee
-    app = make_application(round, bt_type="integrerad", st_specialty="Allmänmedicin", unit=world.clinic, trainee=trainee,
-                           personnummer=trainee.user.personnummer)
+    app = make_application(
+        round,
+        bt_type="integrerad",
+        st_specialty="Allmänmedicin",
+        unit=world.clinic,
+        trainee=trainee,
+        personnummer=trainee.user.personnummer,
+    )
     add_assessments(trainee)
     start_iup(trainee)
     login(client, world, "kansli")
     for item in ("language", "contract", "medical_level", "references", "criminal_record"):
         client.post(reverse("intake:confirm_item", args=[app.pk, item]), {"done_on": "2026-01-10", "note": "ok"})
     assert app.confirmations.get(item=ChecklistItem.CRIMINAL_RECORD).note == ""
-    areas = {k: "God" for k in ("medical_knowledge", "independence", "communication", "quality_safety",
-                                 "scientific_approach", "ethics", "leadership", "laws")}
-    client.post(reverse("intake:statement", args=[app.pk]), {"supervisor_name": "Hanna", "given_on": "2026-01-05", **areas})
+    areas = dict.fromkeys(
+        (
+            "medical_knowledge",
+            "independence",
+            "communication",
+            "quality_safety",
+            "scientific_approach",
+            "ethics",
+            "leadership",
+            "laws",
+        ),
+        "God",
+    )
+    client.post(
+        reverse("intake:statement", args=[app.pk]), {"supervisor_name": "Hanna", "given_on": "2026-01-05", **areas}
+    )
     client.post(reverse("intake:application_complete", args=[app.pk]))
     assert Application.objects.get(pk=app.pk).status == S.CHECKLIST_COMPLETE
     client.post(reverse("intake:application_decide", args=[app.pk]), {"decision": "admit", "reason": "All in order"})
@@ -245,11 +329,15 @@ def test_the_import_reads_an_xlsx_export(client, world, round):
 
     workbook = openpyxl.Workbook()
     workbook.active.append(["Förnamn", "Efternamn", "E-post", "Personnummer", "Telefon"])
-    workbook.active.append(["Åsa", "Öberg", "asa@example.se", f.make_personnummer(datetime.date(1993, 3, 3), 5), 701234567])
+    workbook.active.append(
+        ["Åsa", "Öberg", "asa@example.se", f.make_personnummer(datetime.date(1993, 3, 3), 5), 701234567]
+    )
     out = io.BytesIO()
     workbook.save(out)
     login(client, world, "kansli")
     upload = SimpleUploadedFile("varbi.xlsx", out.getvalue())
-    response = client.post(reverse("intake:import", args=[round.pk]), {"file": upload, "bt_type": "fristaende", "import": "1"})
+    response = client.post(
+        reverse("intake:import", args=[round.pk]), {"file": upload, "bt_type": "fristaende", "import": "1"}
+    )
     assert response.status_code == 200
     assert Application.objects.get(round=round).phone == "701234567"

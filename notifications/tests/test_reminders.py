@@ -22,7 +22,11 @@ def plan(world):
     t.programme = "gavleborg"
     t.save(update_fields=["programme"])
     return Placement.objects.create(
-        trainee=t, category="akut", unit=world.clinic, start=D(2027, 1, 1), end=D(2027, 3, 31),
+        trainee=t,
+        category="akut",
+        unit=world.clinic,
+        start=D(2027, 1, 1),
+        end=D(2027, 3, 31),
         supervisor=world.users["handledare"],
     )
 
@@ -83,7 +87,9 @@ def test_opting_out_is_respected(world, plan, mailoutbox):
 
 def test_done_items_are_not_reminded(world, plan, mailoutbox):
     for day in (D(2027, 1, 20), D(2027, 2, 20)):
-        a = Assessment.objects.create(trainee=world.trainee, instrument="dops", placement=plan, performed_on=day, assessor_name="A", overall=3)
+        a = Assessment.objects.create(
+            trainee=world.trainee, instrument="dops", placement=plan, performed_on=day, assessor_name="A", overall=3
+        )
         a.signed_at = a.created_at
         a.save(update_fields=["signed_at"])
     assert send_reminders(today=TODAY) == 0

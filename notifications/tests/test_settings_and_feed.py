@@ -45,7 +45,7 @@ def test_the_feed_has_placements_and_due_assessments(client, world, feed_plan):
     from icalendar import Calendar
 
     cal = Calendar.from_ical(response.content)
-    events = [e for e in cal.walk("VEVENT")]
+    events = list(cal.walk("VEVENT"))
     placement = next(e for e in events if str(e["uid"]).startswith("placement-"))
     assert placement.decoded("dtstart") == D(2027, 1, 1) and placement.decoded("dtend") == D(2027, 3, 1)
     due = [e for e in events if str(e["uid"]).startswith("due-")]

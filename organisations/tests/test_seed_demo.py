@@ -91,9 +91,7 @@ def test_trainees_are_spread_over_regions_and_phases():
         if trainee.region.slug == "jonkoping":
             assert trainee.bt_type == BtType.INTEGRATED
         main = trainee.main_supervisor
-        assert RoleAssignment.objects.filter(
-            user=main, role=Role.HUVUDHANDLEDARE, unit__region=trainee.region
-        ).exists()
+        assert RoleAssignment.objects.filter(user=main, role=Role.HUVUDHANDLEDARE, unit__region=trainee.region).exists()
         assert RoleAssignment.objects.filter(user=user, role=Role.BT_LAKARE).exists()
         assert not user.has_usable_password() or user.email == "bt@example.se"
 

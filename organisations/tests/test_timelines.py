@@ -38,6 +38,7 @@ def _query(params):
 # Month arithmetic
 # ---------------------------------------------------------------------------
 
+
 def test_month_arithmetic_crosses_years_both_ways():
     assert add_months(D(2027, 11, 1), 3) == D(2028, 2, 1)
     assert add_months(D(2027, 1, 1), -1) == D(2026, 12, 1)
@@ -49,6 +50,7 @@ def test_month_arithmetic_crosses_years_both_ways():
 # ---------------------------------------------------------------------------
 # The grid
 # ---------------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_grid_counts_used_and_free_per_month(world):
@@ -165,6 +167,7 @@ def test_the_grid_takes_a_fixed_number_of_queries(world, django_assert_num_queri
 # Parameters
 # ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "params,expected",
     [
@@ -186,6 +189,7 @@ def test_parse_period_falls_back_to_defaults(params, expected):
 # ---------------------------------------------------------------------------
 # Views: access
 # ---------------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_kansli_sees_the_unit_and_region_timelines_with_names(client, world):
@@ -288,7 +292,8 @@ def test_cells_state_their_load_in_text_not_only_colour(client, world):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "params", ["?start=2027-13", "?start=abc&months=xyz", "?months=0", "?months=999", "?start=&months=", "?start=0000-01"]
+    "params",
+    ["?start=2027-13", "?start=abc&months=xyz", "?months=0", "?months=999", "?start=&months=", "?start=0000-01"],
 )
 def test_bad_parameters_fall_back_to_defaults(client, world, params):
     client.force_login(world.users["kansli"])
@@ -318,6 +323,7 @@ def test_the_detail_pages_link_to_the_timelines(client, world):
 # ---------------------------------------------------------------------------
 # Query count does not grow with units, trainees or months
 # ---------------------------------------------------------------------------
+
 
 def _count_queries(client, url):
     with CaptureQueriesContext(connection) as ctx:

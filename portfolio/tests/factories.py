@@ -18,8 +18,12 @@ def goal(code: str) -> Goal:
     return Goal.objects.get(regulation="HSLF-FS 2021:8", code=code)
 
 
-def make_activity(trainee, *codes, start=D(2026, 11, 10), end=None, placement=None, kind="clinical", title="Akuten") -> Activity:
-    activity = Activity.objects.create(trainee=trainee, kind=kind, title=title, start=start, end=end, placement=placement)
+def make_activity(
+    trainee, *codes, start=D(2026, 11, 10), end=None, placement=None, kind="clinical", title="Akuten"
+) -> Activity:
+    activity = Activity.objects.create(
+        trainee=trainee, kind=kind, title=title, start=start, end=end, placement=placement
+    )
     activity.goals.set([goal(c) for c in codes or ("BT1",)])
     return activity
 
@@ -28,8 +32,12 @@ def make_assessment(trainee, *codes, performed_on=D(2026, 11, 15), signed=True, 
     from assessments.models import Assessment
 
     assessment = Assessment.objects.create(
-        trainee=trainee, instrument="mini_cex", performed_on=performed_on, assessor_name="Dr Bedömare",
-        placement=placement, signed_at=timezone.now() if signed else None,
+        trainee=trainee,
+        instrument="mini_cex",
+        performed_on=performed_on,
+        assessor_name="Dr Bedömare",
+        placement=placement,
+        signed_at=timezone.now() if signed else None,
     )
     assessment.goals.set([goal(c) for c in codes or ("BT1",)])
     return assessment

@@ -4,13 +4,23 @@ import pytest
 from django.urls import reverse
 
 from portfolio import services
-from portfolio.models import Activity, Evidence, IUP, SupervisionMeeting
+from portfolio.models import IUP, Activity, Evidence, SupervisionMeeting
 
 from .factories import goal, make_activity, make_placement, pdf
 
 ALL = [
-    "bt_lakare", "handledare", "huvudhandledare", "studierektor", "verksamhetschef", "kansli",
-    "extern_bedomare", "granskare", "admin", "outsider", "stranger_kansli", "stranger_studierektor",
+    "bt_lakare",
+    "handledare",
+    "huvudhandledare",
+    "studierektor",
+    "verksamhetschef",
+    "kansli",
+    "extern_bedomare",
+    "granskare",
+    "admin",
+    "outsider",
+    "stranger_kansli",
+    "stranger_studierektor",
 ]
 VIEWERS = {"bt_lakare", "huvudhandledare", "studierektor", "verksamhetschef", "kansli", "admin"}
 EDITORS = {"bt_lakare"}
@@ -22,8 +32,14 @@ NOTES = {"bt_lakare", "huvudhandledare", "admin"}
 def portfolio(world):
     t = world.trainee
     iup = services.get_or_create_iup(t)
-    services.save_goal_plan(iup, goal=goal("BT1"), activities="A", assessment_methods="", expected_version=iup.version,
-                            by=world.users["bt_lakare"])
+    services.save_goal_plan(
+        iup,
+        goal=goal("BT1"),
+        activities="A",
+        assessment_methods="",
+        expected_version=iup.version,
+        by=world.users["bt_lakare"],
+    )
     services.submit_iup(iup, by=world.users["bt_lakare"])
     activity = make_activity(t, "BT1")
     evidence = services.attach_evidence(activity, files=[pdf()], by=world.users["bt_lakare"])[0]
@@ -47,10 +63,23 @@ def _views(t, activity, evidence):
     }
 
 
-CASES = [(view, persona) for view in [
-    "iup", "iup_goal_edit", "iup_revisions", "iup_revision", "activities", "activity", "activity_add", "activity_edit",
-    "evidence", "progress", "supervision",
-] for persona in ALL]
+CASES = [
+    (view, persona)
+    for view in [
+        "iup",
+        "iup_goal_edit",
+        "iup_revisions",
+        "iup_revision",
+        "activities",
+        "activity",
+        "activity_add",
+        "activity_edit",
+        "evidence",
+        "progress",
+        "supervision",
+    ]
+    for persona in ALL
+]
 
 
 @pytest.mark.django_db
@@ -67,7 +96,9 @@ def test_it_applies_the_access_matrix_to_every_page(client, world, portfolio, vi
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("view", ["iup", "iup_goal_edit", "activities", "activity", "evidence", "progress", "supervision"])
+@pytest.mark.parametrize(
+    "view", ["iup", "iup_goal_edit", "activities", "activity", "evidence", "progress", "supervision"]
+)
 def test_it_sends_anonymous_users_to_login(client, world, portfolio, view):
     _iup, activity, evidence = portfolio
     url, _ = _views(world.trainee, activity, evidence)[view]
@@ -119,8 +150,14 @@ def test_others_cannot_change_the_portfolio(client, world, portfolio, persona):
     posts = [
         (reverse("portfolio:iup_goal_edit", args=[t.pk, "BT2"]), {"activities": "x", "version": iup.version}),
         (reverse("portfolio:iup_submit", args=[t.pk]), {"version": iup.version}),
-        (reverse("portfolio:activity_add", args=[t.pk]), {"kind": "course", "title": "x", "start": "2026-12-01", "goals": [goal("BT3").pk]}),
-        (reverse("portfolio:activity_edit", args=[t.pk, activity.pk]), {"kind": "course", "title": "x", "start": "2026-12-01", "goals": [goal("BT3").pk]}),
+        (
+            reverse("portfolio:activity_add", args=[t.pk]),
+            {"kind": "course", "title": "x", "start": "2026-12-01", "goals": [goal("BT3").pk]},
+        ),
+        (
+            reverse("portfolio:activity_edit", args=[t.pk, activity.pk]),
+            {"kind": "course", "title": "x", "start": "2026-12-01", "goals": [goal("BT3").pk]},
+        ),
         (reverse("portfolio:evidence_delete", args=[t.pk, activity.pk, evidence.pk]), {}),
     ]
     for url, data in posts:
@@ -149,13 +186,18 @@ def test_a_placement_supervisor_may_view_and_write_supervision_notes(client, wor
 @pytest.mark.django_db
 def test_supervision_notes_are_private(client, world):
     t = world.trainee
-    SupervisionMeeting.objects.create(trainee=t, date="2026-12-01", notes="Privat anteckning", author=world.users["huvudhandledare"])
+    SupervisionMeeting.objects.create(
+        trainee=t, date="2026-12-01", notes="Privat anteckning", author=world.users["huvudhandledare"]
+    )
     client.force_login(world.users["bt_lakare"])
     assert "Privat anteckning" in client.get(reverse("portfolio:supervision", args=[t.pk])).content.decode()
     for persona in ("studierektor", "kansli", "verksamhetschef", "granskare"):
         client.force_login(world.users[persona])
         assert client.get(reverse("portfolio:supervision", args=[t.pk])).status_code == 403
-        assert client.post(reverse("portfolio:supervision", args=[t.pk]), {"date": "2026-12-02", "notes": "x"}).status_code == 403
+        assert (
+            client.post(reverse("portfolio:supervision", args=[t.pk]), {"date": "2026-12-02", "notes": "x"}).status_code
+            == 403
+        )
         # …and the pages they may see do not link to the notes.
         body = client.get(reverse("portfolio:iup", args=[t.pk])).content.decode()
         assert reverse("portfolio:supervision", args=[t.pk]) not in body
@@ -168,6 +210,14 @@ def test_a_supervision_note_needs_text_and_a_supervisor_of_the_trainee(client, w
     client.force_login(world.users["bt_lakare"])
     url = reverse("portfolio:supervision", args=[t.pk])
     assert client.post(url, {"date": "2026-12-01", "notes": ""}).status_code == 400
-    assert client.post(url, {"date": "2026-12-01", "notes": "x", "supervisor": world.users["kansli"].pk}).status_code == 400
+    assert (
+        client.post(url, {"date": "2026-12-01", "notes": "x", "supervisor": world.users["kansli"].pk}).status_code
+        == 400
+    )
     assert not SupervisionMeeting.objects.exists()
-    assert client.post(url, {"date": "2026-12-01", "notes": "x", "supervisor": world.users["huvudhandledare"].pk}).status_code == 302
+    assert (
+        client.post(
+            url, {"date": "2026-12-01", "notes": "x", "supervisor": world.users["huvudhandledare"].pk}
+        ).status_code
+        == 302
+    )

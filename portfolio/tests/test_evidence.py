@@ -22,8 +22,13 @@ def _files(root):
 
 def _post_activity(client, trainee, files, **extra):
     data = {
-        "kind": "course", "title": "Kurs i akut omhändertagande", "start": "2026-12-01", "goals": [goal("BT1").pk, goal("BT13").pk],
-        "reflection": "Jag lärde mig ABCDE.", "files": files, **extra,
+        "kind": "course",
+        "title": "Kurs i akut omhändertagande",
+        "start": "2026-12-01",
+        "goals": [goal("BT1").pk, goal("BT13").pk],
+        "reflection": "Jag lärde mig ABCDE.",
+        "files": files,
+        **extra,
     }
     return client.post(reverse("portfolio:activity_add", args=[trainee.pk]), data, **EN)
 
@@ -59,7 +64,9 @@ def test_it_downloads_a_file_only_for_permitted_users(client, world):
         assert b"".join(response.streaming_content) == PDF
         assert response["Content-Type"] == "application/pdf"
         assert response["X-Content-Type-Options"] == "nosniff"
-        assert response["Content-Disposition"].startswith("attachment") and "intyg.pdf" in response["Content-Disposition"]
+        assert (
+            response["Content-Disposition"].startswith("attachment") and "intyg.pdf" in response["Content-Disposition"]
+        )
     for persona in ("granskare", "extern_bedomare", "outsider", "stranger_kansli", "handledare"):
         client.force_login(world.users[persona])
         assert client.get(url).status_code == 403, persona
@@ -67,7 +74,10 @@ def test_it_downloads_a_file_only_for_permitted_users(client, world):
     assert client.get(url).status_code == 302
     # Through another trainee's URL the file does not exist.
     client.force_login(world.users["admin"])
-    assert client.get(reverse("portfolio:evidence", args=[world.other_trainee.pk, activity.pk, evidence.pk])).status_code == 404
+    assert (
+        client.get(reverse("portfolio:evidence", args=[world.other_trainee.pk, activity.pk, evidence.pk])).status_code
+        == 404
+    )
 
 
 def test_the_file_is_not_under_a_public_url(world):
@@ -84,13 +94,28 @@ def test_the_file_is_not_under_a_public_url(world):
 @pytest.mark.parametrize(
     "upload,message",
     [
-        (SimpleUploadedFile("program.exe", b"MZ\x90\x00" + b"\x00" * 60, content_type="application/pdf"), "files of this type cannot be uploaded"),
-        (SimpleUploadedFile("intyg.pdf", b"MZ\x90\x00" + b"\x00" * 60, content_type="application/pdf"), "is not a real PDF file"),
-        (SimpleUploadedFile("intyg.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf"), "is not a real PDF file"),
+        (
+            SimpleUploadedFile("program.exe", b"MZ\x90\x00" + b"\x00" * 60, content_type="application/pdf"),
+            "files of this type cannot be uploaded",
+        ),
+        (
+            SimpleUploadedFile("intyg.pdf", b"MZ\x90\x00" + b"\x00" * 60, content_type="application/pdf"),
+            "is not a real PDF file",
+        ),
+        (
+            SimpleUploadedFile("intyg.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf"),
+            "is not a real PDF file",
+        ),
         (SimpleUploadedFile("bild.png", PDF, content_type="image/png"), "is not a real PNG file"),
-        (SimpleUploadedFile("dokument.docx", b"PK\x03\x04garbage", content_type="application/pdf"), "is not a real Word (DOCX) file"),
+        (
+            SimpleUploadedFile("dokument.docx", b"PK\x03\x04garbage", content_type="application/pdf"),
+            "is not a real Word (DOCX) file",
+        ),
         (SimpleUploadedFile("anteckning.txt", b"\x7fELF\x02\x01\x01" + b"\x00" * 40), "is not a real Text (TXT) file"),
-        (SimpleUploadedFile("sida.html", b"<html></html>", content_type="text/plain"), "files of this type cannot be uploaded"),
+        (
+            SimpleUploadedFile("sida.html", b"<html></html>", content_type="text/plain"),
+            "files of this type cannot be uploaded",
+        ),
         (SimpleUploadedFile("utan-filändelse", PDF), "files of this type cannot be uploaded"),
         (SimpleUploadedFile("tom.pdf", b""), "is empty"),
     ],
@@ -117,7 +142,9 @@ def test_the_service_refuses_bad_files_too(world, settings, media_root):
     settings.EVIDENCE_MAX_BYTES = 100
     activity = make_activity(world.trainee, "BT1")
     with pytest.raises(services.EvidenceRejected) as refused:
-        services.attach_evidence(activity, files=[pdf("ok.pdf"), pdf("stor.pdf", PDF * 10)], by=world.users["bt_lakare"])
+        services.attach_evidence(
+            activity, files=[pdf("ok.pdf"), pdf("stor.pdf", PDF * 10)], by=world.users["bt_lakare"]
+        )
     assert "stor.pdf" in str(refused.value)
     assert not Evidence.objects.exists() and _files(media_root) == []
 
@@ -126,8 +153,13 @@ def test_editing_an_activity_with_a_bad_file_changes_nothing(me, world, media_ro
     activity = make_activity(world.trainee, "BT1", title="Före")
     response = me.post(
         reverse("portfolio:activity_edit", args=[world.trainee.pk, activity.pk]),
-        {"kind": "course", "title": "Efter", "start": "2026-12-01", "goals": [goal("BT2").pk],
-         "files": [SimpleUploadedFile("x.exe", b"MZ")]},
+        {
+            "kind": "course",
+            "title": "Efter",
+            "start": "2026-12-01",
+            "goals": [goal("BT2").pk],
+            "files": [SimpleUploadedFile("x.exe", b"MZ")],
+        },
         **EN,
     )
     assert response.status_code == 400
@@ -141,11 +173,19 @@ def test_it_edits_an_activity_and_adds_and_removes_files(me, world, media_root, 
     activity = make_activity(world.trainee, "BT1")
     url = reverse("portfolio:activity_edit", args=[world.trainee.pk, activity.pk])
     assert me.get(url).status_code == 200
-    response = me.post(url, {
-        "kind": "clinical", "title": "Akutmottagningen", "start": "2026-11-02", "end": "2026-11-30",
-        "goals": [goal("BT1").pk, goal("BT18").pk], "placement": placement.pk, "reflection": "Svårt men lärorikt",
-        "files": [SimpleUploadedFile("foto.png", PNG)],
-    })
+    response = me.post(
+        url,
+        {
+            "kind": "clinical",
+            "title": "Akutmottagningen",
+            "start": "2026-11-02",
+            "end": "2026-11-30",
+            "goals": [goal("BT1").pk, goal("BT18").pk],
+            "placement": placement.pk,
+            "reflection": "Svårt men lärorikt",
+            "files": [SimpleUploadedFile("foto.png", PNG)],
+        },
+    )
     assert response.status_code == 302
     activity.refresh_from_db()
     assert activity.placement == placement and activity.end.isoformat() == "2026-11-30"

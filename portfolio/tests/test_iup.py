@@ -52,7 +52,9 @@ def test_it_runs_draft_submitted_approved_with_revisions_kept(client, world):
     client.force_login(world.users["huvudhandledare"])
     body = client.get(reverse("portfolio:iup", args=[t.pk]), **EN).content.decode()
     assert 'data-testid="iup-approve"' in body and 'data-testid="iup-return"' in body
-    response = client.post(reverse("portfolio:iup_approve", args=[t.pk]), {"version": iup.version, "comment": "Bra plan"})
+    response = client.post(
+        reverse("portfolio:iup_approve", args=[t.pk]), {"version": iup.version, "comment": "Bra plan"}
+    )
     assert response.status_code == 302
     iup.refresh_from_db()
     assert iup.approved and iup.approved_by == world.users["huvudhandledare"] and iup.review_comment == "Bra plan"
@@ -60,8 +62,15 @@ def test_it_runs_draft_submitted_approved_with_revisions_kept(client, world):
     assert "IUP approved" in body and "IUP started" in body
 
     revisions = list(IUPRevision.objects.filter(iup=iup).order_by("number"))
-    assert [(r.number, r.event, r.status) for r in revisions] == [(1, "submitted", "submitted"), (2, "approved", "approved")]
-    assert revisions[0].snapshot[0] == {"goal": "BT1", "activities": "Akutmottagning 3 mån", "assessment_methods": "Mini-CEX x2"}
+    assert [(r.number, r.event, r.status) for r in revisions] == [
+        (1, "submitted", "submitted"),
+        (2, "approved", "approved"),
+    ]
+    assert revisions[0].snapshot[0] == {
+        "goal": "BT1",
+        "activities": "Akutmottagning 3 mån",
+        "assessment_methods": "Mini-CEX x2",
+    }
     assert len(revisions[0].snapshot) == 18
 
     # Every revision can be read, by the trainee and the supervisor alike.
@@ -76,10 +85,14 @@ def test_it_runs_draft_submitted_approved_with_revisions_kept(client, world):
 def test_a_change_after_approval_reopens_the_iup_and_keeps_the_approved_revision(world):
     t, me, hhl = world.trainee, world.users["bt_lakare"], world.users["huvudhandledare"]
     iup = services.get_or_create_iup(t)
-    services.save_goal_plan(iup, goal=goal("BT1"), activities="A", assessment_methods="M", expected_version=iup.version, by=me)
+    services.save_goal_plan(
+        iup, goal=goal("BT1"), activities="A", assessment_methods="M", expected_version=iup.version, by=me
+    )
     services.submit_iup(iup, by=me)
     services.approve_iup(iup, by=hhl, comment="")
-    services.save_goal_plan(iup, goal=goal("BT1"), activities="A2", assessment_methods="M", expected_version=iup.version, by=me)
+    services.save_goal_plan(
+        iup, goal=goal("BT1"), activities="A2", assessment_methods="M", expected_version=iup.version, by=me
+    )
     iup.refresh_from_db()
     assert iup.status == IUPStatus.DRAFT and not iup.approved
     events = list(iup.revisions.order_by("number").values_list("event", "status"))
@@ -92,10 +105,14 @@ def test_a_change_after_approval_reopens_the_iup_and_keeps_the_approved_revision
 def test_saving_an_unchanged_plan_keeps_the_approval(world):
     t, me = world.trainee, world.users["bt_lakare"]
     iup = services.get_or_create_iup(t)
-    services.save_goal_plan(iup, goal=goal("BT1"), activities="A", assessment_methods="", expected_version=iup.version, by=me)
+    services.save_goal_plan(
+        iup, goal=goal("BT1"), activities="A", assessment_methods="", expected_version=iup.version, by=me
+    )
     services.submit_iup(iup, by=me)
     services.approve_iup(iup, by=world.users["huvudhandledare"], comment="")
-    services.save_goal_plan(iup, goal=goal("BT1"), activities="A ", assessment_methods="", expected_version=iup.version, by=me)
+    services.save_goal_plan(
+        iup, goal=goal("BT1"), activities="A ", assessment_methods="", expected_version=iup.version, by=me
+    )
     iup.refresh_from_db()
     assert iup.approved
 
@@ -103,7 +120,9 @@ def test_saving_an_unchanged_plan_keeps_the_approval(world):
 def test_the_supervisor_returns_the_iup_with_a_comment(client, world):
     t, me = world.trainee, world.users["bt_lakare"]
     iup = services.get_or_create_iup(t)
-    services.save_goal_plan(iup, goal=goal("BT3"), activities="Kurs", assessment_methods="", expected_version=iup.version, by=me)
+    services.save_goal_plan(
+        iup, goal=goal("BT3"), activities="Kurs", assessment_methods="", expected_version=iup.version, by=me
+    )
     services.submit_iup(iup, by=me)
     client.force_login(world.users["huvudhandledare"])
     # A return needs a comment.
@@ -134,7 +153,9 @@ def test_a_stale_iup_edit_is_refused_and_nothing_is_saved(client, world):
 def test_a_stale_approval_is_refused(world):
     t, me = world.trainee, world.users["bt_lakare"]
     iup = services.get_or_create_iup(t)
-    services.save_goal_plan(iup, goal=goal("BT1"), activities="A", assessment_methods="", expected_version=iup.version, by=me)
+    services.save_goal_plan(
+        iup, goal=goal("BT1"), activities="A", assessment_methods="", expected_version=iup.version, by=me
+    )
     services.submit_iup(iup, by=me)
     with pytest.raises(services.IUPConflict):
         services.approve_iup(iup, by=world.users["huvudhandledare"], comment="", expected_version=iup.version - 1)
@@ -155,7 +176,9 @@ def test_only_the_main_supervisor_approves_and_only_a_submitted_iup(world):
     iup = services.get_or_create_iup(t)
     with pytest.raises(services.DomainError):
         services.approve_iup(iup, by=world.users["huvudhandledare"], comment="")  # still a draft
-    services.save_goal_plan(iup, goal=goal("BT1"), activities="A", assessment_methods="", expected_version=iup.version, by=me)
+    services.save_goal_plan(
+        iup, goal=goal("BT1"), activities="A", assessment_methods="", expected_version=iup.version, by=me
+    )
     services.submit_iup(iup, by=me)
     with pytest.raises(services.DomainError):
         services.approve_iup(iup, by=me, comment="")

@@ -3,8 +3,8 @@
 import datetime
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -45,7 +45,11 @@ def test_the_states_follow_activities_and_signed_assessments(world):
     rows = _by_code(t, today=D(2026, 11, 1))
     assert rows["BT1"].state == ProgressState.EVIDENCED and rows["BT1"].missing == []
     assert rows["BT2"].state == ProgressState.IN_PROGRESS and rows["BT2"].missing == ["No signed assessment"]
-    assert rows["BT3"].state == ProgressState.IN_PROGRESS and rows["BT3"].unsigned_assessments and not rows["BT3"].signed_assessments
+    assert (
+        rows["BT3"].state == ProgressState.IN_PROGRESS
+        and rows["BT3"].unsigned_assessments
+        and not rows["BT3"].signed_assessments
+    )
     assert rows["BT4"].state == ProgressState.IN_PROGRESS and rows["BT4"].missing == ["No activity linked to this goal"]
     assert rows["BT5"].state == ProgressState.NOT_STARTED
 

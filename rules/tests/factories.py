@@ -15,12 +15,25 @@ def pl(category: str, start: str, end: str, extent: int | float = 100, unit: str
     return Placement(category=category, start=d(start), end=d(end), extent=extent, unit=unit)
 
 
-def make_plan(*placements: Placement, programme: str = "national", bt_type: str = "fristaende",
-              start: str | None = None, end: str | None = None, leave: tuple = (), credited: tuple = ()) -> Plan:
+def make_plan(
+    *placements: Placement,
+    programme: str = "national",
+    bt_type: str = "fristaende",
+    start: str | None = None,
+    end: str | None = None,
+    leave: tuple = (),
+    credited: tuple = (),
+) -> Plan:
     first = min((p.start for p in placements), default=d("2026-09-01"))
-    return Plan(programme=programme, bt_type=bt_type, start=d(start) if start else first,
-                placements=tuple(placements), leave=tuple(leave), credited=tuple(credited),
-                end=d(end) if end else None)
+    return Plan(
+        programme=programme,
+        bt_type=bt_type,
+        start=d(start) if start else first,
+        placements=tuple(placements),
+        leave=tuple(leave),
+        credited=tuple(credited),
+        end=d(end) if end else None,
+    )
 
 
 def leave(kind: str, start: str, end: str) -> Leave:

@@ -49,14 +49,20 @@ def test_it_reports_under_three_months_of_emergency_care():
 
 
 def test_sick_leave_that_is_not_made_up_makes_akut_too_short():
-    plan = make_plan(pl("akut", "2026-09-01", "2026-11-30"), pl("primarvard", "2026-12-01", "2027-08-31"),
-                     leave=[leave("sick", "2026-10-05", "2026-10-24")])
+    plan = make_plan(
+        pl("akut", "2026-09-01", "2026-11-30"),
+        pl("primarvard", "2026-12-01", "2027-08-31"),
+        leave=[leave("sick", "2026-10-05", "2026-10-24")],
+    )
     r = check_plan(plan)
     assert not r.valid
     assert only(r, "EMERGENCY_CARE_TOO_SHORT").params == {"actual": 2.35, "required": 3}
     assert only(r, "LEAVE_NOT_COUNTED").params["days"] == 20
-    made_up = make_plan(pl("akut", "2026-09-01", "2026-12-20"), pl("primarvard", "2026-12-21", "2027-08-31"),
-                        leave=[leave("sick", "2026-10-05", "2026-10-24")])
+    made_up = make_plan(
+        pl("akut", "2026-09-01", "2026-12-20"),
+        pl("primarvard", "2026-12-21", "2027-08-31"),
+        leave=[leave("sick", "2026-10-05", "2026-10-24")],
+    )
     assert check_plan(made_up).valid
 
 
@@ -76,26 +82,41 @@ def test_adjacent_placements_do_not_overlap():
 
 
 def test_it_reports_placements_outside_the_bt_period():
-    early = make_plan(pl("akut", "2026-08-15", "2026-12-31"), pl("primarvard", "2027-01-01", "2027-08-31"),
-                      start="2026-09-01")
+    early = make_plan(
+        pl("akut", "2026-08-15", "2026-12-31"), pl("primarvard", "2027-01-01", "2027-08-31"), start="2026-09-01"
+    )
     assert only(check_plan(early), "PLACEMENT_OUTSIDE_PERIOD").params["index"] == 0
     late = national_valid(start="2026-09-01", end="2027-06-30")
     f = only(check_plan(late), "PLACEMENT_OUTSIDE_PERIOD")
-    assert f.params == {"index": 2, "start": "2027-03-01", "end": "2027-08-31",
-                        "period_start": "2026-09-01", "period_end": "2027-06-30"}
+    assert f.params == {
+        "index": 2,
+        "start": "2027-03-01",
+        "end": "2027-08-31",
+        "period_start": "2026-09-01",
+        "period_end": "2027-06-30",
+    }
 
 
 def test_it_reports_inverted_dates():
-    r = check_plan(make_plan(pl("akut", "2026-12-31", "2026-09-01"), pl("primarvard", "2027-01-01", "2027-08-31"),
-                             start="2026-09-01", leave=[leave("sick", "2027-02-02", "2027-02-01")]))
+    r = check_plan(
+        make_plan(
+            pl("akut", "2026-12-31", "2026-09-01"),
+            pl("primarvard", "2027-01-01", "2027-08-31"),
+            start="2026-09-01",
+            leave=[leave("sick", "2027-02-02", "2027-02-01")],
+        )
+    )
     assert {"PLACEMENT_DATES_INVERTED", "LEAVE_DATES_INVERTED", "MISSING_EMERGENCY_CARE"} <= set(r.codes)
     assert "PLAN_DATES_INVERTED" in codes(national_valid(end="2026-01-01"))
 
 
 def test_gavleborg_must_start_and_end_in_primary_care():
-    plan = make_plan(pl("akut", "2027-01-01", "2027-04-30", unit="Medicin"),
-                     pl("primarvard", "2027-05-01", "2027-08-31", unit="VC"),
-                     pl("psykiatri", "2027-09-01", "2027-12-31", unit="Psyk"), programme="gavleborg")
+    plan = make_plan(
+        pl("akut", "2027-01-01", "2027-04-30", unit="Medicin"),
+        pl("primarvard", "2027-05-01", "2027-08-31", unit="VC"),
+        pl("psykiatri", "2027-09-01", "2027-12-31", unit="Psyk"),
+        programme="gavleborg",
+    )
     r = check_plan(plan)
     assert only(r, "ORDER_FIRST").params == {"category": "primarvard", "actual_category": "akut", "index": 0}
     assert only(r, "ORDER_LAST").params == {"category": "primarvard", "actual_category": "psykiatri", "index": 2}
@@ -120,25 +141,32 @@ def test_jonkoping_does_not_offer_standalone_bt():
 
 
 def test_regional_psychiatry_minimum():
-    plan = make_plan(pl("akut", "2026-09-01", "2027-02-28"), pl("primarvard", "2027-03-01", "2027-08-31"),
-                     programme="vgr")
+    plan = make_plan(
+        pl("akut", "2026-09-01", "2027-02-28"), pl("primarvard", "2027-03-01", "2027-08-31"), programme="vgr"
+    )
     r = check_plan(plan)
     assert only(r, "CATEGORY_TOO_SHORT").params == {"category": "psykiatri", "actual": 0, "required": 2}
     assert check_plan(plan, "national").valid  # psychiatry is not national law
 
 
 def test_programme_minimum_does_not_duplicate_the_national_finding():
-    plan = make_plan(pl("akut", "2026-09-01", "2026-10-31"), pl("primarvard", "2026-11-01", "2027-08-31"),
-                     programme="ostergotland")
+    plan = make_plan(
+        pl("akut", "2026-09-01", "2026-10-31"), pl("primarvard", "2026-11-01", "2027-08-31"), programme="ostergotland"
+    )
     assert "EMERGENCY_CARE_TOO_SHORT" in codes(plan)
-    assert not any(f.params.get("category") == "akut" for f in check_plan(plan).findings
-                   if f.code == "CATEGORY_TOO_SHORT")
+    assert not any(
+        f.params.get("category") == "akut" for f in check_plan(plan).findings if f.code == "CATEGORY_TOO_SHORT"
+    )
 
 
 def test_introduction_must_come_first_where_the_programme_says_so():
-    plan = make_plan(pl("akut", "2027-01-01", "2027-04-30"), pl("introduktion", "2027-05-01", "2027-05-31"),
-                     pl("primarvard", "2027-06-01", "2027-09-30"), pl("psykiatri", "2027-10-01", "2027-12-31"),
-                     programme="ostergotland")
+    plan = make_plan(
+        pl("akut", "2027-01-01", "2027-04-30"),
+        pl("introduktion", "2027-05-01", "2027-05-31"),
+        pl("primarvard", "2027-06-01", "2027-09-30"),
+        pl("psykiatri", "2027-10-01", "2027-12-31"),
+        programme="ostergotland",
+    )
     assert only(check_plan(plan), "INTRODUCTION_NOT_FIRST").params == {"index": 1}
 
 
@@ -146,34 +174,48 @@ def test_extent_out_of_range_is_an_error_and_below_fifty_a_warning():
     for bad in (0, 101, -5, 0.5):
         p = make_plan(pl("akut", "2026-09-01", "2026-12-31", extent=bad), *national_valid().placements[1:])
         assert only(check_plan(p), "EXTENT_OUT_OF_RANGE").params == {"index": 0, "extent": bad}
-    p = make_plan(pl("akut", "2026-09-01", "2027-04-30", extent=40), *[
-        pl(x.category, x.start.isoformat(), x.end.isoformat()) for x in national_valid().placements[1:]],
-        start="2026-09-01")
+    p = make_plan(
+        pl("akut", "2026-09-01", "2027-04-30", extent=40),
+        *[pl(x.category, x.start.isoformat(), x.end.isoformat()) for x in national_valid().placements[1:]],
+        start="2026-09-01",
+    )
     r = check_plan(p)
     f = only(r, "EXTENT_BELOW_MINIMUM")
     assert f.severity == "warning" and f.params == {"index": 0, "extent": 40, "minimum": 50}
 
 
 def test_more_than_four_places_is_only_a_warning():
-    plan = make_plan(pl("akut", "2026-09-01", "2026-10-31", unit="A"), pl("akut", "2026-11-01", "2026-12-31", unit="B"),
-                     pl("psykiatri", "2027-01-01", "2027-02-28", unit="C"), pl("primarvard", "2027-03-01", "2027-05-31", unit="D"),
-                     pl("primarvard", "2027-06-01", "2027-08-31", unit="E"))
+    plan = make_plan(
+        pl("akut", "2026-09-01", "2026-10-31", unit="A"),
+        pl("akut", "2026-11-01", "2026-12-31", unit="B"),
+        pl("psykiatri", "2027-01-01", "2027-02-28", unit="C"),
+        pl("primarvard", "2027-03-01", "2027-05-31", unit="D"),
+        pl("primarvard", "2027-06-01", "2027-08-31", unit="E"),
+    )
     r = check_plan(plan)
     assert r.valid and only(r, "TOO_MANY_PLACES").params == {"actual": 5, "maximum": 4}
 
 
 def test_places_are_distinct_unit_names():
-    plan = make_plan(pl("primarvard", "2026-09-01", "2026-10-31", unit="VC Ost"), pl("akut", "2026-11-01", "2026-12-31", unit="A"),
-                     pl("akut", "2027-01-01", "2027-02-28", unit="B"), pl("psykiatri", "2027-03-01", "2027-04-30", unit="C"),
-                     pl("primarvard", "2027-05-01", "2027-08-31", unit=" vc  OST "))
+    plan = make_plan(
+        pl("primarvard", "2026-09-01", "2026-10-31", unit="VC Ost"),
+        pl("akut", "2026-11-01", "2026-12-31", unit="A"),
+        pl("akut", "2027-01-01", "2027-02-28", unit="B"),
+        pl("psykiatri", "2027-03-01", "2027-04-30", unit="C"),
+        pl("primarvard", "2027-05-01", "2027-08-31", unit=" vc  OST "),
+    )
     assert "TOO_MANY_PLACES" not in codes(plan)
     unnamed = make_plan(*[pl(p.category, p.start.isoformat(), p.end.isoformat()) for p in plan.placements])
     assert "TOO_MANY_PLACES" in codes(unnamed)
 
 
 def test_longer_than_programme_is_a_warning():
-    plan = make_plan(pl("akut", "2026-09-01", "2027-01-31"), pl("primarvard", "2027-02-01", "2027-06-30"),
-                     pl("psykiatri", "2027-07-01", "2027-10-31"), programme="vgr")
+    plan = make_plan(
+        pl("akut", "2026-09-01", "2027-01-31"),
+        pl("primarvard", "2027-02-01", "2027-06-30"),
+        pl("psykiatri", "2027-07-01", "2027-10-31"),
+        programme="vgr",
+    )
     r = check_plan(plan)
     assert r.valid and only(r, "LONGER_THAN_PROGRAMME").params == {"actual": 14, "maximum": 12}
     assert "LONGER_THAN_PROGRAMME" not in codes(plan, programme="national")
@@ -187,8 +229,12 @@ def test_below_norm_is_info():
 
 
 def test_integrated_bt_beyond_two_years_is_a_warning():
-    plan = make_plan(pl("akut", "2026-09-01", "2027-08-31", extent=50), pl("primarvard", "2027-09-01", "2028-08-31", extent=50),
-                     pl("psykiatri", "2028-09-01", "2028-10-31", extent=50), bt_type="integrerad")
+    plan = make_plan(
+        pl("akut", "2026-09-01", "2027-08-31", extent=50),
+        pl("primarvard", "2027-09-01", "2028-08-31", extent=50),
+        pl("psykiatri", "2028-09-01", "2028-10-31", extent=50),
+        bt_type="integrerad",
+    )
     r = check_plan(plan)
     f = only(r, "INTEGRATED_BEYOND_TWO_YEARS")
     assert f.params == {"start": "2026-09-01", "end": "2028-10-31", "deadline": "2028-08-31", "months": 24}
@@ -218,10 +264,16 @@ def test_plans_before_the_regulation_get_a_warning():
 
 
 def test_findings_are_sorted_by_severity_and_registered():
-    plan = make_plan(pl("akut", "2026-09-01", "2026-10-31", unit="A"), pl("akut", "2026-11-10", "2026-11-30", extent=30),
-                     pl("valfri", "2026-12-01", "2026-12-31"), pl("annan", "2027-01-01", "2027-01-31"),
-                     pl("primarvard", "2027-02-01", "2027-02-28"), credited=[credit("valfri", 1)], bt_type="integrerad",
-                     programme="gavleborg")
+    plan = make_plan(
+        pl("akut", "2026-09-01", "2026-10-31", unit="A"),
+        pl("akut", "2026-11-10", "2026-11-30", extent=30),
+        pl("valfri", "2026-12-01", "2026-12-31"),
+        pl("annan", "2027-01-01", "2027-01-31"),
+        pl("primarvard", "2027-02-01", "2027-02-28"),
+        credited=[credit("valfri", 1)],
+        bt_type="integrerad",
+        programme="gavleborg",
+    )
     r = check_plan(plan)
     order = {"error": 0, "warning": 1, "info": 2}
     assert [order[f.severity] for f in r.findings] == sorted(order[f.severity] for f in r.findings)
@@ -237,5 +289,6 @@ def test_programme_argument_overrides_and_accepts_a_loaded_programme():
 
 def test_unknown_programme_raises():
     from rules import UnknownProgrammeError
+
     with pytest.raises(UnknownProgrammeError):
         check_plan(national_valid(), "atlantis")

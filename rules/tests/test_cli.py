@@ -14,8 +14,15 @@ EXAMPLES = REPO / "rules" / "examples"
 
 def run(*args, stdin=None):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "rules", *args], cwd=REPO, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "rules", *args],
+        cwd=REPO,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def assert_one_line_error(proc, *fragments):
@@ -37,13 +44,16 @@ def test_check_a_valid_plan_exits_0():
     assert out["months_by_category"]["primarvard"] == 6.0
 
 
-@pytest.mark.parametrize("name,code", [
-    ("invalid-too-short.json", "PLAN_TOO_SHORT"),
-    ("invalid-sick-leave-akut.json", "EMERGENCY_CARE_TOO_SHORT"),
-    ("invalid-gavleborg-order.json", "ORDER_FIRST"),
-    ("invalid-jonkoping-fristaende.json", "BT_TYPE_NOT_OFFERED"),
-    ("invalid-overlap-outside.json", "PLACEMENTS_OVERLAP"),
-])
+@pytest.mark.parametrize(
+    "name,code",
+    [
+        ("invalid-too-short.json", "PLAN_TOO_SHORT"),
+        ("invalid-sick-leave-akut.json", "EMERGENCY_CARE_TOO_SHORT"),
+        ("invalid-gavleborg-order.json", "ORDER_FIRST"),
+        ("invalid-jonkoping-fristaende.json", "BT_TYPE_NOT_OFFERED"),
+        ("invalid-overlap-outside.json", "PLACEMENTS_OVERLAP"),
+    ],
+)
 def test_check_an_invalid_plan_exits_1(name, code):
     proc = run("check", str(EXAMPLES / name))
     assert proc.returncode == 1, proc.stderr
@@ -114,7 +124,8 @@ def test_template_output_is_accepted_by_check(tmp_path):
 
 
 def test_template_errors_exit_2():
-    assert_one_line_error(run("template", "jonkoping", "--bt-type", "fristaende", "--start", "2027-01-01"),
-                          "does not offer")
+    assert_one_line_error(
+        run("template", "jonkoping", "--bt-type", "fristaende", "--start", "2027-01-01"), "does not offer"
+    )
     assert_one_line_error(run("template", "atlantis", "--start", "2027-01-01"), "atlantis")
     assert_one_line_error(run("template", "vgr", "--start", "2027-1-1"), "--start")

@@ -40,12 +40,17 @@ def test_it_deducts_make_up_leave_but_not_vacation():
 
 
 def test_it_deducts_overlapping_leave_once_and_ignores_leave_outside_placements():
-    p = make_plan(pl("akut", "2026-09-01", "2026-09-30"), leave=[
-        leave("sick", "2026-09-01", "2026-09-10"), leave("parental", "2026-09-06", "2026-09-15"),
-        leave("unpaid", "2027-01-01", "2027-01-31")])
+    p = make_plan(
+        pl("akut", "2026-09-01", "2026-09-30"),
+        leave=[
+            leave("sick", "2026-09-01", "2026-09-10"),
+            leave("parental", "2026-09-06", "2026-09-15"),
+            leave("unpaid", "2027-01-01", "2027-01-31"),
+        ],
+    )
     assert service_months(p)["akut"] == Fraction(15, 30)
     r = check_plan(p)
-    info = [f for f in r.findings if f.code == "LEAVE_NOT_COUNTED"][0]
+    info = next(f for f in r.findings if f.code == "LEAVE_NOT_COUNTED")
     assert info.severity == "info" and info.params == {"days": 15, "months": 0.5}
 
 
@@ -62,7 +67,8 @@ def test_credited_service_counts_toward_category_and_total():
     r = check_plan(p)
     assert r.fte_months == 14.5
     assert [f.params for f in r.findings if f.code == "CREDITED_SERVICE"] == [
-        {"index": 0, "category": "akut", "months": 2.5, "kind": "foreign"}]
+        {"index": 0, "category": "akut", "months": 2.5, "kind": "foreign"}
+    ]
 
 
 def test_credit_can_make_up_a_missing_minimum():
@@ -73,7 +79,14 @@ def test_credit_can_make_up_a_missing_minimum():
 
 
 def test_service_months_has_every_category():
-    assert set(service_months(national_valid())) == {"introduktion", "akut", "primarvard", "psykiatri", "valfri", "annan"}
+    assert set(service_months(national_valid())) == {
+        "introduktion",
+        "akut",
+        "primarvard",
+        "psykiatri",
+        "valfri",
+        "annan",
+    }
 
 
 def test_rounding_helpers():
@@ -92,8 +105,11 @@ def test_apportion_adds_up_to_the_rounded_total():
 
 
 def test_result_months_add_up_to_fte():
-    p = make_plan(pl("akut", "2026-09-15", "2026-12-14"), pl("primarvard", "2026-12-15", "2027-03-14"),
-                  pl("psykiatri", "2027-03-15", "2027-05-03", extent=75))
+    p = make_plan(
+        pl("akut", "2026-09-15", "2026-12-14"),
+        pl("primarvard", "2026-12-15", "2027-03-14"),
+        pl("psykiatri", "2027-03-15", "2027-05-03", extent=75),
+    )
     r = check_plan(p)
     assert sum(r.exact_months_by_category.values()) == r.exact_fte
     assert round(sum(r.months_by_category.values()), 2) == r.fte_months

@@ -12,9 +12,25 @@ import rules.regulations as regmod
 from rules.model import BT_TYPES, CATEGORIES
 
 DATA = Path(rules.__file__).parent / "data"
-PROGRAMME_KEYS = {"id", "name_sv", "name_en", "region", "regulation", "bt_types", "total_months", "slots",
-                  "category_minimums", "extra_categories", "order", "assessment_cadence",
-                  "supervisor_requirements", "goal_categories", "intake", "sources", "notes"}
+PROGRAMME_KEYS = {
+    "id",
+    "name_sv",
+    "name_en",
+    "region",
+    "regulation",
+    "bt_types",
+    "total_months",
+    "slots",
+    "category_minimums",
+    "extra_categories",
+    "order",
+    "assessment_cadence",
+    "supervisor_requirements",
+    "goal_categories",
+    "intake",
+    "sources",
+    "notes",
+}
 
 
 def test_there_are_eighteen_goals_bt1_to_bt18():
@@ -47,8 +63,13 @@ def test_national_parameters():
 
 def test_regulation_for_picks_the_newest_version_in_force(monkeypatch):
     old = rules.load_regulation()
-    newer = regmod.Regulation(**{**{f: getattr(old, f) for f in old.__dataclass_fields__},
-                                 "id": "HSLF-FS 2030:1", "in_force_from": date(2030, 1, 1)})
+    newer = regmod.Regulation(
+        **{
+            **{f: getattr(old, f) for f in old.__dataclass_fields__},
+            "id": "HSLF-FS 2030:1",
+            "in_force_from": date(2030, 1, 1),
+        }
+    )
     monkeypatch.setattr(regmod, "_all", lambda: (old, newer))
     assert rules.regulation_for(date(2029, 12, 31)).id == "HSLF-FS 2021:8"
     assert rules.regulation_for(date(2030, 1, 1)).id == "HSLF-FS 2030:1"
@@ -69,8 +90,12 @@ def test_programme_file_integrity(path):
     goal_ids = set(rules.load_regulation(p.regulation).goal_ids)
     assert p.id == path.stem and p.regulation == "HSLF-FS 2021:8"
     assert set(p.bt_types) <= set(BT_TYPES)
-    referenced = ({s.category for s in p.slots} | set(p.category_minimums) | set(p.extra_categories)
-                  | {c for cs in p.goal_categories.values() for c in cs})
+    referenced = (
+        {s.category for s in p.slots}
+        | set(p.category_minimums)
+        | set(p.extra_categories)
+        | {c for cs in p.goal_categories.values() for c in cs}
+    )
     assert referenced <= set(CATEGORIES)
     assert set(p.goal_categories) <= goal_ids
     for cats in p.goal_categories.values():
@@ -93,17 +118,31 @@ def test_psychiatry_is_required_where_domain_says_so():
 
 def test_regional_numbers_from_domain():
     ost = rules.load_programme("ostergotland")
-    assert [(s.category, s.default) for s in ost.slots] == [("introduktion", 1), ("akut", 4), ("primarvard", 4), ("psykiatri", 3)]
+    assert [(s.category, s.default) for s in ost.slots] == [
+        ("introduktion", 1),
+        ("akut", 4),
+        ("primarvard", 4),
+        ("psykiatri", 3),
+    ]
     dal = rules.load_programme("dalarna")
     assert [(s.category, s.default) for s in dal.slots if s.default] == [
-        ("introduktion", 0.5), ("akut", 4), ("primarvard", 4), ("psykiatri", 2)]
+        ("introduktion", 0.5),
+        ("akut", 4),
+        ("primarvard", 4),
+        ("psykiatri", 2),
+    ]
     var = rules.load_programme("varmland")
-    assert [(s.category, s.default) for s in var.slots] == [("primarvard", 2), ("akut", 3), ("psykiatri", 2), ("primarvard", 3)]
+    assert [(s.category, s.default) for s in var.slots] == [
+        ("primarvard", 2),
+        ("akut", 3),
+        ("psykiatri", 2),
+        ("primarvard", 3),
+    ]
     srm = rules.load_programme("sormland").default_months()
     assert srm == {"akut": 5, "primarvard": 4, "psykiatri": 3}
     jkp = rules.load_programme("jonkoping")
     assert jkp.default_months() == {"akut": 3, "primarvard": 6, "psykiatri": 3}
-    assert [s for s in jkp.slots if s.category == "primarvard"][0].min == 3
+    assert next(s for s in jkp.slots if s.category == "primarvard").min == 3
     gav = rules.load_programme("gavleborg")
     assert [s.category for s in gav.slots] == ["primarvard", "akut", "psykiatri", "valfri", "primarvard"]
     vgr = rules.load_programme("vgr")

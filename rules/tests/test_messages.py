@@ -53,13 +53,19 @@ def test_render_plain_words():
 
 def test_render_hooks_for_the_django_side():
     f = Finding("ORDER_FIRST", "error", {"category": "primarvard", "actual_category": "akut", "index": 0})
-    sv = {"The BT must start with %(category)s, not %(actual_category)s": "BT ska börja med %(category)s, inte %(actual_category)s",
-          "Primary care": "primärvård", "Emergency care": "akut sjukvård"}
+    sv = {
+        "The BT must start with %(category)s, not %(actual_category)s": "BT ska börja med %(category)s, inte %(actual_category)s",
+        "Primary care": "primärvård",
+        "Emergency care": "akut sjukvård",
+    }
     assert render(f, translate=lambda s: sv.get(s, s)) == "BT ska börja med primärvård, inte akut sjukvård"
     g = Finding("PRIMARY_CARE_TOO_SHORT", "error", {"actual": 2.5, "required": 3})
     assert render(g, fmt_number=lambda n: str(n).replace(".", ",")) == "Primary care: 2,5 of at least 3 months"
-    h = Finding("INTEGRATED_BEYOND_TWO_YEARS", "warning",
-                {"start": "2026-09-01", "end": "2028-10-31", "deadline": "2028-08-31", "months": 24})
+    h = Finding(
+        "INTEGRATED_BEYOND_TWO_YEARS",
+        "warning",
+        {"start": "2026-09-01", "end": "2028-10-31", "deadline": "2028-08-31", "months": 24},
+    )
     assert "by 31/08/2028" in render(h, fmt_date=lambda d: d.strftime("%d/%m/%Y"))
     assert message_context(f)["number"] == 1
 

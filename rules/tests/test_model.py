@@ -11,7 +11,9 @@ from rules import Plan, PlanFormatError
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 GOOD = {
-    "programme": "national", "bt_type": "fristaende", "start": "2026-09-01",
+    "programme": "national",
+    "bt_type": "fristaende",
+    "start": "2026-09-01",
     "placements": [
         {"category": "akut", "unit": "Medicin", "start": "2026-09-01", "end": "2026-12-31", "extent": 100},
         {"category": "primarvard", "start": "2027-01-01", "end": "2027-08-31", "extent": 75},
@@ -61,27 +63,30 @@ def _with(path, value):
     return d
 
 
-@pytest.mark.parametrize("path,value,message", [
-    (("placements", 1, "end"), "2027-13-01", "placements[1].end: not a valid calendar date"),
-    (("placements", 1, "end"), "31/08/2027", "placements[1].end: not a date (expected YYYY-MM-DD)"),
-    (("placements", 1, "end"), "20270831", "placements[1].end: not a date (expected YYYY-MM-DD)"),
-    (("placements", 0, "start"), KeyError, "placements[0].start: missing"),
-    (("placements", 0, "category"), "kirurgi", "placements[0].category: unknown value 'kirurgi'"),
-    (("placements", 0, "extent"), "100", "placements[0].extent: expected a number"),
-    (("placements", 0, "extent"), True, "placements[0].extent: expected a number"),
-    (("placements", 0, "extend"), 50, "placements[0].extend: unknown field"),
-    (("placements", 0, "unit"), "", "placements[0].unit: expected a non-empty string"),
-    (("placements", 0), "akut", "placements[0]: expected a JSON object"),
-    (("placements",), {"a": 1}, "placements: expected a list"),
-    (("programme",), KeyError, "programme: missing"),
-    (("bt_type",), "deltid", "bt_type: unknown value 'deltid'"),
-    (("start",), 20260901, "start: not a date"),
-    (("end",), "2027-02-30", "end: not a valid calendar date"),
-    (("leave", 0, "kind"), "study", "leave[0].kind: unknown value 'study'"),
-    (("credited", 0, "months"), -1, "credited[0].months: must not be negative"),
-    (("credited", 0, "kind"), "swedish", "credited[0].kind: unknown value"),
-    (("colour",), "blue", "colour: unknown field"),
-])
+@pytest.mark.parametrize(
+    "path,value,message",
+    [
+        (("placements", 1, "end"), "2027-13-01", "placements[1].end: not a valid calendar date"),
+        (("placements", 1, "end"), "31/08/2027", "placements[1].end: not a date (expected YYYY-MM-DD)"),
+        (("placements", 1, "end"), "20270831", "placements[1].end: not a date (expected YYYY-MM-DD)"),
+        (("placements", 0, "start"), KeyError, "placements[0].start: missing"),
+        (("placements", 0, "category"), "kirurgi", "placements[0].category: unknown value 'kirurgi'"),
+        (("placements", 0, "extent"), "100", "placements[0].extent: expected a number"),
+        (("placements", 0, "extent"), True, "placements[0].extent: expected a number"),
+        (("placements", 0, "extend"), 50, "placements[0].extend: unknown field"),
+        (("placements", 0, "unit"), "", "placements[0].unit: expected a non-empty string"),
+        (("placements", 0), "akut", "placements[0]: expected a JSON object"),
+        (("placements",), {"a": 1}, "placements: expected a list"),
+        (("programme",), KeyError, "programme: missing"),
+        (("bt_type",), "deltid", "bt_type: unknown value 'deltid'"),
+        (("start",), 20260901, "start: not a date"),
+        (("end",), "2027-02-30", "end: not a valid calendar date"),
+        (("leave", 0, "kind"), "study", "leave[0].kind: unknown value 'study'"),
+        (("credited", 0, "months"), -1, "credited[0].months: must not be negative"),
+        (("credited", 0, "kind"), "swedish", "credited[0].kind: unknown value"),
+        (("colour",), "blue", "colour: unknown field"),
+    ],
+)
 def test_format_errors_name_the_field(path, value, message):
     with pytest.raises(PlanFormatError) as info:
         Plan.from_dict(_with(path, value))
@@ -91,5 +96,5 @@ def test_format_errors_name_the_field(path, value, message):
 
 
 def test_top_level_must_be_an_object():
-    with pytest.raises(PlanFormatError, match="^plan: expected a JSON object"):
+    with pytest.raises(PlanFormatError, match=r"^plan: expected a JSON object"):
         Plan.from_dict([1, 2])

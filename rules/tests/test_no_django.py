@@ -15,8 +15,12 @@ def _imports(path: Path) -> list[str]:
             names += [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names.append(node.module)
-        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in (
-                "import_module", "__import__") and node.args and isinstance(node.args[0], ast.Constant):
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", getattr(node.func, "id", None)) in ("import_module", "__import__")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
             names.append(str(node.args[0].value))
     return names
 
@@ -24,8 +28,9 @@ def _imports(path: Path) -> list[str]:
 def test_no_python_file_in_rules_imports_django():
     files = sorted(ROOT.rglob("*.py"))
     assert len(files) > 10
-    offenders = [(str(p.relative_to(ROOT)), n) for p in files for n in _imports(p)
-                 if n == "django" or n.startswith("django.")]
+    offenders = [
+        (str(p.relative_to(ROOT)), n) for p in files for n in _imports(p) if n == "django" or n.startswith("django.")
+    ]
     assert offenders == []
 
 

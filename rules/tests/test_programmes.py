@@ -1,5 +1,6 @@
 """Programme API, templates and the scheduler-facing view of the programmes."""
 
+import itertools
 from datetime import date, timedelta
 from fractions import Fraction
 
@@ -61,7 +62,7 @@ def test_template_turns_fractional_months_into_days():
 def test_template_placements_are_consecutive():
     for pid, bt in CASES:
         ps = template_plan(pid, bt, date(2026, 9, 15)).placements
-        assert all(b.start == a.end + timedelta(days=1) for a, b in zip(ps, ps[1:]))
+        assert all(b.start == a.end + timedelta(days=1) for a, b in itertools.pairwise(ps))
 
 
 def test_gavleborg_template_starts_and_ends_at_the_main_supervisors_unit():

@@ -23,29 +23,58 @@ def plans(draw):
         end = cursor + timedelta(days=length - 1)
         if draw(st.integers(0, 30)) == 0:
             cursor, end = end, cursor  # occasionally inverted
-        placements.append(Placement(
-            category=draw(st.sampled_from(CATEGORIES + ("akut", "primarvard", "akut", "primarvard"))),
-            start=cursor, end=end,
-            extent=draw(st.one_of(st.just(100), st.integers(0, 120))),
-            unit=draw(st.sampled_from([None, "A", "B", "C", "D", "E"]))))
+        placements.append(
+            Placement(
+                category=draw(st.sampled_from(CATEGORIES + ("akut", "primarvard", "akut", "primarvard"))),
+                start=cursor,
+                end=end,
+                extent=draw(st.one_of(st.just(100), st.integers(0, 120))),
+                unit=draw(st.sampled_from([None, "A", "B", "C", "D", "E"])),
+            )
+        )
         cursor = max(cursor, end) + timedelta(days=1)
-    leave = [Leave(kind=draw(st.sampled_from(MAKE_UP + ("vacation",))),
-                   start=(s := draw(st.dates(min_value=start - timedelta(days=30), max_value=cursor))),
-                   end=s + timedelta(days=draw(st.integers(-2, 60))))
-             for _ in range(draw(st.integers(0, 3)))]
-    credited = [Credit(category=draw(st.sampled_from(CATEGORIES)),
-                       months=draw(st.sampled_from([0, 0.5, 1, 1.25, 2, 3])),
-                       kind=draw(st.sampled_from(["foreign", "before_licence"])))
-                for _ in range(draw(st.integers(0, 2)))]
-    end = draw(st.one_of(st.none(), st.just(cursor - timedelta(days=1)), st.dates(min_value=start, max_value=max(start, cursor))))
-    return Plan(programme=draw(st.sampled_from(programme_ids())), bt_type=draw(st.sampled_from(BT_TYPES)),
-                start=start, placements=tuple(placements), leave=tuple(leave), credited=tuple(credited), end=end)
+    leave = [
+        Leave(
+            kind=draw(st.sampled_from(MAKE_UP + ("vacation",))),
+            start=(s := draw(st.dates(min_value=start - timedelta(days=30), max_value=cursor))),
+            end=s + timedelta(days=draw(st.integers(-2, 60))),
+        )
+        for _ in range(draw(st.integers(0, 3)))
+    ]
+    credited = [
+        Credit(
+            category=draw(st.sampled_from(CATEGORIES)),
+            months=draw(st.sampled_from([0, 0.5, 1, 1.25, 2, 3])),
+            kind=draw(st.sampled_from(["foreign", "before_licence"])),
+        )
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    end = draw(
+        st.one_of(
+            st.none(), st.just(cursor - timedelta(days=1)), st.dates(min_value=start, max_value=max(start, cursor))
+        )
+    )
+    return Plan(
+        programme=draw(st.sampled_from(programme_ids())),
+        bt_type=draw(st.sampled_from(BT_TYPES)),
+        start=start,
+        placements=tuple(placements),
+        leave=tuple(leave),
+        credited=tuple(credited),
+        end=end,
+    )
 
 
 def _replace(plan, placements=None, leave=None):
-    return Plan(plan.programme, plan.bt_type, plan.start,
-                tuple(plan.placements if placements is None else placements),
-                tuple(plan.leave if leave is None else leave), plan.credited, plan.end)
+    return Plan(
+        plan.programme,
+        plan.bt_type,
+        plan.start,
+        tuple(plan.placements if placements is None else placements),
+        tuple(plan.leave if leave is None else leave),
+        plan.credited,
+        plan.end,
+    )
 
 
 @SETTINGS
@@ -58,7 +87,7 @@ def test_splitting_a_placement_changes_nothing_that_matters(plan, data):
     cut = p.start + timedelta(days=data.draw(st.integers(0, (p.end - p.start).days - 1)))
     first = Placement(p.category, p.start, cut, p.extent, p.unit)
     second = Placement(p.category, cut + timedelta(days=1), p.end, p.extent, p.unit)
-    split = _replace(plan, plan.placements[:i] + (first, second) + plan.placements[i + 1:])
+    split = _replace(plan, plan.placements[:i] + (first, second) + plan.placements[i + 1 :])
     a, b = check_plan(plan), check_plan(split)
     assert a.valid == b.valid, (a.codes, b.codes)
     assert a.exact_fte == b.exact_fte and a.fte_months == b.fte_months
@@ -78,8 +107,9 @@ def test_lowering_an_extent_never_makes_an_invalid_plan_valid(plan, data):
     # less service, so it starts from an extent within range.
     assume(p.extent <= 100)
     lower = data.draw(st.integers(min_value=min(0, int(p.extent)), max_value=int(p.extent)))
-    lowered = _replace(plan, plan.placements[:i] + (Placement(p.category, p.start, p.end, lower, p.unit),)
-                       + plan.placements[i + 1:])
+    lowered = _replace(
+        plan, plan.placements[:i] + (Placement(p.category, p.start, p.end, lower, p.unit),) + plan.placements[i + 1 :]
+    )
     before, after = check_plan(plan), check_plan(lowered)
     if not before.valid:
         assert not after.valid
@@ -115,8 +145,11 @@ def test_plan_json_round_trip(plan):
 
 
 @SETTINGS
-@given(st.sampled_from(programme_ids()), st.sampled_from(BT_TYPES),
-       st.dates(min_value=date(2021, 7, 1), max_value=date(2035, 12, 31)))
+@given(
+    st.sampled_from(programme_ids()),
+    st.sampled_from(BT_TYPES),
+    st.dates(min_value=date(2021, 7, 1), max_value=date(2035, 12, 31)),
+)
 def test_templates_are_always_valid(pid, bt_type, start):
     try:
         plan = template_plan(pid, bt_type, start)

@@ -13,6 +13,12 @@ def unit(uid, category, capacity=1, **extra):
 
 def national(tid, total=6, akut=3, primarvard=3, start="2027-01", latest=None, **extra):
     """A national-programme trainee with an override: ``akut`` + ``primarvard`` months, ``total`` in all."""
-    return {"id": tid, "programme": "national", "total_months": total,
-            "requirements": [{"category": "akut", "months": akut}, {"category": "primarvard", "months": primarvard}],
-            "earliest_start": start, "latest_start": latest or start, **extra}
+    return {
+        "id": tid,
+        "programme": "national",
+        "total_months": total,
+        "requirements": [{"category": "akut", "months": akut}, {"category": "primarvard", "months": primarvard}],
+        "earliest_start": start,
+        "latest_start": latest or start,
+        **extra,
+    }

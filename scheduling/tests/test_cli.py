@@ -21,9 +21,15 @@ def _cohort(trainees, units, months=24):
 
 
 def _national(tid, **extra):
-    return {"id": tid, "programme": "national", "total_months": 6,
-            "requirements": [{"category": "akut", "months": 3}, {"category": "primarvard", "months": 3}],
-            "earliest_start": "2027-01", "latest_start": "2027-01", **extra}
+    return {
+        "id": tid,
+        "programme": "national",
+        "total_months": 6,
+        "requirements": [{"category": "akut", "months": 3}, {"category": "primarvard", "months": 3}],
+        "earliest_start": "2027-01",
+        "latest_start": "2027-01",
+        **extra,
+    }
 
 
 UNITS = [{"id": "akut", "category": "akut", "capacity": 1}, {"id": "vc", "category": "primarvard", "capacity": 1}]
@@ -34,7 +40,10 @@ def _run(tmp_path, data, *args):
     src.write_text(json.dumps(data) if not isinstance(data, str) else data)
     result = subprocess.run(
         [sys.executable, "manage.py", "plan_cohort", "--input", str(src), "--output", str(out), *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     return result, (json.loads(out.read_text()) if out.exists() else None)
 
@@ -82,18 +91,26 @@ def test_bad_input_exits_2_with_one_line_naming_the_field(tmp_path, data, field)
 
 @st.composite
 def cohorts(draw):
-    units = [{"id": f"{c}{i}", "category": c, "capacity": draw(st.integers(0, 2))}
-             for c in ("akut", "primarvard", "psykiatri") for i in range(draw(st.integers(1, 2)))]
+    units = [
+        {"id": f"{c}{i}", "category": c, "capacity": draw(st.integers(0, 2))}
+        for c in ("akut", "primarvard", "psykiatri")
+        for i in range(draw(st.integers(1, 2)))
+    ]
     # As the app builds it: the region's introduction is a roomy pseudo-unit.
     units.append({"id": "intro", "category": "introduktion", "capacity": 99})
     trainees = []
     for n in range(draw(st.integers(1, 5))):
         start = draw(st.integers(1, 4))
-        trainees.append({
-            "id": f"t{n}", "programme": draw(st.sampled_from(["national", "vgr", "gavleborg", "ostergotland"])),
-            "bt_type": "fristaende", "earliest_start": f"2027-{start:02d}", "latest_start": f"2027-{start + 1:02d}",
-            "unavailable": [f"2027-{m:02d}" for m in draw(st.lists(st.integers(1, 12), max_size=2, unique=True))],
-        })
+        trainees.append(
+            {
+                "id": f"t{n}",
+                "programme": draw(st.sampled_from(["national", "vgr", "gavleborg", "ostergotland"])),
+                "bt_type": "fristaende",
+                "earliest_start": f"2027-{start:02d}",
+                "latest_start": f"2027-{start + 1:02d}",
+                "unavailable": [f"2027-{m:02d}" for m in draw(st.lists(st.integers(1, 12), max_size=2, unique=True))],
+            }
+        )
     return _cohort(trainees, units, months=24)
 
 
@@ -107,9 +124,18 @@ def test_every_returned_plan_satisfies_every_hard_constraint(data, method):
 
 @pytest.mark.parametrize("method", ["greedy", "cpsat"])
 def test_a_required_category_without_any_unit_leaves_the_trainee_unassigned(method):
-    data = _cohort([{"id": "t0", "programme": "ostergotland", "bt_type": "fristaende",
-                     "earliest_start": "2027-01", "latest_start": "2027-02"}],
-                   [{"id": c, "category": c, "capacity": 1} for c in ("akut", "primarvard", "psykiatri")])
+    data = _cohort(
+        [
+            {
+                "id": "t0",
+                "programme": "ostergotland",
+                "bt_type": "fristaende",
+                "earliest_start": "2027-01",
+                "latest_start": "2027-02",
+            }
+        ],
+        [{"id": c, "category": c, "capacity": 1} for c in ("akut", "primarvard", "psykiatri")],
+    )
     cohort = Cohort.from_dict(data)
     solution = solve(cohort, method, time_limit=5, seed=1)
     assert check(cohort, solution) == []

@@ -14,8 +14,11 @@ from scheduling.solution import Solution
 from .cohorts import cohort, national, unit
 
 ROOT = Path(__file__).resolve().parents[2]
-GOOD = cohort([national("t1", preferences=[{"unit": "akut-a", "weight": 3}]), national("t2")],
-              [unit("akut-a", "akut"), unit("akut-b", "akut"), unit("vc", "primarvard", 2)], months=8)
+GOOD = cohort(
+    [national("t1", preferences=[{"unit": "akut-a", "weight": 3}]), national("t2")],
+    [unit("akut-a", "akut"), unit("akut-b", "akut"), unit("vc", "primarvard", 2)],
+    months=8,
+)
 
 
 def _run(tmp_path, data, *args):
@@ -23,8 +26,15 @@ def _run(tmp_path, data, *args):
     src.write_text(data if isinstance(data, str) else json.dumps(data))
     # An unreachable database proves that a file-to-file run needs none.
     env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": "postgres://nobody@127.0.0.1:9/none"}
-    result = subprocess.run([sys.executable, "manage.py", "plan_cohort", "--input", str(src), "--output", str(out),
-                             *args], check=False, cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "plan_cohort", "--input", str(src), "--output", str(out), *args],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     return result, (json.loads(out.read_text()) if out.exists() else None)
 
 
@@ -53,15 +63,21 @@ def _with(path, value):
     return data
 
 
-@pytest.mark.parametrize("data,args,field", [
-    (_with("trainees.0.programme", None), [], "trainees[0].programme: missing"),
-    (_with("trainees.1.earliest_start", "2027-13"), [], "trainees[1].earliest_start"),
-    (_with("trainees.0.requirements", [{"category": "ortopedi", "months": 3}]), [],
-     "trainees[0].requirements[0].category: unknown category 'ortopedi'"),
-    (_with("trainees.1.programme", "narnia"), [], "trainees[1].programme: unknown programme 'narnia'"),
-    (_with("units.2.capacity", -2), [], "units[2].capacity: must not be negative"),
-    (GOOD, ["--weight", "moves=lots"], "--weight"),
-])
+@pytest.mark.parametrize(
+    "data,args,field",
+    [
+        (_with("trainees.0.programme", None), [], "trainees[0].programme: missing"),
+        (_with("trainees.1.earliest_start", "2027-13"), [], "trainees[1].earliest_start"),
+        (
+            _with("trainees.0.requirements", [{"category": "ortopedi", "months": 3}]),
+            [],
+            "trainees[0].requirements[0].category: unknown category 'ortopedi'",
+        ),
+        (_with("trainees.1.programme", "narnia"), [], "trainees[1].programme: unknown programme 'narnia'"),
+        (_with("units.2.capacity", -2), [], "units[2].capacity: must not be negative"),
+        (GOOD, ["--weight", "moves=lots"], "--weight"),
+    ],
+)
 def test_bad_input_exits_2_with_one_line_naming_the_field(tmp_path, data, args, field):
     result, plan = _run(tmp_path, data, *args)
     assert result.returncode == 2, result.stderr

@@ -41,8 +41,11 @@ def test_it_places_one_trainee_with_one_move(method):
 
 
 def test_two_wishes_for_one_place_are_met_in_turn_where_greedy_fails_one():
-    data = cohort([national(t, preferences=[{"unit": "akut-a", "weight": 3}]) for t in ("t1", "t2")],
-                  [unit("akut-a", "akut"), unit("akut-b", "akut"), unit("vc", "primarvard", 2)], months=6)
+    data = cohort(
+        [national(t, preferences=[{"unit": "akut-a", "weight": 3}]) for t in ("t1", "t2")],
+        [unit("akut-a", "akut"), unit("akut-b", "akut"), unit("vc", "primarvard", 2)],
+        months=6,
+    )
     _, s = _solve(data)
     assert s.status == "optimal" and s.objective == 2 * W.moves
     assert all(any(u == "akut-a" for u, *_ in plan) for plan in _by_trainee(s).values())
@@ -52,8 +55,9 @@ def test_two_wishes_for_one_place_are_met_in_turn_where_greedy_fails_one():
 
 def test_a_closed_first_month_makes_the_plan_one_month_late():
     closed = {"capacity_by_month": {"2027-01": 0}}
-    data = cohort([national("t", latest="2027-03")],
-                  [unit("akut", "akut", **closed), unit("vc", "primarvard", **closed)])
+    data = cohort(
+        [national("t", latest="2027-03")], [unit("akut", "akut", **closed), unit("vc", "primarvard", **closed)]
+    )
     _, s = _solve(data)
     assert s.status == "optimal" and s.objective == W.moves + W.late
     assert min(a.start for a in s.assignments) == 1
@@ -68,8 +72,10 @@ def test_an_unavailable_month_pauses_the_placement():
 
 
 def test_gavleborg_starts_and_ends_in_primary_care():
-    data = cohort([{"id": "t", "programme": "gavleborg", "total_months": 6, "earliest_start": "2027-01"}],
-                  [unit("akut", "akut"), unit("vc", "primarvard")])
+    data = cohort(
+        [{"id": "t", "programme": "gavleborg", "total_months": 6, "earliest_start": "2027-01"}],
+        [unit("akut", "akut"), unit("vc", "primarvard")],
+    )
     _, s = _solve(data)
     plan = _by_trainee(s)["t"]
     assert [u for u, *_ in plan] == ["vc", "akut", "vc"]
@@ -77,9 +83,11 @@ def test_gavleborg_starts_and_ends_in_primary_care():
 
 
 def test_introduction_comes_first():
-    data = cohort([{"id": "t", "programme": "ostergotland", "earliest_start": "2027-01"}],
-                  [unit("intro", "introduktion", 5), unit("akut", "akut"), unit("vc", "primarvard"),
-                   unit("psyk", "psykiatri")], months=14)
+    data = cohort(
+        [{"id": "t", "programme": "ostergotland", "earliest_start": "2027-01"}],
+        [unit("intro", "introduktion", 5), unit("akut", "akut"), unit("vc", "primarvard"), unit("psyk", "psykiatri")],
+        months=14,
+    )
     _, s = _solve(data)
     plan = _by_trainee(s)["t"]
     assert plan[0][0] == "intro" and sum(m for *_, m in plan) == 12
@@ -87,8 +95,12 @@ def test_introduction_comes_first():
 
 
 def test_unpopular_placements_are_spread():
-    units = [unit("akut-p", "akut"), unit("vc-p", "primarvard"),
-             unit("akut-u", "akut", 2, unpopular=True), unit("vc-u", "primarvard", 2, unpopular=True)]
+    units = [
+        unit("akut-p", "akut"),
+        unit("vc-p", "primarvard"),
+        unit("akut-u", "akut", 2, unpopular=True),
+        unit("vc-u", "primarvard", 2, unpopular=True),
+    ]
     _, s = _solve(cohort([national("t1"), national("t2")], units, months=6))
     assert s.status == "optimal" and s.objective == 2 * W.moves and s.terms["fairness"] == 0
     for plan in _by_trainee(s).values():
@@ -96,7 +108,6 @@ def test_unpopular_placements_are_spread():
 
 
 def test_weights_can_be_set():
-    data = cohort([national("t1"), national("t2")],
-                  [unit("akut", "akut"), unit("vc", "primarvard")], months=12)
+    data = cohort([national("t1"), national("t2")], [unit("akut", "akut"), unit("vc", "primarvard")], months=12)
     _, s = _solve(data, weights=Weights(moves=1, late=0, idle=0))
     assert s.objective == 2 and s.status == "optimal"

@@ -10,10 +10,18 @@ from .cohorts import cohort, national, unit
 ISSUE_EXAMPLE = {
     "horizon": {"start": "2027-01", "months": 24},
     "units": [{"id": "akut-sus", "category": "akut", "capacity": 2, "capacity_by_month": {"2027-07": 1}}],
-    "trainees": [{"id": "t1", "programme": "national",
-                  "requirements": [{"category": "akut", "months": 3}, {"category": "primarvard", "months": 3}],
-                  "total_months": 12, "earliest_start": "2027-01", "latest_start": "2027-03",
-                  "unavailable": ["2027-06"], "preferences": [{"unit": "akut-sus", "weight": 3}]}],
+    "trainees": [
+        {
+            "id": "t1",
+            "programme": "national",
+            "requirements": [{"category": "akut", "months": 3}, {"category": "primarvard", "months": 3}],
+            "total_months": 12,
+            "earliest_start": "2027-01",
+            "latest_start": "2027-03",
+            "unavailable": ["2027-06"],
+            "preferences": [{"unit": "akut-sus", "weight": 3}],
+        }
+    ],
 }
 
 
@@ -36,7 +44,10 @@ def test_it_takes_requirements_order_and_length_from_the_rules_module(pid):
     assert t.requirements == {c: -(-m // 1) for c, m in prog.requirements(bt_type).items()}
     assert t.total_months == -(-prog.norm_total_months // 1)
     assert (t.first_category, t.last_category, t.introduction_first) == (
-        prog.first_category, prog.last_category, prog.introduction_first)
+        prog.first_category,
+        prog.last_category,
+        prog.introduction_first,
+    )
     assert set(t.categories) <= set(prog.allowed_categories)
 
 
@@ -57,25 +68,28 @@ def _set(d, path, value):
         d[int(keys[-1]) if isinstance(d, list) else keys[-1]] = value
 
 
-@pytest.mark.parametrize("path,value,field", [
-    ("horizon.start", "2027-13", "horizon.start"),
-    ("horizon.months", 0, "horizon.months"),
-    ("units.0.category", "kirurgi", "units[0].category"),
-    ("units.0.capacity", -1, "units[0].capacity"),
-    ("units.0.capacity_by_month", {"2027-7": 1}, "units[0].capacity_by_month.2027-7"),
-    ("trainees.0.programme", "atlantis", "trainees[0].programme"),
-    ("trainees.0.programme", KeyError, "trainees[0].programme"),
-    ("trainees.0.bt_type", "deltid", "trainees[0].bt_type"),
-    ("trainees.0.earliest_start", "2027-13", "trainees[0].earliest_start"),
-    ("trainees.0.latest_start", "2026-12", "trainees[0].latest_start"),
-    ("trainees.0.unavailable", ["juni"], "trainees[0].unavailable[0]"),
-    ("trainees.0.requirements", [{"category": "tandvard", "months": 3}], "trainees[0].requirements[0].category"),
-    ("trainees.0.requirements", [{"category": "akut", "months": -3}], "trainees[0].requirements[0].months"),
-    ("trainees.0.total_months", 0, "trainees[0].total_months"),
-    ("trainees.0.preferences", [{"unit": "nowhere", "weight": 1}], "trainees[0].preferences[0].unit"),
-    ("trainees.0.preferences", [{"unit": "akut-sus", "weight": 1.5}], "trainees[0].preferences[0].weight"),
-    ("trainees.0.extend", 1, "trainees[0].extend"),
-])
+@pytest.mark.parametrize(
+    "path,value,field",
+    [
+        ("horizon.start", "2027-13", "horizon.start"),
+        ("horizon.months", 0, "horizon.months"),
+        ("units.0.category", "kirurgi", "units[0].category"),
+        ("units.0.capacity", -1, "units[0].capacity"),
+        ("units.0.capacity_by_month", {"2027-7": 1}, "units[0].capacity_by_month.2027-7"),
+        ("trainees.0.programme", "atlantis", "trainees[0].programme"),
+        ("trainees.0.programme", KeyError, "trainees[0].programme"),
+        ("trainees.0.bt_type", "deltid", "trainees[0].bt_type"),
+        ("trainees.0.earliest_start", "2027-13", "trainees[0].earliest_start"),
+        ("trainees.0.latest_start", "2026-12", "trainees[0].latest_start"),
+        ("trainees.0.unavailable", ["juni"], "trainees[0].unavailable[0]"),
+        ("trainees.0.requirements", [{"category": "tandvard", "months": 3}], "trainees[0].requirements[0].category"),
+        ("trainees.0.requirements", [{"category": "akut", "months": -3}], "trainees[0].requirements[0].months"),
+        ("trainees.0.total_months", 0, "trainees[0].total_months"),
+        ("trainees.0.preferences", [{"unit": "nowhere", "weight": 1}], "trainees[0].preferences[0].unit"),
+        ("trainees.0.preferences", [{"unit": "akut-sus", "weight": 1.5}], "trainees[0].preferences[0].weight"),
+        ("trainees.0.extend", 1, "trainees[0].extend"),
+    ],
+)
 def test_bad_input_names_the_field(path, value, field):
     import copy
 

@@ -47,8 +47,13 @@ def test_the_input_subtracts_placements_of_others_from_capacity(cohort_world):
 def test_a_run_is_claimed_solved_and_accepted(cohort_world, method):
     w = cohort_world
     run = planning.start_run(
-        region=w.vgr, by=w.users["kansli"], trainees=[w.trainee, w.second], start=D(2027, 1, 1), months=18,
-        method=method, time_limit=10,
+        region=w.vgr,
+        by=w.users["kansli"],
+        trainees=[w.trainee, w.second],
+        start=D(2027, 1, 1),
+        months=18,
+        method=method,
+        time_limit=10,
     )
     assert run.status == RunStatus.QUEUED
     call_command("run_planning_jobs", "--once")
@@ -76,10 +81,17 @@ def test_the_pages_start_show_and_accept(client, cohort_world):
     w = cohort_world
     client.force_login(w.users["kansli"])
     assert client.get(reverse("scheduling:runs")).status_code == 200
-    response = client.post(reverse("scheduling:runs"), {
-        "region": w.vgr.pk, "start": "2027-01-01", "months": "18", "method": "greedy", "time_limit": "10",
-        "trainees": [w.trainee.pk, w.second.pk],
-    })
+    response = client.post(
+        reverse("scheduling:runs"),
+        {
+            "region": w.vgr.pk,
+            "start": "2027-01-01",
+            "months": "18",
+            "method": "greedy",
+            "time_limit": "10",
+            "trainees": [w.trainee.pk, w.second.pk],
+        },
+    )
     run = PlanningRun.objects.get()
     assert response.status_code == 302 and response["Location"] == run.get_absolute_url()
     body = client.get(run.get_absolute_url()).content.decode()
@@ -93,20 +105,34 @@ def test_the_pages_start_show_and_accept(client, cohort_world):
 def test_bad_input_changes_nothing(client, cohort_world):
     w = cohort_world
     client.force_login(w.users["kansli"])
-    response = client.post(reverse("scheduling:runs"), {"region": w.vgr.pk, "start": "x", "months": "99", "method": "magic"})
+    response = client.post(
+        reverse("scheduling:runs"), {"region": w.vgr.pk, "start": "x", "months": "99", "method": "magic"}
+    )
     assert response.status_code == 200
     assert set(response.context["form"].errors) >= {"start", "months", "method", "trainees"}
     assert not PlanningRun.objects.exists()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role,expected", [
-    ("kansli", 200), ("studierektor", 200), ("admin", 200), ("stranger_kansli", 403),
-    ("bt_lakare", 403), ("handledare", 403), ("verksamhetschef", 403), ("granskare", 403), ("outsider", 403),
-])
+@pytest.mark.parametrize(
+    "role,expected",
+    [
+        ("kansli", 200),
+        ("studierektor", 200),
+        ("admin", 200),
+        ("stranger_kansli", 403),
+        ("bt_lakare", 403),
+        ("handledare", 403),
+        ("verksamhetschef", 403),
+        ("granskare", 403),
+        ("outsider", 403),
+    ],
+)
 def test_who_may_see_a_run(client, cohort_world, role, expected):
     w = cohort_world
-    run = planning.start_run(region=w.vgr, by=None, trainees=[w.trainee], start=D(2027, 1, 1), months=18, method="greedy")
+    run = planning.start_run(
+        region=w.vgr, by=None, trainees=[w.trainee], start=D(2027, 1, 1), months=18, method="greedy"
+    )
     client.force_login(w.users[role])
     assert client.get(run.get_absolute_url()).status_code == expected
     response = client.post(reverse("scheduling:accept", args=[run.pk]), {"trainee": "all"})
@@ -118,12 +144,16 @@ def test_a_mid_month_start_gives_a_valid_plan_with_whole_full_time_months(cohort
     w = cohort_world
     w.trainee.planned_start = D(2027, 1, 5)
     w.trainee.save()
-    run = planning.start_run(region=w.vgr, by=None, trainees=[w.trainee], start=D(2027, 1, 1), months=18, method="greedy")
+    run = planning.start_run(
+        region=w.vgr, by=None, trainees=[w.trainee], start=D(2027, 1, 1), months=18, method="greedy"
+    )
     call_command("run_planning_jobs", "--once")
     run.refresh_from_db()
     (proposal,) = planning.proposals(run)
     assert proposal.placements[0].start == D(2027, 1, 5)
-    assert all(b.start == a.end + datetime.timedelta(days=1) for a, b in zip(proposal.placements, proposal.placements[1:]))
+    assert all(
+        b.start == a.end + datetime.timedelta(days=1) for a, b in zip(proposal.placements, proposal.placements[1:])
+    )
     assert proposal.check.valid, [f.message for f in proposal.check.errors]
 
 
@@ -136,13 +166,22 @@ def test_the_weights_of_the_soft_goals_can_be_set_when_starting_a_run(client, wo
 
     trainee = f.make_trainee(home_unit=world.clinic, planned_start=dt.date(2027, 4, 5))
     client.force_login(world.users["kansli"])
-    data = {"region": world.vgr.pk, "start": "2027-04-01", "months": 18, "method": "greedy", "time_limit": 10,
-            "trainees": [trainee.pk], "weight-preference": "9", "weight-moves": "0", "weight-idle": ""}
+    data = {
+        "region": world.vgr.pk,
+        "start": "2027-04-01",
+        "months": 18,
+        "method": "greedy",
+        "time_limit": 10,
+        "trainees": [trainee.pk],
+        "weight-preference": "9",
+        "weight-moves": "0",
+        "weight-idle": "",
+    }
     response = client.post("/planning/", data, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302
     run = PlanningRun.objects.get()
     assert run.cohort["weights"] == {"preference": 9, "moves": 0}  # the others keep the defaults
-    assert dict((str(k), v) for k, v in run.weights)["wishes"] == 9
+    assert {str(k): v for k, v in run.weights}["wishes"] == 9
     page = client.get(run.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "wishes 9 · moves 0 · idle months 5" in page
     # A bad weight is refused with a message and starts nothing.

@@ -37,12 +37,23 @@ def cohorts(draw):
         pid = draw(st.sampled_from(rules.programme_ids()))
         prog = rules.load_programme(pid)
         earliest = draw(st.integers(0, 3))
-        t = {"id": f"t{n}", "programme": pid, "bt_type": draw(st.sampled_from(prog.bt_types)),
-             "earliest_start": _label(earliest), "latest_start": _label(earliest + draw(st.integers(0, 2))),
-             "unavailable": [_label(m) for m in draw(st.lists(st.integers(0, months - 1), max_size=2, unique=True))]}
+        t = {
+            "id": f"t{n}",
+            "programme": pid,
+            "bt_type": draw(st.sampled_from(prog.bt_types)),
+            "earliest_start": _label(earliest),
+            "latest_start": _label(earliest + draw(st.integers(0, 2))),
+            "unavailable": [_label(m) for m in draw(st.lists(st.integers(0, months - 1), max_size=2, unique=True))],
+        }
         if draw(st.integers(0, 9)) < 7:  # mostly short plans that fit the small horizon
-            cats = draw(st.lists(st.sampled_from([c for c in prog.allowed_categories if c != "valfri"]),
-                                 min_size=1, max_size=3, unique=True))
+            cats = draw(
+                st.lists(
+                    st.sampled_from([c for c in prog.allowed_categories if c != "valfri"]),
+                    min_size=1,
+                    max_size=3,
+                    unique=True,
+                )
+            )
             t["requirements"] = [{"category": c, "months": draw(st.integers(1, 2))} for c in cats]
             t["total_months"] = draw(st.integers(2, 7))
         if wishable:

@@ -12,7 +12,7 @@ from django.utils import translation
 from btportal import factories as f
 from organisations.models import UnitCapacity
 from scheduling import editing, planning
-from scheduling.models import PlanningRun, ProposalEdit, RunStatus
+from scheduling.models import ProposalEdit, RunStatus
 from trainees.models import Placement
 from trainees.services import DomainError, PlanConflict
 
@@ -32,11 +32,19 @@ def plan_rows(w):
 
 def make_run(w, trainees):
     """A finished run whose planner gave every trainee `plan_rows` (no solver: deterministic)."""
-    run = planning.start_run(region=w.vgr, by=w.users["kansli"], trainees=trainees, start=D(2027, 1, 1), months=18,
-                             method="greedy")
+    run = planning.start_run(
+        region=w.vgr, by=w.users["kansli"], trainees=trainees, start=D(2027, 1, 1), months=18, method="greedy"
+    )
     assignments = [dict(row, trainee=str(t.pk)) for t in trainees for row in plan_rows(w)]
-    run.result = {"status": "feasible", "method": "greedy", "objective": 0, "seconds": 0.1, "assignments": assignments,
-                  "unassigned": [], "explanation": []}
+    run.result = {
+        "status": "feasible",
+        "method": "greedy",
+        "objective": 0,
+        "seconds": 0.1,
+        "assignments": assignments,
+        "unassigned": [],
+        "explanation": [],
+    }
     run.status = RunStatus.DONE
     run.save()
     return run
@@ -56,11 +64,15 @@ def w(world):
 def form_data(rows, *, version, deleted=(), initial=None):
     data = {
         "version": "" if version is None else str(version),
-        "rows-TOTAL_FORMS": str(len(rows)), "rows-INITIAL_FORMS": str(len(rows) if initial is None else initial),
-        "rows-MIN_NUM_FORMS": "0", "rows-MAX_NUM_FORMS": "1000",
+        "rows-TOTAL_FORMS": str(len(rows)),
+        "rows-INITIAL_FORMS": str(len(rows) if initial is None else initial),
+        "rows-MIN_NUM_FORMS": "0",
+        "rows-MAX_NUM_FORMS": "1000",
     }
     for i, row in enumerate(rows):
-        data.update({f"rows-{i}-unit": row["unit"], f"rows-{i}-start": row["start"], f"rows-{i}-months": str(row["months"])})
+        data.update(
+            {f"rows-{i}-unit": row["unit"], f"rows-{i}-start": row["start"], f"rows-{i}-months": str(row["months"])}
+        )
         if i in deleted:
             data[f"rows-{i}-DELETE"] = "on"
     return data
@@ -79,6 +91,7 @@ def proposal_of(w, trainee=None):
 # Edit, then accept
 # ---------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_it_edits_a_proposal_and_accepts_the_edited_version(client, w):
     client.force_login(w.users["kansli"])
@@ -94,7 +107,10 @@ def test_it_edits_a_proposal_and_accepts_the_edited_version(client, w):
     assert edit.assignments[0]["unit"] == str(w.small_er.pk) and edit.assignments[0]["category"] == "akut"
     w.run.refresh_from_db()
     assert {a["unit"] for a in w.run.result["assignments"] if a["trainee"] == str(w.trainee.pk)} == {
-        str(w.clinic.pk), str(w.health_centre.pk), str(w.psychiatry.pk)}  # the planner's result is untouched
+        str(w.clinic.pk),
+        str(w.health_centre.pk),
+        str(w.psychiatry.pk),
+    }  # the planner's result is untouched
     p = proposal_of(w)
     assert p.edited and p.check.valid and p.placements[0].unit == w.small_er and p.original[0].unit == w.clinic
 
@@ -103,7 +119,10 @@ def test_it_edits_a_proposal_and_accepts_the_edited_version(client, w):
 
     client.post(reverse("scheduling:accept", args=[w.run.pk]), {"trainee": w.trainee.pk, "version": "1"})
     assert list(w.trainee.placements.order_by("start").values_list("unit_id", flat=True)) == [
-        w.small_er.pk, w.health_centre.pk, w.psychiatry.pk]
+        w.small_er.pk,
+        w.health_centre.pk,
+        w.psychiatry.pk,
+    ]
     # An accepted proposal is no longer editable.
     assert client.get(edit_url(w)).status_code == 302
     assert client.get(edit_url(w), **HTMX)["HX-Redirect"] == w.run.get_absolute_url()
@@ -122,7 +141,10 @@ def test_it_changes_category_adds_and_removes_rows(client, w):
     assert "was saved. It does not meet the rules:" in response.content.decode()
     edit = ProposalEdit.objects.get()
     assert [(a["category"], a["start"], a["months"]) for a in edit.assignments] == [
-        ("akut", "2027-01", 4), ("introduktion", "2027-09", 1), ("primarvard", "2028-01", 2)]
+        ("akut", "2027-01", 4),
+        ("introduktion", "2027-09", 1),
+        ("primarvard", "2028-01", 2),
+    ]
     p = proposal_of(w)
     assert p.placements[1].unit is None and p.placements[1].category == "introduktion"
     # The rules check runs on the edited plan: no psychiatry any more.
@@ -165,6 +187,7 @@ def test_reset_goes_back_to_the_planners_proposal(client, w):
 # ---------------------------------------------------------------------------
 # Bad input changes nothing
 # ---------------------------------------------------------------------------
+
 
 def _bad(w, case):
     rows = plan_rows(w)
@@ -216,8 +239,15 @@ def test_bad_input_gives_a_clear_error_and_changes_nothing(client, w, case):
     assert BAD[case] in body
     assert not ProposalEdit.objects.exists()
     # The service refuses the same rows too (a second line of defence).
-    if case in {"unknown unit", "unit of another region", "zero months", "ends after the period", "overlapping rows",
-                "no rows", "start not a month"}:
+    if case in {
+        "unknown unit",
+        "unit of another region",
+        "zero months",
+        "ends after the period",
+        "overlapping rows",
+        "no rows",
+        "start not a month",
+    }:
         with pytest.raises(DomainError):
             editing.save_proposal_edit(w.run, w.trainee, rows, expected_version=0, by=None)
         assert not ProposalEdit.objects.exists()
@@ -234,6 +264,7 @@ def test_a_missing_or_broken_management_form_changes_nothing(client, w):
 # ---------------------------------------------------------------------------
 # Optimistic locking
 # ---------------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_a_stale_form_gets_a_clear_message_and_changes_nothing(client, w):
@@ -260,8 +291,9 @@ def test_accepting_a_proposal_changed_since_the_page_was_loaded_is_refused(clien
     rows = plan_rows(w)
     rows[0]["unit"] = str(w.small_er.pk)
     client.post(edit_url(w), form_data(rows, version=0))
-    response = client.post(reverse("scheduling:accept", args=[w.run.pk]), {"trainee": w.trainee.pk, "version": "0"},
-                           follow=True, **EN)
+    response = client.post(
+        reverse("scheduling:accept", args=[w.run.pk]), {"trainee": w.trainee.pk, "version": "0"}, follow=True, **EN
+    )
     assert "was changed while you were looking at it" in response.content.decode()
     assert not w.trainee.placements.exists()
 
@@ -269,6 +301,7 @@ def test_accepting_a_proposal_changed_since_the_page_was_loaded_is_refused(clien
 # ---------------------------------------------------------------------------
 # Capacity: the review grid and the check when accepting
 # ---------------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_the_review_counts_others_placements_and_the_proposals(client, w):
@@ -327,18 +360,23 @@ def test_an_edit_that_overfills_a_unit_is_saved_but_flagged_and_not_accepted(cli
         rows = plan_rows(w)
         rows[0]["unit"] = str(w.small_er.pk)  # capacity 1
         response = client.post(edit_url(w, trainee), form_data(rows, version=0), follow=True, **EN)
-    assert "was saved. With the other proposals, Akuten Mölndal is over capacity in 2027-01" in response.content.decode()
+    assert (
+        "was saved. With the other proposals, Akuten Mölndal is over capacity in 2027-01" in response.content.decode()
+    )
     body = client.get(w.run.get_absolute_url(), **EN).content.decode()
     assert "Akuten Mölndal is over capacity in 2027-01, 2027-02, 2027-03, 2027-04" in body
     planning.accept_proposal(w.run, w.trainee, by=None)
-    with pytest.raises(DomainError, match="Akuten Mölndal is over capacity in 2027-01, 2027-02, 2027-03, 2027-04"):
-        with translation.override("en"):
-            planning.accept_proposal(w.run, w.second, by=None)
+    with (
+        pytest.raises(DomainError, match="Akuten Mölndal is over capacity in 2027-01, 2027-02, 2027-03, 2027-04"),
+        translation.override("en"),
+    ):
+        planning.accept_proposal(w.run, w.second, by=None)
 
 
 # ---------------------------------------------------------------------------
 # htmx
 # ---------------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_htmx_edits_inline_and_answers_with_the_whole_review(client, w):
@@ -368,12 +406,25 @@ def test_the_status_poll_reloads_the_page_when_the_planner_is_done(client, w):
 # Access
 # ---------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("role,expected", [
-    ("kansli", 200), ("studierektor", 200), ("admin", 200), ("stranger_kansli", 403), ("stranger_studierektor", 403),
-    ("bt_lakare", 403), ("handledare", 403), ("huvudhandledare", 403), ("verksamhetschef", 403), ("granskare", 403),
-    ("extern_bedomare", 403), ("outsider", 403),
-])
+@pytest.mark.parametrize(
+    "role,expected",
+    [
+        ("kansli", 200),
+        ("studierektor", 200),
+        ("admin", 200),
+        ("stranger_kansli", 403),
+        ("stranger_studierektor", 403),
+        ("bt_lakare", 403),
+        ("handledare", 403),
+        ("huvudhandledare", 403),
+        ("verksamhetschef", 403),
+        ("granskare", 403),
+        ("extern_bedomare", 403),
+        ("outsider", 403),
+    ],
+)
 def test_who_may_review_and_edit(client, w, role, expected):
     client.force_login(w.users[role])
     assert client.get(w.run.get_absolute_url()).status_code == expected
@@ -391,12 +442,16 @@ def test_a_trainee_outside_the_run_or_a_missing_run_is_not_found(client, w):
     outside = f.make_trainee(home_unit=w.clinic)
     assert client.get(edit_url(w, outside)).status_code == 404
     assert client.get(reverse("scheduling:proposal_edit", args=[999999, w.trainee.pk])).status_code == 404
-    assert client.post(reverse("scheduling:proposal_reset", args=[w.run.pk, outside.pk]), {"version": "0"}).status_code == 404
+    assert (
+        client.post(reverse("scheduling:proposal_reset", args=[w.run.pk, outside.pk]), {"version": "0"}).status_code
+        == 404
+    )
 
 
 # ---------------------------------------------------------------------------
 # Queries
 # ---------------------------------------------------------------------------
+
 
 def _page_queries(client, run):
     with CaptureQueriesContext(connection) as queries:
@@ -408,22 +463,39 @@ def _page_queries(client, run):
 @pytest.mark.django_db
 def test_the_run_page_needs_the_same_queries_for_few_and_many_trainees(client, w):
     client.force_login(w.users["kansli"])
-    Placement.objects.create(trainee=f.make_trainee(home_unit=w.clinic), category="akut", unit=w.clinic,
-                             start=D(2027, 5, 1), end=D(2027, 6, 30))
+    Placement.objects.create(
+        trainee=f.make_trainee(home_unit=w.clinic),
+        category="akut",
+        unit=w.clinic,
+        start=D(2027, 5, 1),
+        end=D(2027, 6, 30),
+    )
     rows = plan_rows(w)
     rows[0]["unit"] = str(w.small_er.pk)
     client.post(edit_url(w), form_data(rows, version=0))
     small = _page_queries(client, w.run)
-    many = [f.make_trainee(home_unit=w.clinic, planned_start=D(2027, 1, 1), main_supervisor=w.users["huvudhandledare"])
-            for _ in range(6)]
+    many = [
+        f.make_trainee(home_unit=w.clinic, planned_start=D(2027, 1, 1), main_supervisor=w.users["huvudhandledare"])
+        for _ in range(6)
+    ]
     for t in many[:3]:
-        Placement.objects.create(trainee=f.make_trainee(home_unit=w.health_centre), category="primarvard",
-                                 unit=w.health_centre, start=D(2027, 3, 1), end=D(2027, 6, 30))
+        Placement.objects.create(
+            trainee=f.make_trainee(home_unit=w.health_centre),
+            category="primarvard",
+            unit=w.health_centre,
+            start=D(2027, 3, 1),
+            end=D(2027, 6, 30),
+        )
         t.leave.create(kind="parental", start=D(2027, 6, 1), end=D(2027, 6, 30))
     big = make_run(w, [w.trainee, w.second, *many])
     for t in many[:2]:
-        ProposalEdit.objects.create(run=big, trainee=t, assignments=[dict(r, trainee=str(t.pk)) for r in plan_rows(w)],
-                                    version=1, edited_by=w.users["studierektor"])
+        ProposalEdit.objects.create(
+            run=big,
+            trainee=t,
+            assignments=[dict(r, trainee=str(t.pk)) for r in plan_rows(w)],
+            version=1,
+            edited_by=w.users["studierektor"],
+        )
     assert _page_queries(client, big) == small
 
 
@@ -469,8 +541,14 @@ def test_a_mid_month_start_hands_a_place_over_without_a_false_capacity_conflict(
     for t in (w.trainee, w.second):
         t.planned_start = start
         t.save()
-    run = planning.start_run(region=w.vgr, by=w.users["kansli"], trainees=[w.trainee, w.second], start=D(2027, 4, 1),
-                             months=18, method="greedy")
+    run = planning.start_run(
+        region=w.vgr,
+        by=w.users["kansli"],
+        trainees=[w.trainee, w.second],
+        start=D(2027, 4, 1),
+        months=18,
+        method="greedy",
+    )
     first = [
         {"unit": str(w.small_er.pk), "category": "akut", "start": "2027-04", "months": 4},
         {"unit": str(w.health_centre.pk), "category": "primarvard", "start": "2027-08", "months": 4},
@@ -481,9 +559,16 @@ def test_a_mid_month_start_hands_a_place_over_without_a_false_capacity_conflict(
         {"unit": str(w.small_er.pk), "category": "akut", "start": "2027-08", "months": 4},
         {"unit": str(w.psychiatry.pk), "category": "psykiatri", "start": "2027-12", "months": 4},
     ]
-    run.result = {"status": "feasible", "method": "greedy", "objective": 0, "seconds": 0.1, "unassigned": [],
-                  "explanation": [], "assignments": [dict(r, trainee=str(w.trainee.pk)) for r in first]
-                  + [dict(r, trainee=str(w.second.pk)) for r in second]}
+    run.result = {
+        "status": "feasible",
+        "method": "greedy",
+        "objective": 0,
+        "seconds": 0.1,
+        "unassigned": [],
+        "explanation": [],
+        "assignments": [dict(r, trainee=str(w.trainee.pk)) for r in first]
+        + [dict(r, trainee=str(w.second.pk)) for r in second],
+    }
     run.status = RunStatus.DONE
     run.save()
     items = planning.proposals(run)
@@ -505,7 +590,9 @@ def test_a_unit_over_capacity_without_the_proposal_is_shown_apart_and_blocks_not
     """A unit already over capacity with the placements on record (here a month closed after
     someone was placed) is listed as such, not as a conflict of the proposal."""
     outsider = f.make_trainee(home_unit=w.clinic)
-    Placement.objects.create(trainee=outsider, category="akut", unit=w.small_er, start=D(2027, 2, 1), end=D(2027, 2, 28))
+    Placement.objects.create(
+        trainee=outsider, category="akut", unit=w.small_er, start=D(2027, 2, 1), end=D(2027, 2, 28)
+    )
     UnitCapacity.objects.create(unit=w.small_er, month=D(2027, 2, 1), capacity=0)
     items = planning.proposals(w.run)
     review = planning.review(w.run, items)

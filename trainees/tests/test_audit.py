@@ -20,8 +20,13 @@ def test_a_change_through_a_view_records_who_and_what(client, world):
     client.force_login(kansli)
     response = client.post(
         reverse("accounts:supervisor_edit", args=[profile.pk]),
-        {"specialty": "Internmedicin", "specialist_since": "2014-02-01", "supervisor_training_date": "2016-03-01",
-         "bt_supervisor_training_date": "2024-05-01", "workplace": world.clinic.pk},
+        {
+            "specialty": "Internmedicin",
+            "specialist_since": "2014-02-01",
+            "supervisor_training_date": "2016-03-01",
+            "bt_supervisor_training_date": "2024-05-01",
+            "workplace": world.clinic.pk,
+        },
     )
     assert response.status_code == 302
     latest = profile.history.first()

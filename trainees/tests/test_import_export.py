@@ -19,9 +19,22 @@ D = datetime.date
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 HEADER = [
-    "personnummer", "first_name", "last_name", "email", "bt_type", "st_specialty", "home_unit", "programme",
-    "planned_start", "licence_date", "degree_country", "placement_category", "placement_unit", "placement_start",
-    "placement_end", "placement_extent",
+    "personnummer",
+    "first_name",
+    "last_name",
+    "email",
+    "bt_type",
+    "st_specialty",
+    "home_unit",
+    "programme",
+    "planned_start",
+    "licence_date",
+    "degree_country",
+    "placement_category",
+    "placement_unit",
+    "placement_start",
+    "placement_end",
+    "placement_extent",
 ]
 PNR_A = f.make_personnummer(D(1990, 5, 17), 123)
 PNR_B = f.make_personnummer(D(1991, 2, 3), 456)
@@ -30,17 +43,28 @@ PNR_C = f.make_personnummer(D(1992, 8, 9), 789)
 
 def _row(**values):
     base = {
-        "personnummer": PNR_A, "first_name": "Amira", "last_name": "Haddad", "email": "amira@example.se",
-        "bt_type": "fristaende", "home_unit": "Medicinkliniken", "planned_start": "2027-04-05",
-        "licence_date": "2027-01-15", "degree_country": "Syrien",
+        "personnummer": PNR_A,
+        "first_name": "Amira",
+        "last_name": "Haddad",
+        "email": "amira@example.se",
+        "bt_type": "fristaende",
+        "home_unit": "Medicinkliniken",
+        "planned_start": "2027-04-05",
+        "licence_date": "2027-01-15",
+        "degree_country": "Syrien",
     }
     base.update(values)
     return base
 
 
 def _placement(pnr=PNR_A, **values):
-    base = {"personnummer": pnr, "placement_unit": "Medicinkliniken", "placement_start": "2027-04-05",
-            "placement_end": "2027-09-30", "placement_extent": "100"}
+    base = {
+        "personnummer": pnr,
+        "placement_unit": "Medicinkliniken",
+        "placement_start": "2027-04-05",
+        "placement_end": "2027-09-30",
+        "placement_extent": "100",
+    }
     base.update(values)
     return base
 
@@ -49,11 +73,24 @@ def _good_rows():
     """Two BT doctors: Amira (row 2) with two placements (rows 2, 3), Björn (row 4) with one (row 5)."""
     return [
         _row(**{k: v for k, v in _placement().items() if k != "personnummer"}),
-        _placement(placement_unit="VC-MAJORNA", placement_start="2027-10-01", placement_end="2028-03-31", placement_extent="50"),
-        _row(personnummer=PNR_B, first_name="Björn", last_name="Åberg", email="bjorn@example.se", bt_type="fristående",
-             home_unit="VC-MAJORNA"),
-        _placement(PNR_B, placement_category="introduktion", placement_unit="", placement_start="2027-04-05",
-                   placement_end="2027-04-30"),
+        _placement(
+            placement_unit="VC-MAJORNA", placement_start="2027-10-01", placement_end="2028-03-31", placement_extent="50"
+        ),
+        _row(
+            personnummer=PNR_B,
+            first_name="Björn",
+            last_name="Åberg",
+            email="bjorn@example.se",
+            bt_type="fristående",
+            home_unit="VC-MAJORNA",
+        ),
+        _placement(
+            PNR_B,
+            placement_category="introduktion",
+            placement_unit="",
+            placement_start="2027-04-05",
+            placement_end="2027-04-30",
+        ),
     ]
 
 
@@ -107,6 +144,7 @@ def kansli(client, units):
 # ---------------------------------------------------------------------------
 # A clean file
 # ---------------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_a_clean_semicolon_csv_with_bom_imports_trainees_and_placements(kansli, units):
@@ -178,6 +216,7 @@ def test_the_studierektor_imports_within_their_units(client, units):
 # All or nothing, row-level errors
 # ---------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_one_bad_row_among_good_ones_imports_nothing_and_lists_the_errors(kansli, units):
     rows = _good_rows()
@@ -208,24 +247,56 @@ ERROR_CASES = {
     "integrated_needs_specialty": ([_row(bt_type="integrerad")], 2, "st_specialty", "Give the ST specialty"),
     "licence_after_start": ([_row(licence_date="2027-06-01")], 2, "planned_start", "before the licence"),
     "unknown_home_unit": ([_row(home_unit="Ingenstans")], 2, "home_unit", "No unit with this HSA-id or name."),
-    "home_unit_outside_scope": ([_row(home_unit="Akutkliniken Gävle")], 2, "home_unit", "You may not register BT doctors at this unit."),
-    "placement_unit_other_region": ([_row(), _placement(placement_unit="Akutkliniken Gävle")], 3, "placement_unit", "in the region"),
-    "placement_unit_without_category": ([_row(), _placement(placement_unit="Sahlgrenska")], 3, "placement_unit", "no placement category"),
+    "home_unit_outside_scope": (
+        [_row(home_unit="Akutkliniken Gävle")],
+        2,
+        "home_unit",
+        "You may not register BT doctors at this unit.",
+    ),
+    "placement_unit_other_region": (
+        [_row(), _placement(placement_unit="Akutkliniken Gävle")],
+        3,
+        "placement_unit",
+        "in the region",
+    ),
+    "placement_unit_without_category": (
+        [_row(), _placement(placement_unit="Sahlgrenska")],
+        3,
+        "placement_unit",
+        "no placement category",
+    ),
     "placement_category_conflicts_with_unit": (
-        [_row(), _placement(placement_category="psykiatri")], 3, "placement_category", "The unit's category is akut"),
-    "placement_needs_unit_or_category": ([_row(), _placement(placement_unit="")], 3, "placement_category", "Choose a unit or a category."),
+        [_row(), _placement(placement_category="psykiatri")],
+        3,
+        "placement_category",
+        "The unit's category is akut",
+    ),
+    "placement_needs_unit_or_category": (
+        [_row(), _placement(placement_unit="")],
+        3,
+        "placement_category",
+        "Choose a unit or a category.",
+    ),
     "placement_needs_dates": ([_row(), _placement(placement_end="")], 3, "placement_end", "required for a placement"),
     "extent_zero": ([_row(), _placement(placement_extent="0")], 3, "placement_extent", "from 1 to 100"),
     "extent_too_high": ([_row(), _placement(placement_extent="150")], 3, "placement_extent", "from 1 to 100"),
     "extent_not_a_number": ([_row(), _placement(placement_extent="full")], 3, "placement_extent", "from 1 to 100"),
     "end_before_start": (
-        [_row(), _placement(placement_start="2027-05-01", placement_end="2027-04-30")], 3, "placement_end", "must not be before"),
+        [_row(), _placement(placement_start="2027-05-01", placement_end="2027-04-30")],
+        3,
+        "placement_end",
+        "must not be before",
+    ),
     "personnummer_registered": ([_row(personnummer="TRAINEE")], 2, "personnummer", "already registered"),
     "email_registered": ([_row(email="BT@example.se")], 2, "email", "already registered"),
     "conflict_in_file": ([_row(), _placement(last_name="Haddad-Svensson")], 3, "last_name", "differs from row 2"),
     "home_unit_conflict_in_file": ([_row(), _placement(home_unit="VC-MAJORNA")], 3, "home_unit", "differs from row 2"),
     "same_email_two_people": (
-        [_row(), _row(personnummer=PNR_B, email="Amira@example.se")], 3, "email", "Row 2 has the same email address"),
+        [_row(), _row(personnummer=PNR_B, email="Amira@example.se")],
+        3,
+        "email",
+        "Row 2 has the same email address",
+    ),
 }
 
 
@@ -286,6 +357,7 @@ def test_a_name_shared_by_two_units_needs_the_hsa_id(kansli, units):
 # Bad files: a clear message, nothing changed, never a 500
 # ---------------------------------------------------------------------------
 
+
 def _file_error(response):
     assert response.status_code == 200
     return " ".join(str(e) for e in response.context["form"].errors.get("file", []))
@@ -295,7 +367,10 @@ def _file_error(response):
 @pytest.mark.parametrize(
     "upload,message",
     [
-        (SimpleUploadedFile("big.csv", b"personnummer;" + b"x" * (2 * 1024 * 1024)), "The file is too large: at most 2 MB."),
+        (
+            SimpleUploadedFile("big.csv", b"personnummer;" + b"x" * (2 * 1024 * 1024)),
+            "The file is too large: at most 2 MB.",
+        ),
         (SimpleUploadedFile("plan.pdf", b"%PDF-1.4 ..."), "Upload a CSV file (.csv) or an Excel workbook (.xlsx)."),
         (SimpleUploadedFile("old.xls", b"\xd0\xcf\x11\xe0 ..."), "The old Excel format (.xls) is not supported."),
         (SimpleUploadedFile("empty.csv", b""), "The submitted file is empty."),
@@ -303,14 +378,28 @@ def _file_error(response):
         (SimpleUploadedFile("fake.xlsx", b"this is not a workbook"), "The file is not a valid Excel workbook (.xlsx)."),
         (SimpleUploadedFile("zip.xlsx", b"PK\x03\x04broken"), "The file is not a valid Excel workbook (.xlsx)."),
         (SimpleUploadedFile("binary.csv", b"\x00\x01\x02personnummer"), "The file is not a CSV text file."),
-        (SimpleUploadedFile("header.csv", "namn;adress\nA;B\n".encode()), "none of the expected columns was found"),
-        (SimpleUploadedFile("missing.csv", "personnummer;email\n1;a@b.se\n".encode()),
-         "The header lacks required columns: first_name, last_name, bt_type, home_unit, planned_start."),
+        (SimpleUploadedFile("header.csv", b"namn;adress\nA;B\n"), "none of the expected columns was found"),
+        (
+            SimpleUploadedFile("missing.csv", b"personnummer;email\n1;a@b.se\n"),
+            "The header lacks required columns: first_name, last_name, bt_type, home_unit, planned_start.",
+        ),
         (SimpleUploadedFile("nodata.csv", ";".join(HEADER).encode()), "The file has no rows below the header."),
-        (SimpleUploadedFile("dup.csv", "email;e-post\n".encode()), "both mean email"),
+        (SimpleUploadedFile("dup.csv", b"email;e-post\n"), "both mean email"),
     ],
-    ids=["too-large", "pdf", "xls", "zero-bytes", "blank", "fake-xlsx", "broken-zip", "binary", "wrong-header",
-         "missing-columns", "no-rows", "duplicate-column"],
+    ids=[
+        "too-large",
+        "pdf",
+        "xls",
+        "zero-bytes",
+        "blank",
+        "fake-xlsx",
+        "broken-zip",
+        "binary",
+        "wrong-header",
+        "missing-columns",
+        "no-rows",
+        "duplicate-column",
+    ],
 )
 def test_a_bad_file_gets_a_clear_message(kansli, upload, message):
     before = _counts()
@@ -339,6 +428,7 @@ def test_a_windows_1252_csv_from_swedish_excel_is_read(kansli, units):
 # Access
 # ---------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["kansli", "studierektor", "admin"])
 def test_kansli_and_studierektor_may_import(client, world, role):
@@ -352,7 +442,9 @@ def test_kansli_and_studierektor_may_import(client, world, role):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ["bt_lakare", "handledare", "huvudhandledare", "granskare", "verksamhetschef", "outsider"])
+@pytest.mark.parametrize(
+    "role", ["bt_lakare", "handledare", "huvudhandledare", "granskare", "verksamhetschef", "outsider"]
+)
 def test_other_roles_may_not_import(client, world, role):
     client.force_login(world.users[role])
     before = _counts()
@@ -386,6 +478,7 @@ def test_the_csv_template_is_importable_in_format(kansli, units):
 # Export
 # ---------------------------------------------------------------------------
 
+
 def _export(client, slug="vgr"):
     return client.get(reverse("trainees:export_region", args=[slug]), **EN)
 
@@ -400,10 +493,23 @@ def _sheet_rows(sheet):
 def planned(units):
     """World's VGR trainee with two placements (one with a handledare) and a second VGR trainee."""
     trainee = units.trainee
-    Placement.objects.create(trainee=trainee, category="akut", unit=units.clinic, start=D(2026, 11, 1), end=D(2027, 4, 30),
-                             extent=100, supervisor=units.users["handledare"])
-    Placement.objects.create(trainee=trainee, category="primarvard", unit=units.health_centre, start=D(2027, 5, 1),
-                             end=D(2027, 10, 31), extent=50)
+    Placement.objects.create(
+        trainee=trainee,
+        category="akut",
+        unit=units.clinic,
+        start=D(2026, 11, 1),
+        end=D(2027, 4, 30),
+        extent=100,
+        supervisor=units.users["handledare"],
+    )
+    Placement.objects.create(
+        trainee=trainee,
+        category="primarvard",
+        unit=units.health_centre,
+        start=D(2027, 5, 1),
+        end=D(2027, 10, 31),
+        extent=50,
+    )
     second = f.make_trainee(home_unit=units.health_centre, bt_type="integrerad", st_specialty="Allmänmedicin")
     return units, second
 
@@ -427,7 +533,9 @@ def test_kansli_exports_the_regions_plans_to_xlsx(kansli, planned):
     assert row["Full-time months"] == 9 and row["Valid plan"] == "no"
     placements = _sheet_rows(workbook["Placeringar"])
     mine = [p for p in placements if p["email"] == "bt@example.se"]
-    assert [(p["placement_category"], p["placement_unit"], p["placement_extent"], p["full_time_months"]) for p in mine] == [
+    assert [
+        (p["placement_category"], p["placement_unit"], p["placement_extent"], p["full_time_months"]) for p in mine
+    ] == [
         ("akut", "Sahlgrenska – Medicinkliniken", 100, 6),
         ("primarvard", "VC-MAJORNA", 50, 3),
     ]
@@ -439,7 +547,9 @@ def test_kansli_exports_the_regions_plans_to_xlsx(kansli, planned):
 @pytest.mark.django_db
 def test_the_personnummer_is_masked_for_trainees_the_user_does_not_manage(client, planned):
     world, second = planned  # second: home unit the vårdcentral, outside the studierektor's units
-    Placement.objects.create(trainee=second, category="akut", unit=world.clinic, start=D(2026, 11, 1), end=D(2027, 1, 31))
+    Placement.objects.create(
+        trainee=second, category="akut", unit=world.clinic, start=D(2026, 11, 1), end=D(2027, 1, 31)
+    )
     client.force_login(world.users["studierektor"])
     workbook = openpyxl.load_workbook(io.BytesIO(_export(client).content))
     people = {p["Email"]: p for p in _sheet_rows(workbook["BT-läkare"])}
@@ -469,15 +579,21 @@ def test_the_export_needs_a_bounded_number_of_queries(kansli, planned, django_as
         _export(kansli)
     for _ in range(6):
         trainee = f.make_trainee(home_unit=world.clinic, main_supervisor=world.users["huvudhandledare"])
-        Placement.objects.create(trainee=trainee, category="akut", unit=world.clinic, start=D(2026, 11, 1),
-                                 end=D(2027, 1, 31), supervisor=world.users["handledare"])
+        Placement.objects.create(
+            trainee=trainee,
+            category="akut",
+            unit=world.clinic,
+            start=D(2026, 11, 1),
+            end=D(2027, 1, 31),
+            supervisor=world.users["handledare"],
+        )
     with django_assert_max_num_queries(len(few.captured_queries)):
         _export(kansli)
 
 
 @pytest.mark.django_db
 def test_a_formula_in_a_name_is_exported_as_text(kansli, units):
-    units.trainee.user.first_name = "=HYPERLINK(\"http://evil\")"
+    units.trainee.user.first_name = '=HYPERLINK("http://evil")'
     units.trainee.user.save()
     workbook = openpyxl.load_workbook(io.BytesIO(_export(kansli).content))
     cells = [c for row in workbook["Placeringar"].iter_rows() for c in row if c.value and str(c.value).startswith("=")]
@@ -487,12 +603,25 @@ def test_a_formula_in_a_name_is_exported_as_text(kansli, units):
 @pytest.mark.django_db
 def test_export_then_import_reproduces_the_placements(kansli, planned):
     world, second = planned
-    Placement.objects.create(trainee=second, category="introduktion", start=D(2026, 11, 1), end=D(2026, 11, 30), extent=100)
+    Placement.objects.create(
+        trainee=second, category="introduktion", start=D(2026, 11, 1), end=D(2026, 11, 30), extent=100
+    )
 
     def snapshot():
         return sorted(
-            (p.trainee.user.personnummer, p.trainee.user.email, p.trainee.bt_type, p.trainee.st_specialty,
-             p.trainee.home_unit_id, p.trainee.planned_start, p.category, p.unit_id, p.start, p.end, p.extent)
+            (
+                p.trainee.user.personnummer,
+                p.trainee.user.email,
+                p.trainee.bt_type,
+                p.trainee.st_specialty,
+                p.trainee.home_unit_id,
+                p.trainee.planned_start,
+                p.category,
+                p.unit_id,
+                p.start,
+                p.end,
+                p.extent,
+            )
             for p in Placement.objects.filter(trainee__region=world.vgr).select_related("trainee__user")
         )
 

@@ -74,11 +74,22 @@ def test_a_date_before_the_last_change_is_refused(world):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role,expected", [
-    ("kansli", 302), ("studierektor", 302), ("verksamhetschef", 302), ("admin", 302),
-    ("bt_lakare", 403), ("huvudhandledare", 403), ("handledare", 403), ("extern_bedomare", 403),
-    ("granskare", 403), ("stranger_kansli", 403), ("outsider", 403),
-])
+@pytest.mark.parametrize(
+    "role,expected",
+    [
+        ("kansli", 302),
+        ("studierektor", 302),
+        ("verksamhetschef", 302),
+        ("admin", 302),
+        ("bt_lakare", 403),
+        ("huvudhandledare", 403),
+        ("handledare", 403),
+        ("extern_bedomare", 403),
+        ("granskare", 403),
+        ("stranger_kansli", 403),
+        ("outsider", 403),
+    ],
+)
 def test_who_may_change_the_status(client, world, role, expected):
     client.force_login(world.users[role])
     assert _post(client, world.trainee, to="active", on="2026-11-02").status_code == expected

@@ -12,7 +12,13 @@ D = datetime.date
 
 
 def _placement(world, **data):
-    base = {"unit": world.clinic.pk, "start": "2026-11-01", "end": "2027-01-31", "extent": "100", "plan_version": world.trainee.plan_version}
+    base = {
+        "unit": world.clinic.pk,
+        "start": "2026-11-01",
+        "end": "2027-01-31",
+        "extent": "100",
+        "plan_version": world.trainee.plan_version,
+    }
     base.update(data)
     return base
 
@@ -25,7 +31,9 @@ def kansli(client, world):
 
 @pytest.mark.django_db
 def test_adding_a_placement_takes_the_category_from_the_unit(kansli, world):
-    response = kansli.post(reverse("trainees:placement_add", args=[world.trainee.pk]), _placement(world, category="psykiatri"))
+    response = kansli.post(
+        reverse("trainees:placement_add", args=[world.trainee.pk]), _placement(world, category="psykiatri")
+    )
     assert response.status_code == 302
     placement = world.trainee.placements.get()
     assert placement.category == "akut" and placement.unit == world.clinic
@@ -43,8 +51,12 @@ def test_the_plan_is_judged_by_the_rules_module_in_plain_words(kansli, world):
 @pytest.mark.django_db
 def test_partial_primary_care_is_shown_with_a_swedish_decimal(kansli, world):
     trainee = world.trainee
-    Placement.objects.create(trainee=trainee, category="akut", unit=world.clinic, start=D(2026, 11, 1), end=D(2027, 2, 28))
-    Placement.objects.create(trainee=trainee, category="primarvard", unit=world.health_centre, start=D(2027, 3, 1), end=D(2027, 5, 15))
+    Placement.objects.create(
+        trainee=trainee, category="akut", unit=world.clinic, start=D(2026, 11, 1), end=D(2027, 2, 28)
+    )
+    Placement.objects.create(
+        trainee=trainee, category="primarvard", unit=world.health_centre, start=D(2027, 3, 1), end=D(2027, 5, 15)
+    )
     body = kansli.get(reverse("trainees:plan", args=[trainee.pk])).content.decode()
     assert "Primärvård: 2,48 av minst 3 månader" in body
 
@@ -52,7 +64,9 @@ def test_partial_primary_care_is_shown_with_a_swedish_decimal(kansli, world):
 @pytest.mark.django_db
 def test_the_live_check_previews_an_unsaved_placement(kansli, world):
     url = reverse("trainees:plan_check", args=[world.trainee.pk])
-    response = kansli.post(url, _placement(world, unit=world.health_centre.pk, end="2027-04-30"), HTTP_HX_REQUEST="true")
+    response = kansli.post(
+        url, _placement(world, unit=world.health_centre.pk, end="2027-04-30"), HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert 'id="plan-findings"' in body and "<html" not in body
@@ -95,14 +109,19 @@ def test_bad_placement_input_changes_nothing(kansli, world, data, field):
 
 @pytest.mark.django_db
 def test_editing_and_removing_a_placement(kansli, world):
-    p = Placement.objects.create(trainee=world.trainee, category="akut", unit=world.clinic, start=D(2026, 11, 1), end=D(2027, 1, 31))
+    p = Placement.objects.create(
+        trainee=world.trainee, category="akut", unit=world.clinic, start=D(2026, 11, 1), end=D(2027, 1, 31)
+    )
     url = reverse("trainees:placement_edit", args=[world.trainee.pk, p.pk])
     assert kansli.get(url).status_code == 200
     kansli.post(url, _placement(world, end="2027-02-28", extent="50"))
     p.refresh_from_db()
     assert (p.end, p.extent) == (D(2027, 2, 28), 50)
     world.trainee.refresh_from_db()
-    kansli.post(reverse("trainees:placement_delete", args=[world.trainee.pk, p.pk]), {"plan_version": world.trainee.plan_version})
+    kansli.post(
+        reverse("trainees:placement_delete", args=[world.trainee.pk, p.pk]),
+        {"plan_version": world.trainee.plan_version},
+    )
     assert not Placement.objects.filter(pk=p.pk).exists()
     assert p.history.count() == 3  # created, changed, deleted
 
@@ -110,11 +129,21 @@ def test_editing_and_removing_a_placement(kansli, world):
 @pytest.mark.django_db
 def test_leave_that_must_be_made_up_extends_the_plan(kansli, world):
     trainee = world.trainee
-    a = Placement.objects.create(trainee=trainee, category="akut", unit=world.clinic, start=D(2026, 11, 1), end=D(2027, 1, 31))
-    b = Placement.objects.create(trainee=trainee, category="primarvard", unit=world.health_centre, start=D(2027, 2, 1), end=D(2027, 4, 30))
+    a = Placement.objects.create(
+        trainee=trainee, category="akut", unit=world.clinic, start=D(2026, 11, 1), end=D(2027, 1, 31)
+    )
+    b = Placement.objects.create(
+        trainee=trainee, category="primarvard", unit=world.health_centre, start=D(2027, 2, 1), end=D(2027, 4, 30)
+    )
     response = kansli.post(
         reverse("trainees:leave_add", args=[trainee.pk]),
-        {"kind": "sick", "start": "2026-12-01", "end": "2026-12-10", "extend_plan": "on", "plan_version": trainee.plan_version},
+        {
+            "kind": "sick",
+            "start": "2026-12-01",
+            "end": "2026-12-10",
+            "extend_plan": "on",
+            "plan_version": trainee.plan_version,
+        },
     )
     assert response.status_code == 302
     a.refresh_from_db(), b.refresh_from_db()
@@ -129,10 +158,18 @@ def test_leave_that_must_be_made_up_extends_the_plan(kansli, world):
 @pytest.mark.django_db
 def test_vacation_counts_as_service_and_does_not_extend(kansli, world):
     trainee = world.trainee
-    a = Placement.objects.create(trainee=trainee, category="akut", unit=world.clinic, start=D(2026, 11, 1), end=D(2027, 1, 31))
+    a = Placement.objects.create(
+        trainee=trainee, category="akut", unit=world.clinic, start=D(2026, 11, 1), end=D(2027, 1, 31)
+    )
     kansli.post(
         reverse("trainees:leave_add", args=[trainee.pk]),
-        {"kind": "vacation", "start": "2026-12-01", "end": "2026-12-10", "extend_plan": "on", "plan_version": trainee.plan_version},
+        {
+            "kind": "vacation",
+            "start": "2026-12-01",
+            "end": "2026-12-10",
+            "extend_plan": "on",
+            "plan_version": trainee.plan_version,
+        },
     )
     a.refresh_from_db()
     assert a.end == D(2027, 1, 31)
@@ -144,7 +181,13 @@ def test_credited_service_counts_toward_its_category(kansli, world):
     trainee = world.trainee
     response = kansli.post(
         reverse("trainees:credit_add", args=[trainee.pk]),
-        {"category": "akut", "months": "2.0", "kind": "foreign", "note": "Beslut 2026-10-01", "plan_version": trainee.plan_version},
+        {
+            "category": "akut",
+            "months": "2.0",
+            "kind": "foreign",
+            "note": "Beslut 2026-10-01",
+            "plan_version": trainee.plan_version,
+        },
     )
     assert response.status_code == 302
     assert services.check_plan(trainee).result.months_by_category["akut"] == 2.0
@@ -164,7 +207,9 @@ def test_a_template_plan_only_for_an_empty_plan(kansli, world):
 @pytest.mark.django_db
 def test_supervisor_without_required_training_gives_a_warning(kansli, world):
     unqualified = f.make_supervisor(workplace=world.clinic, specialist_since=None, supervisor_training_date=None)
-    response = kansli.post(reverse("trainees:plan_main_supervisor", args=[world.trainee.pk]), {"main_supervisor": unqualified.pk})
+    response = kansli.post(
+        reverse("trainees:plan_main_supervisor", args=[world.trainee.pk]), {"main_supervisor": unqualified.pk}
+    )
     assert response.status_code == 302
     world.trainee.refresh_from_db()
     codes = {x.code for x in services.check_plan(world.trainee).findings}
@@ -178,7 +223,14 @@ def test_a_placement_supervisor_is_checked_too(world):
     world.trainee.programme = "gavleborg"
     world.trainee.save()
     handledare = world.users["handledare"]  # no BT-handledarutbildning; Gävleborg requires it
-    Placement.objects.create(trainee=world.trainee, category="akut", unit=world.clinic, start=D(2026, 11, 1), end=D(2027, 1, 31), supervisor=handledare)
+    Placement.objects.create(
+        trainee=world.trainee,
+        category="akut",
+        unit=world.clinic,
+        start=D(2026, 11, 1),
+        end=D(2027, 1, 31),
+        supervisor=handledare,
+    )
     with translation.override("en"):
         findings = [x for x in services.check_plan(world.trainee).findings if x.code == "SUPERVISOR_NO_BT_TRAINING"]
     assert [x.severity for x in findings if "placement 1" in x.subject] == ["warning"]

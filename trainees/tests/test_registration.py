@@ -26,8 +26,9 @@ def _data(world, **overrides):
 
 @pytest.fixture
 def valid_pnr():
-    from btportal.factories import make_personnummer
     import datetime
+
+    from btportal.factories import make_personnummer
 
     return make_personnummer(datetime.date(1990, 5, 17), 123)
 
@@ -50,7 +51,9 @@ def test_staff_register_a_bt_doctor_with_a_draft_plan(client, world, valid_pnr, 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ["bt_lakare", "handledare", "huvudhandledare", "extern_bedomare", "granskare", "outsider"])
+@pytest.mark.parametrize(
+    "role", ["bt_lakare", "handledare", "huvudhandledare", "extern_bedomare", "granskare", "outsider"]
+)
 def test_other_roles_may_not_register(client, world, role):
     client.force_login(world.users[role])
     assert client.get(URL).status_code == 403
@@ -100,7 +103,9 @@ def test_a_duplicate_personnummer_is_refused(client, world):
 @pytest.mark.django_db
 def test_integrated_bt_keeps_the_st_specialty(client, world, valid_pnr):
     client.force_login(world.users["kansli"])
-    client.post(URL, _data(world, personnummer=valid_pnr, bt_type="integrerad", st_specialty="Allmänmedicin", draft_plan=None))
+    client.post(
+        URL, _data(world, personnummer=valid_pnr, bt_type="integrerad", st_specialty="Allmänmedicin", draft_plan=None)
+    )
     trainee = Trainee.objects.get(user__email="amira.haddad@example.se")
     assert trainee.st_specialty == "Allmänmedicin"
     assert trainee.placements.count() == 0

@@ -8,8 +8,20 @@ from trainees import wishes
 from trainees.models import UnitWish, WishStrength
 
 EDITORS = {"bt_lakare", "kansli", "studierektor", "verksamhetschef", "admin"}
-ALL = ["bt_lakare", "handledare", "huvudhandledare", "studierektor", "verksamhetschef", "kansli",
-       "extern_bedomare", "granskare", "admin", "outsider", "stranger_kansli", "stranger_studierektor"]
+ALL = [
+    "bt_lakare",
+    "handledare",
+    "huvudhandledare",
+    "studierektor",
+    "verksamhetschef",
+    "kansli",
+    "extern_bedomare",
+    "granskare",
+    "admin",
+    "outsider",
+    "stranger_kansli",
+    "stranger_studierektor",
+]
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,8 @@ def test_wishes_become_the_planners_preferences(world):
     cohort = build_cohort(world.vgr, [world.trainee], datetime.date(2027, 1, 1), 18)
     row = next(t for t in cohort["trainees"] if t["id"] == str(world.trainee.pk))
     assert sorted(row["preferences"], key=lambda p: p["weight"]) == [
-        {"unit": str(world.health_centre.pk), "weight": -2}, {"unit": str(world.clinic.pk), "weight": 3},
+        {"unit": str(world.health_centre.pk), "weight": -2},
+        {"unit": str(world.clinic.pk), "weight": 3},
     ]
 
 
@@ -36,4 +37,7 @@ def test_a_unit_avoided_and_not_wished_for_is_unpopular_and_the_cohort_parses(wo
     assert unpopular[str(world.health_centre.pk)] is False  # avoided by one, wished by another
     cohort = Cohort.from_dict(data)  # the planner accepts it
     (mine,) = [t for t in cohort.trainees if t.id == str(world.trainee.pk)]
-    assert {(p.unit, p.weight) for p in mine.preferences} == {(str(world.clinic.pk), -2), (str(world.health_centre.pk), 3)}
+    assert {(p.unit, p.weight) for p in mine.preferences} == {
+        (str(world.clinic.pk), -2),
+        (str(world.health_centre.pk), 3),
+    }

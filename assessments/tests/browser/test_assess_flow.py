@@ -69,7 +69,7 @@ def test_a_mini_cex_is_requested_assessed_and_signed_on_a_phone(browser, live_se
     link = tp.locator('[data-testid="assess-link"]').inner_text().strip()
     assert "/assessments/a/" in link
     pin = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
-    link = live_server.url + link[link.index("/assessments/a/"):]  # SITE_ROOT is not the live server's port
+    link = live_server.url + link[link.index("/assessments/a/") :]  # SITE_ROOT is not the live server's port
 
     # The assessor, not logged in, opens the link on their own phone (a fresh browser context).
     assessor_ctx = browser.new_context(viewport=MOBILE, locale="sv-SE", has_touch=True, is_mobile=True)

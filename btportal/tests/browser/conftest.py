@@ -147,8 +147,13 @@ def log_in_by_cookie(context, user, base_url):
     client = Client()
     client.force_login(user)
     context.add_cookies(
-        [{"name": dj_settings.SESSION_COOKIE_NAME, "value": client.cookies[dj_settings.SESSION_COOKIE_NAME].value,
-          "url": base_url}]
+        [
+            {
+                "name": dj_settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[dj_settings.SESSION_COOKIE_NAME].value,
+                "url": base_url,
+            }
+        ]
     )
 
 

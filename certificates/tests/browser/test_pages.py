@@ -24,9 +24,16 @@ def data(world):
 
     t = world.trainee
     Placement.objects.create(trainee=t, category="akut", unit=world.clinic, start=_days(-380), end=_days(-201))
-    Placement.objects.create(trainee=t, category="primarvard", unit=world.health_centre, start=_days(-200), end=_days(-10))
-    ApprovedAssessor.objects.create(user=world.users["extern_bedomare"], region=world.vgr, specialty="Allmänmedicin",
-                                    training_date=datetime.date(2024, 3, 1), workplace=world.other_clinic)
+    Placement.objects.create(
+        trainee=t, category="primarvard", unit=world.health_centre, start=_days(-200), end=_days(-10)
+    )
+    ApprovedAssessor.objects.create(
+        user=world.users["extern_bedomare"],
+        region=world.vgr,
+        specialty="Allmänmedicin",
+        training_date=datetime.date(2024, 3, 1),
+        workplace=world.other_clinic,
+    )
     return world
 
 
@@ -41,8 +48,12 @@ def _check(page, url, name, *, viewport=None):
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/{name}{'-phone' if viewport else ''}.png", full_page=True)
     if viewport:
-        wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-responsive')).map(e => e.tagName + '.' + e.className).slice(0, 5)""")
-        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), f"{name}: sideways scroll {wide}"
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-responsive')).map(e => e.tagName + '.' + e.className).slice(0, 5)"""
+        )
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), (
+            f"{name}: sideways scroll {wide}"
+        )
 
 
 @pytest.mark.parametrize("viewport", [None, MOBILE], ids=["desktop", "phone"])

@@ -25,8 +25,10 @@ def _bad(message: str) -> CommandError:
 
 
 class Command(BaseCommand):
-    help = ("Plan a cohort of BT trainees onto units (CP-SAT or the greedy baseline), file to file. "
-            "Exit 0: plan written (see its status); 2: bad input.")
+    help = (
+        "Plan a cohort of BT trainees onto units (CP-SAT or the greedy baseline), file to file. "
+        "Exit 0: plan written (see its status); 2: bad input."
+    )
     requires_system_checks = []
     requires_migrations_checks = False
 
@@ -34,18 +36,37 @@ class Command(BaseCommand):
         parser.add_argument("--input", required=True, metavar="COHORT.json")
         parser.add_argument("--output", required=True, metavar="PLAN.json", help="'-' writes to stdout")
         parser.add_argument("--method", choices=METHODS, default="cpsat")
-        parser.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS",
-                            help="for the whole run (default 60)")
+        parser.add_argument(
+            "--time-limit", type=float, default=60.0, metavar="SECONDS", help="for the whole run (default 60)"
+        )
         parser.add_argument("--seed", type=int, default=0, metavar="N")
         parser.add_argument("--workers", type=int, default=2, metavar="N", help="CP-SAT threads (default 2)")
-        parser.add_argument("--candidates", type=int, default=Options.candidates, metavar="N",
-                            help="candidate units per trainee and category besides wished-for ones; 0 = all")
-        parser.add_argument("--max-delay", type=int, default=Options.max_delay, metavar="MONTHS",
-                            help="months a plan may end after its on-time end; -1 = up to the horizon's end")
-        parser.add_argument("--strict", action="store_true",
-                            help="every trainee must be placed, else the result is infeasible with no plan")
-        parser.add_argument("--weight", action="append", default=[], metavar="NAME=VALUE",
-                            help=f"weight of a soft term ({', '.join(WEIGHT_NAMES)}); repeatable")
+        parser.add_argument(
+            "--candidates",
+            type=int,
+            default=Options.candidates,
+            metavar="N",
+            help="candidate units per trainee and category besides wished-for ones; 0 = all",
+        )
+        parser.add_argument(
+            "--max-delay",
+            type=int,
+            default=Options.max_delay,
+            metavar="MONTHS",
+            help="months a plan may end after its on-time end; -1 = up to the horizon's end",
+        )
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="every trainee must be placed, else the result is infeasible with no plan",
+        )
+        parser.add_argument(
+            "--weight",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help=f"weight of a soft term ({', '.join(WEIGHT_NAMES)}); repeatable",
+        )
 
     def handle(self, *args, **opts):
         cohort = self._read(opts["input"])
@@ -55,8 +76,9 @@ class Command(BaseCommand):
             try:
                 weights = parse_weights({name.strip(): int(value)}, "--weight", base=weights)
             except ValueError as exc:
-                raise _bad(exc if isinstance(exc, CohortFormatError)
-                           else f"--weight: expected NAME=INTEGER, got {item!r}") from None
+                raise _bad(
+                    exc if isinstance(exc, CohortFormatError) else f"--weight: expected NAME=INTEGER, got {item!r}"
+                ) from None
         if opts["time_limit"] <= 0:
             raise _bad("--time-limit: must be positive")
         if opts["workers"] < 1:
@@ -64,9 +86,15 @@ class Command(BaseCommand):
         if opts["candidates"] < 0:
             raise _bad("--candidates: must not be negative")
         max_delay = None if opts["max_delay"] is not None and opts["max_delay"] < 0 else opts["max_delay"]
-        options = Options(time_limit=opts["time_limit"], seed=opts["seed"], workers=opts["workers"],
-                          candidates=opts["candidates"], max_delay=max_delay,
-                          allow_unassigned=not opts["strict"], weights=weights)
+        options = Options(
+            time_limit=opts["time_limit"],
+            seed=opts["seed"],
+            workers=opts["workers"],
+            candidates=opts["candidates"],
+            max_delay=max_delay,
+            allow_unassigned=not opts["strict"],
+            weights=weights,
+        )
         solution = solve(cohort, opts["method"], options=options)
         text = json.dumps(solution.to_dict(), ensure_ascii=False, indent=1) + "\n"
         if opts["output"] == "-":
@@ -79,8 +107,10 @@ class Command(BaseCommand):
                 raise _bad(f"{opts['output']}: cannot write file: {exc.strerror or exc}") from None
             placed = len(cohort.trainees) - len(solution.unassigned)
             gap = "" if solution.gap is None else f", bound {solution.bound:g}, gap {solution.gap * 100:.1f} %"
-            self.stderr.write(f"{solution.status}: {placed} of {len(cohort.trainees)} trainees placed, objective "
-                              f"{solution.objective}{gap}, {solution.seconds:.1f} s -> {opts['output']}")
+            self.stderr.write(
+                f"{solution.status}: {placed} of {len(cohort.trainees)} trainees placed, objective "
+                f"{solution.objective}{gap}, {solution.seconds:.1f} s -> {opts['output']}"
+            )
 
     def _read(self, path: str) -> Cohort:
         try:

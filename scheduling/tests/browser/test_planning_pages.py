@@ -182,7 +182,10 @@ def test_edit_a_proposal_inline_reset_it_and_accept_it(english_page, base_url, w
     expect(_row(page, w.trainee).get_by_role("link", name=re.compile("^Edit"))).to_have_count(0)
     expect(_row(page, w.second).get_by_role("button", name=re.compile("^Accept"))).to_be_visible()
     assert list(w.trainee.placements.order_by("start").values_list("unit_id", flat=True)) == [
-        w.clinic.pk, w.health_centre.pk, w.psychiatry.pk]
+        w.clinic.pk,
+        w.health_centre.pk,
+        w.psychiatry.pk,
+    ]
     assert not w.second.placements.exists()
     check_axe(page, "run after accepting one")
 

@@ -45,8 +45,10 @@ def test_the_bt_doctor_chooses_wishes_and_finds_them_after_a_reload(english_page
     page.get_by_role("button", name="Save wishes").click()
 
     expect(page.get_by_role("status")).to_contain_text("Your placement wishes were saved.")
-    assert wishes.current(world.trainee) == {world.clinic.pk: WishStrength.STRONG_WISH,
-                                             world.health_centre.pk: WishStrength.AVOID}
+    assert wishes.current(world.trainee) == {
+        world.clinic.pk: WishStrength.STRONG_WISH,
+        world.health_centre.pk: WishStrength.AVOID,
+    }
     page.reload()
     expect(page.get_by_role("status")).to_have_count(0)  # the message was shown once
     expect(clinic).to_have_value(str(WishStrength.STRONG_WISH.value))
