@@ -9,7 +9,7 @@ PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run worker test test-fast migrate demo messages clean check-deploy
+.PHONY: setup run worker test test-fast migrate demo messages clean check-deploy lint lock
 
 setup: $(PIP_STAMP) $(NPM_STAMP) $(MO_FILES)
 
@@ -17,9 +17,20 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# requirements*.txt are lock files (exact pins) compiled from the ranges in requirements*.in: `make lock`.
 $(PIP_STAMP): requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
+
+lock: $(PIP_STAMP)
+	$(VENV)/bin/pip-compile -q --strip-extras --no-header --allow-unsafe --no-emit-index-url --no-emit-find-links requirements.in -o requirements.txt
+	$(VENV)/bin/pip-compile -q --strip-extras --no-header --allow-unsafe --no-emit-index-url --no-emit-find-links requirements-dev.in -o requirements-dev.txt
+
+# Static checks: lint, formatting, and no model change without its migration.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run --noinput
 
 $(NPM_STAMP): package.json
 	npm install --no-audit --no-fund --silent
