@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import personnummer as pnr
 from accounts.models import SupervisorProfile, User
-from btportal.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 
 
 class PersonnummerField(forms.CharField):

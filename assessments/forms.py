@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments import instruments
-from btportal.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 from goals.models import Goal
 
 

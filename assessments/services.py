@@ -39,9 +39,9 @@ from assessments.models import (
     hash_secret,
     new_token,
 )
+from core.errors import DomainError
 from notifications.models import language_for
 from trainees.models import TraineeStatus
-from trainees.services import DomainError
 
 log = logging.getLogger(__name__)
 

@@ -19,6 +19,7 @@ from accounts.permissions import authorize, can, get_object_for, own_trainee, pe
 from assessments import cadence, instruments, services
 from assessments.forms import AddendumForm, AssessForm, CommentForm, RequestForm
 from assessments.models import Assessment, AssessmentRequest, RequestStatus, hash_secret
+from core.errors import DomainError
 from trainees.models import Trainee
 
 _SESSION_KEY = "assessment_link_{}"
@@ -102,7 +103,7 @@ def request_new(request):
                 goals=d.get("goals") or (),
                 message=d.get("message", ""),
             )
-        except services.DomainError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             request.session[_SESSION_KEY.format(issued.request.pk)] = issued.token
@@ -147,7 +148,7 @@ def request_resend(request, pk):
     req = _request_for(request, pk, "assessments.request")
     try:
         issued = services.resend_request(req, by=request.user)
-    except services.DomainError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         request.session[_SESSION_KEY.format(req.pk)] = issued.token
@@ -164,7 +165,7 @@ def request_cancel(request, pk):
     req = _request_for(request, pk, "assessments.request")
     try:
         services.cancel_request(req, by=request.user)
-    except services.DomainError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         request.session.pop(_SESSION_KEY.format(req.pk), None)
@@ -193,7 +194,7 @@ def assess(request, token):
         return render(request, "assessments/signed.html", {"req": req})
     try:
         services.check_signable(req)
-    except services.DomainError as error:
+    except DomainError as error:
         return _state_page(request, req, error, _STATE_STATUS.get(type(error), 410))
     by_login = req.is_addressed_to(request.user)
     form = AssessForm(request.POST if request.method == "POST" else None, request_obj=req, need_pin=not by_login)
@@ -211,7 +212,7 @@ def assess(request, token):
             services.RequestLocked,
         ) as error:
             return _state_page(request, req, error, _STATE_STATUS.get(type(error), 410))
-        except services.DomainError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             return redirect(reverse("assessments:assess", args=[token]) + "?done=1")
@@ -255,13 +256,13 @@ def assess_logged_in(request, pk):
         raise PermissionDenied
     try:
         services.check_signable(req)
-    except services.DomainError as error:
+    except DomainError as error:
         return _state_page(request, req, error, _STATE_STATUS.get(type(error), 410))
     form = AssessForm(request.POST if request.method == "POST" else None, request_obj=req, need_pin=False)
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.sign_as_assessor(req, data=form.sign_data(), by=request.user)
-        except services.DomainError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The assessment is signed. Thank you!"))
@@ -327,7 +328,7 @@ def add_addendum(request, pk):
         try:
             services.add_addendum(assessment, by=request.user, text=form.cleaned_data["text"])
             messages.success(request, _("The addendum was added."))
-        except services.DomainError as error:
+        except DomainError as error:
             messages.error(request, str(error))
     else:
         messages.error(request, _("Write the addendum."))
@@ -344,7 +345,7 @@ def add_comment(request, pk):
         try:
             services.add_comment(assessment, by=request.user, text=form.cleaned_data["text"])
             messages.success(request, _("Your comment was added."))
-        except services.DomainError as error:
+        except DomainError as error:
             messages.error(request, str(error))
     else:
         messages.error(request, _("Write your comment."))

@@ -43,7 +43,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    # BT-portalen
+    # BT-portalen, in layer order (see README, "Layers")
+    "core",
     "btportal",
     "accounts",
     "organisations",

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from btportal.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 from organisations.models import Unit
 
 from .models import ApprovedAssessor

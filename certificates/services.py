@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 import rules
 import rules.counting
+from core.errors import DomainError
 from rules.checks import NATIONAL_CODES
 from trainees.models import PlanCategory
-from trainees.services import DomainError, check_plan
+from trainees.services import check_plan
 
 from .models import (
     AssessorAssignment,

@@ -23,8 +23,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
 from trainees.models import Trainee, TraineeStatus
-from trainees.services import DomainError
 
 from .models import ServiceSignature
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can, get_object_for, permission, public, scoped
+from core.errors import DomainError
 from portfolio.progress import goals_for
 from trainees.models import Trainee
-from trainees.services import DomainError
 
 from . import pdf, register, services, signatures
 from .forms import ApprovedAssessorForm, ServiceSignatureForm

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PersonnummerField
-from btportal.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 from intake.models import STATEMENT_AREAS, Application, Position, Round, SupervisorStatement
 from trainees.models import BtType
 

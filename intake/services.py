@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
 from intake.models import (
     COMPUTED_ITEMS,
     Application,
@@ -31,7 +32,7 @@ from intake.models import (
     SupervisorStatement,
 )
 from trainees.models import BtType, StatusChange
-from trainees.services import DomainError, create_plan_from_template, register_trainee
+from trainees.services import create_plan_from_template, register_trainee
 
 S = ApplicationStatus
 

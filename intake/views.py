@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import personnummer as pnr
 from accounts.permissions import can, manageable_trainees, manageable_units, permission, scoped
+from core.errors import DomainError
 from intake import exporting, services, varbi
 from intake.forms import (
     ApplicationForm,
@@ -25,7 +26,6 @@ from intake.forms import (
 from intake.models import MANUAL_ITEMS, Application, ApplicationStatus, Round, SupervisorStatement
 from trainees.import_files import FileProblem
 from trainees.models import Trainee
-from trainees.services import DomainError
 
 S = ApplicationStatus
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from btportal.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 from notifications.models import NotificationSetting
 
 

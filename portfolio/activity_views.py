@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import permission
+from core.errors import DomainError
 from portfolio import services
 from portfolio.forms import ActivityForm
 from portfolio.models import Activity, ActivityKind, Evidence
@@ -107,7 +108,7 @@ def activity_edit(request, trainee_pk, pk=None):
             except services.EvidenceRejected as error:
                 for message in error.errors:
                     form.add_error("files", message)
-            except services.DomainError as error:
+            except DomainError as error:
                 form.add_error(None, str(error))
         status = 400
     return render(

@@ -4,7 +4,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from btportal.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 from portfolio.evidence import allowed_extensions, allowed_types_text, check_file
 from portfolio.models import ActivityKind
 from portfolio.progress import goals_for

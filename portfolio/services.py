@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_admin
+from core.errors import DomainError
 from goals.models import Goal
 from portfolio.evidence import check_file
 from portfolio.models import (
@@ -53,7 +54,6 @@ from portfolio.progress import (  # noqa: F401  (re-exported: the progress servi
     regulation_id,
 )
 from trainees.models import Trainee
-from trainees.services import DomainError
 
 
 class IUPConflict(DomainError):

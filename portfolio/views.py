@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import can, get_object_for, permission
+from core.errors import DomainError
 from portfolio import services
 from portfolio.forms import GoalPlanForm, ReviewForm, SupervisionMeetingForm, VersionedForm
 from portfolio.models import IUP, IUPGoalPlan, IUPRevision, IUPStatus
@@ -109,7 +110,7 @@ def iup_goal_edit(request, trainee_pk, code):
                 )
                 messages.success(request, _("The plan for %(goal)s was saved.") % {"goal": goal_plan.goal.code})
                 return redirect(f"{_iup_url(trainee)}#goal-{goal_plan.goal.code}")
-            except services.DomainError as error:
+            except DomainError as error:
                 form.add_error(None, str(error))
         status = 400
     return render(
@@ -134,7 +135,7 @@ def iup_submit(request, trainee_pk):
         try:
             services.submit_iup(plan, by=request.user, expected_version=form.cleaned_data["version"])
             messages.success(request, _("The IUP was submitted to your main supervisor for review."))
-        except services.DomainError as error:
+        except DomainError as error:
             messages.error(request, str(error))
     else:
         messages.error(request, str(services.STALE))
@@ -154,7 +155,7 @@ def _review(request, trainee_pk, transition, success):
                 expected_version=form.cleaned_data["version"],
             )
             messages.success(request, success)
-        except services.DomainError as error:
+        except DomainError as error:
             messages.error(request, str(error))
     else:
         messages.error(request, str(services.STALE))
@@ -232,7 +233,7 @@ def supervision(request, trainee_pk):
                 )
                 messages.success(request, _("The notes of the supervision meeting were saved."))
                 return redirect("portfolio:supervision", trainee_pk=trainee.pk)
-            except services.DomainError as error:
+            except DomainError as error:
                 form.add_error(None, str(error))
         status = 400
     meetings = trainee.supervision_meetings.select_related("supervisor", "author").order_by("-date", "-pk")

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from organisations.models import Unit
 from scheduling.models import PlanningRun, ProposalEdit
 from scheduling.planning import (
@@ -105,7 +106,7 @@ def save_proposal_edit(
     units = {str(u.pk): u for u in region_units(run)}
     problems = validate_rows(run, rows, units)
     if problems:
-        raise trainee_services.DomainError(" ".join(problems))
+        raise DomainError(" ".join(problems))
     edit = _claim_edit(run, trainee, expected_version)
     edit.assignments = [
         {

@@ -5,7 +5,7 @@ import django.core.validators
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from btportal.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 from trainees.models import Trainee
 
 

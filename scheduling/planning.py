@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from organisations import capacity
 from organisations.capacity import add_months, first_of_month
 from organisations.capacity import month_end as last_day
@@ -146,7 +147,7 @@ def start_run(
     for those not given)."""
     trainees = list(trainees)
     if not trainees:
-        raise trainee_services.DomainError(_("Choose at least one BT doctor to plan."))
+        raise DomainError(_("Choose at least one BT doctor to plan."))
     cohort = build_cohort(region, trainees, start, months)
     if weights:
         cohort["weights"] = dict(weights)
@@ -516,9 +517,9 @@ def accept_conflicts(run: PlanningRun, proposal: Proposal) -> list[CapacityConfl
 def check_open(run: PlanningRun, trainee: Trainee) -> None:
     """The trainee's proposal may still be edited or accepted (DomainError otherwise)."""
     if run.status != RunStatus.DONE:
-        raise trainee_services.DomainError(_("The proposal is not ready yet."))
+        raise DomainError(_("The proposal is not ready yet."))
     if AcceptedProposal.objects.filter(run=run, trainee=trainee).exists():
-        raise trainee_services.DomainError(_("This proposal has already been accepted."))
+        raise DomainError(_("This proposal has already been accepted."))
 
 
 @transaction.atomic
@@ -530,25 +531,25 @@ def accept_proposal(run: PlanningRun, trainee: Trainee, *, by, expected_version:
     check_open(run, trainee)
     proposal = next(iter(proposals(run, only=trainee)), None)
     if proposal is None or not proposal.placements:
-        raise trainee_services.DomainError(_("The planner found no placements for %(name)s.") % {"name": trainee})
+        raise DomainError(_("The planner found no placements for %(name)s.") % {"name": trainee})
     if expected_version is not None and expected_version != proposal.version:
         raise trainee_services.PlanConflict(
             _("The proposal for %(name)s was changed while you were looking at it. Review it again before accepting.")
             % {"name": trainee}
         )
     if trainee.placements.exists():
-        raise trainee_services.DomainError(
+        raise DomainError(
             _("%(name)s already has placements; remove them in the plan editor before accepting a proposal.")
             % {"name": trainee}
         )
     if not proposal.check.valid:
-        raise trainee_services.DomainError(
+        raise DomainError(
             _("The proposal for %(name)s does not meet the rules: %(errors)s")
             % {"name": trainee, "errors": "; ".join(f.message for f in proposal.check.errors)}
         )
     over = accept_conflicts(run, proposal)
     if over:
-        raise trainee_services.DomainError(
+        raise DomainError(
             _("The proposal for %(name)s was not accepted: %(conflicts)s. Change the proposal first.")
             % {"name": trainee, "conflicts": "; ".join(c.message for c in over)}
         )

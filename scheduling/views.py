@@ -5,12 +5,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import get_object_for, permission, scoped, visible_trainees
+from core.errors import DomainError
 from organisations.models import Region
 from scheduling import editing, forms, planning
 from scheduling.forms import StartRunForm
 from scheduling.models import PlanningRun, RunStatus
 from trainees.models import Trainee, TraineeStatus
-from trainees.services import DomainError
 
 PLAN = "scheduling.plan"
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 import rules
 from accounts.forms import PersonnummerField
 from accounts.models import User
-from btportal.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 from organisations.models import Unit
 from trainees.models import BtType, Credit, Leave, Placement, PlanCategory
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import get_object_for, permission, scoped
-from btportal.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 from organisations.models import Region
 from trainees import exporting, importing
 

@@ -34,6 +34,7 @@ from django.utils.translation import gettext
 import rules
 from accounts import personnummer as pnr
 from accounts.permissions import manageable_units
+from core.errors import DomainError
 from organisations.models import Unit
 
 # Re-exported: the views and tests use the reading part through this module too.
@@ -484,7 +485,7 @@ def run_import(report: ImportReport, *, by) -> list[ImportedTrainee]:
                         expected_version=None,
                     )
                 created.append(trainee)
-    except (IntegrityError, services.DomainError):
+    except (IntegrityError, DomainError):
         raise ImportFailed(
             gettext(
                 "Someone registered some of these people while you were importing; nothing was imported. Check the file again."

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import permission
+from core.errors import DomainError
 from trainees import services
 from trainees.forms import CreditForm, LeaveForm, MainSupervisorForm, PlacementForm
 from trainees.models import Credit, Leave, Placement
@@ -54,7 +55,7 @@ def _save(request, trainee, form, save, form_key, **extra):
             save(form)
             messages.success(request, _("The plan was saved."))
             return redirect("trainees:plan", pk=trainee.pk)
-        except services.DomainError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
     return render(
         request, "trainees/plan_editor.html", _editor_context(trainee, **{form_key: form}, **extra), status=400
@@ -90,7 +91,7 @@ def _delete(request, pk, model, item_pk, message=None):
         services.delete_plan_item(trainee, item, expected_version=_version(request))
         if message:
             messages.success(request, message)
-    except services.DomainError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     return redirect("trainees:plan", pk=trainee.pk)
 
@@ -150,7 +151,7 @@ def from_template(request, pk):
     try:
         services.create_plan_from_template(trainee, expected_version=_version(request))
         messages.success(request, _("A draft plan was made from the programme template."))
-    except services.DomainError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     return redirect("trainees:plan", pk=trainee.pk)
 

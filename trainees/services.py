@@ -18,11 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 import rules
 import rules.counting
+from core.errors import DomainError
 from trainees.models import Credit, Leave, Placement, PlanCategory, StatusChange, Trainee, TraineeStatus
-
-
-class DomainError(Exception):
-    """A refused workflow step; the message is translated and safe to show."""
 
 
 class PlanConflict(DomainError):

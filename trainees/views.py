@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import can, get_object_for, manageable_units, permission, scoped
+from core.errors import DomainError
 from trainees import services
 from trainees.forms import RegistrationForm, StatusForm
 from trainees.models import Trainee, TraineeStatus
@@ -98,7 +99,7 @@ def change_status(request, pk):
             messages.success(
                 request, _("The status was changed to %(status)s.") % {"status": trainee.get_status_display()}
             )
-        except services.DomainError as error:
+        except DomainError as error:
             messages.error(request, str(error))
     else:
         for errors in form.errors.values():

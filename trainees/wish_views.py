@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import permission
+from core.errors import DomainError
 from trainees import wishes as service
 from trainees.models import WishStrength
-from trainees.services import DomainError
 from trainees.views import _trainee_for
 
 PERM = "trainees.edit_wishes"

@@ -9,9 +9,9 @@ import hashlib
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from organisations.models import PlacementCategory, Unit
 from trainees.models import Trainee, UnitWish, WishStrength
-from trainees.services import DomainError
 
 MAX_WISHES = 6  # wishes (strength > 0); more would say nothing
 MAX_AVOID = 3

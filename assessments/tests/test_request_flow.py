@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Assessment, AssessmentRequest, RequestStatus, hash_secret
+from core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
@@ -39,14 +40,14 @@ def test_it_links_an_assessor_who_has_an_account_by_email(world, make_request):
 
 
 def test_it_refuses_a_request_without_assessor_or_with_a_strange_placement(world, make_request):
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         make_request(assessor_name="", assessor_email="")
     from trainees.models import Placement
 
     other = Placement.objects.create(
         trainee=world.other_trainee, category="akut", start=datetime.date(2026, 1, 1), end=datetime.date(2026, 3, 31)
     )
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         make_request(placement=other)
     assert AssessmentRequest.objects.count() == 0
 
@@ -146,7 +147,7 @@ def test_a_cancelled_request_cannot_be_signed_or_resent(world, external):
     req = AssessmentRequest.objects.get()
     with pytest.raises(services.RequestCancelled):
         services.sign_request(req, data=SIGN, pin=external.pin)
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.resend_request(req, by=world.users["bt_lakare"])
 
 
@@ -163,10 +164,10 @@ def test_it_audits_the_request_transitions(world, external):
 
 
 def test_the_overall_level_is_required_and_the_date_not_in_the_future(world, external):
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.sign_request(external.request, data={}, pin=external.pin)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.sign_request(external.request, data={"overall": 2, "performed_on": tomorrow}, pin=external.pin)
     assert Assessment.objects.count() == 0
 

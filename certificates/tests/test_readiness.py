@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from btportal.factories import PASSWORD
 from certificates import services
+from core.errors import DomainError
 
 from .conftest import add_evidence
 
@@ -53,7 +54,7 @@ def test_a_goal_needs_an_activity_and_a_signed_assessment(world):
 
 def test_the_kansli_may_override_with_a_reason(world):
     t = world.trainee
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.override_readiness(t, reason=" ", by=world.users["kansli"])
     services.override_readiness(t, reason="Beslut av BT-chef", by=world.users["kansli"])
     r = services.readiness(t)

@@ -14,8 +14,8 @@ from accounts.models import Role
 from btportal import factories as f
 from certificates import pdf, signatures
 from certificates.models import DocumentKind, ServiceSignature
+from core.errors import DomainError
 from trainees.models import Placement
-from trainees.services import DomainError
 
 pytestmark = pytest.mark.django_db
 

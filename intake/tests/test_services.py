@@ -5,11 +5,11 @@ import datetime
 import pytest
 from django.utils import translation
 
+from core.errors import DomainError
 from intake import services
 from intake.models import Application, ApplicationStatus, ChecklistItem, Confirmation
 from intake.tests.factories import add_assessments, complete_manual_items, make_application, make_round, start_iup
 from trainees.models import Trainee
-from trainees.services import DomainError
 
 S = ApplicationStatus
 

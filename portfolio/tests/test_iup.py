@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from core.errors import DomainError
 from portfolio import services
 from portfolio.models import IUP, IUPEvent, IUPGoalPlan, IUPRevision, IUPStatus
 
@@ -165,7 +166,7 @@ def test_a_stale_approval_is_refused(world):
 
 def test_an_empty_iup_cannot_be_submitted(world):
     iup = services.get_or_create_iup(world.trainee)
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.submit_iup(iup, by=world.users["bt_lakare"])
     iup.refresh_from_db()
     assert iup.status == IUPStatus.DRAFT and iup.version == 0 and not iup.revisions.exists()
@@ -174,15 +175,15 @@ def test_an_empty_iup_cannot_be_submitted(world):
 def test_only_the_main_supervisor_approves_and_only_a_submitted_iup(world):
     t, me = world.trainee, world.users["bt_lakare"]
     iup = services.get_or_create_iup(t)
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.approve_iup(iup, by=world.users["huvudhandledare"], comment="")  # still a draft
     services.save_goal_plan(
         iup, goal=goal("BT1"), activities="A", assessment_methods="", expected_version=iup.version, by=me
     )
     services.submit_iup(iup, by=me)
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.approve_iup(iup, by=me, comment="")
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.submit_iup(iup, by=me)  # already submitted
 
 

@@ -64,7 +64,7 @@ def test_a_run_is_claimed_solved_and_accepted(cohort_world, method):
     # Capacity of the clinic (2) and the psychiatry unit (2) is respected month by month.
     created = planning.accept_proposal(run, w.trainee, by=w.users["kansli"])
     assert created and w.trainee.placements.count() == len(created)
-    with pytest.raises(planning.trainee_services.DomainError):
+    with pytest.raises(planning.trainee_DomainError):
         planning.accept_proposal(run, w.trainee, by=w.users["kansli"])
 
 

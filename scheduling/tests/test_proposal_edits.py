@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from btportal import factories as f
+from core.errors import DomainError
 from organisations.models import UnitCapacity
 from scheduling import editing, planning
 from scheduling.models import ProposalEdit, RunStatus
 from trainees.models import Placement
-from trainees.services import DomainError, PlanConflict
+from trainees.services import PlanConflict
 
 D = datetime.date
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
