@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from btportal import factories as f
+from core.errors import DomainError
 from organisations.models import UnitCapacity
 from scheduling import planning
 from scheduling.models import PlanningRun, RunStatus
@@ -64,7 +65,7 @@ def test_a_run_is_claimed_solved_and_accepted(cohort_world, method):
     # Capacity of the clinic (2) and the psychiatry unit (2) is respected month by month.
     created = planning.accept_proposal(run, w.trainee, by=w.users["kansli"])
     assert created and w.trainee.placements.count() == len(created)
-    with pytest.raises(planning.trainee_DomainError):
+    with pytest.raises(DomainError):
         planning.accept_proposal(run, w.trainee, by=w.users["kansli"])
 
 
