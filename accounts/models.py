@@ -178,3 +178,38 @@ class SupervisorProfile(models.Model):
     @property
     def has_bt_supervisor_training(self) -> bool:
         return self.bt_supervisor_training_date is not None
+
+
+class ApprovedAssessor(models.Model):
+    """The region's register of approved external assessors (extern bedömare)."""
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="assessor_registrations",
+    )
+    region = models.ForeignKey(
+        "organisations.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="approved_assessors"
+    )
+    specialty = models.CharField(_("specialty"), max_length=120)
+    training_date = models.DateField(_("date of assessor training"))
+    workplace = models.ForeignKey(
+        "organisations.Unit",
+        verbose_name=_("workplace"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("approved external assessor")
+        verbose_name_plural = _("approved external assessors")
+        ordering = ["user__last_name", "user__first_name"]
+        constraints = [models.UniqueConstraint(fields=["user", "region"], name="assessor_once_per_region")]
+
+    def __str__(self):
+        return f"{self.user} ({self.specialty})"

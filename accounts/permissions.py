@@ -214,7 +214,7 @@ def visible_supervisors(user) -> QuerySet:
 
 def _assigned_as_external(user, on: datetime.date | None = None):
     """Trainee ids assigned to the user as extern bedömare, within the assignment's validity."""
-    from certificates.models import AssessorAssignment
+    from trainees.models import AssessorAssignment
 
     on = on or timezone.localdate()
     return AssessorAssignment.objects.filter(assessor__user=user, valid_from__lte=on, valid_to__gte=on).values(
@@ -250,7 +250,7 @@ def final_assessors_trainees(user) -> QuerySet:
 
 
 def assessor_register(user) -> QuerySet:
-    from certificates.models import ApprovedAssessor
+    from accounts.models import ApprovedAssessor
 
     if is_admin(user):
         return ApprovedAssessor.objects.all()

@@ -7,11 +7,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import ApprovedAssessor, User
 from core.forms import BootstrapFormMixin
 from organisations.models import Unit
-
-from .models import ApprovedAssessor
 
 
 class ApprovedAssessorForm(BootstrapFormMixin, forms.ModelForm):

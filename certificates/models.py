@@ -7,76 +7,10 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-
-
-class ApprovedAssessor(models.Model):
-    """The region's register of approved external assessors (extern bedömare)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("person"),
-        on_delete=models.PROTECT,
-        related_name="assessor_registrations",
-    )
-    region = models.ForeignKey(
-        "organisations.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="approved_assessors"
-    )
-    specialty = models.CharField(_("specialty"), max_length=120)
-    training_date = models.DateField(_("date of assessor training"))
-    workplace = models.ForeignKey(
-        "organisations.Unit",
-        verbose_name=_("workplace"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("approved external assessor")
-        verbose_name_plural = _("approved external assessors")
-        ordering = ["user__last_name", "user__first_name"]
-        constraints = [models.UniqueConstraint(fields=["user", "region"], name="assessor_once_per_region")]
-
-    def __str__(self):
-        return f"{self.user} ({self.specialty})"
-
-
-class AssessorAssignment(models.Model):
-    """An extern bedömare assigned to one trainee: read-only portfolio access while valid."""
-
-    trainee = models.ForeignKey("trainees.Trainee", on_delete=models.CASCADE, related_name="assessor_assignments")
-    assessor = models.ForeignKey(
-        ApprovedAssessor, verbose_name=_("external assessor"), on_delete=models.PROTECT, related_name="assignments"
-    )
-    valid_from = models.DateField(_("access from"))
-    valid_to = models.DateField(_("access until"))
-    conflicts = models.JSONField(_("conflicts found"), default=list, blank=True)
-    conflict_reason = models.TextField(_("reason for assigning despite conflicts"), blank=True, default="")
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("external assessor assignment")
-        verbose_name_plural = _("external assessor assignments")
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(condition=Q(valid_from__lte=F("valid_to")), name="assignment_from_before_to")
-        ]
-
-    def __str__(self):
-        return f"{self.assessor} → {self.trainee} ({self.valid_from}–{self.valid_to})"
-
-    def is_valid_on(self, day=None) -> bool:
-        day = day or timezone.localdate()
-        return self.valid_from <= day <= self.valid_to
 
 
 class ReadinessOverride(models.Model):
@@ -99,7 +33,7 @@ class FinalAssessment(models.Model):
     """Slutbedömning by the huvudhandledare and the extern bedömare (Bilaga 4)."""
 
     trainee = models.OneToOneField("trainees.Trainee", on_delete=models.PROTECT, related_name="final_assessment")
-    assignment = models.ForeignKey(AssessorAssignment, null=True, on_delete=models.PROTECT, related_name="+")
+    assignment = models.ForeignKey("trainees.AssessorAssignment", null=True, on_delete=models.PROTECT, related_name="+")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     started_at = models.DateTimeField(auto_now_add=True)
     main_supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")

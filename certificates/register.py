@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import ApprovedAssessor
+from accounts.models import ApprovedAssessor
 
 
 class Show:

@@ -20,11 +20,10 @@ import rules
 import rules.counting
 from core.errors import DomainError
 from rules.checks import NATIONAL_CODES
-from trainees.models import PlanCategory
+from trainees.models import AssessorAssignment, PlanCategory
 from trainees.services import check_plan
 
 from .models import (
-    AssessorAssignment,
     DocumentKind,
     FinalAssessment,
     GoalJudgement,

@@ -12,14 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import ApprovedAssessor
 from accounts.permissions import can, get_object_for, permission, public, scoped
 from core.errors import DomainError
 from portfolio.progress import goals_for
-from trainees.models import Trainee
+from trainees.models import AssessorAssignment, Trainee
 
 from . import pdf, register, services, signatures
 from .forms import ApprovedAssessorForm, ServiceSignatureForm
-from .models import ApprovedAssessor, DocumentKind, FinalAssessment, GoalJudgement, IssuedDocument
+from .models import DocumentKind, FinalAssessment, GoalJudgement, IssuedDocument
 
 VIEW = "certificates.view_readiness"
 MANAGE = "certificates.manage"
@@ -255,8 +256,6 @@ def bundle(request, pk):
 def assigned(request):
     """The extern bedömare's list: trainees assigned to them now, with their final assessment."""
     today = timezone.localdate()
-    from .models import AssessorAssignment
-
     rows = AssessorAssignment.objects.filter(
         assessor__user=request.user, valid_from__lte=today, valid_to__gte=today
     ).select_related("trainee__user")

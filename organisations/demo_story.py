@@ -170,10 +170,11 @@ def _by_name(trainees, name):
 
 
 def _certification(trainees, today: datetime.date, created: Counter) -> None:
+    from accounts.models import ApprovedAssessor
     from certificates import services as cert
-    from certificates.models import ApprovedAssessor, AssessorAssignment
     from organisations.models import Region
     from portfolio.progress import goals_for
+    from trainees.models import AssessorAssignment
 
     extern = User.objects.filter(email=EXTERNAL_ASSESSOR).first()
     kansli = User.objects.filter(email=KANSLI).first()

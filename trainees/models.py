@@ -4,10 +4,12 @@ The plan is judged by the rules module (`trainees.services.check_plan`); nothing
 re-implements a regulation rule.
 """
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -240,3 +242,37 @@ class UnitWish(models.Model):
 
     def __str__(self):
         return f"{self.trainee}: {self.unit} ({self.get_strength_display()})"
+
+
+class AssessorAssignment(models.Model):
+    """An extern bedömare assigned to one trainee: read-only portfolio access while valid."""
+
+    trainee = models.ForeignKey(Trainee, on_delete=models.CASCADE, related_name="assessor_assignments")
+    assessor = models.ForeignKey(
+        "accounts.ApprovedAssessor",
+        verbose_name=_("external assessor"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    valid_from = models.DateField(_("access from"))
+    valid_to = models.DateField(_("access until"))
+    conflicts = models.JSONField(_("conflicts found"), default=list, blank=True)
+    conflict_reason = models.TextField(_("reason for assigning despite conflicts"), blank=True, default="")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("external assessor assignment")
+        verbose_name_plural = _("external assessor assignments")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_from__lte=F("valid_to")), name="assignment_from_before_to")
+        ]
+
+    def __str__(self):
+        return f"{self.assessor} → {self.trainee} ({self.valid_from}–{self.valid_to})"
+
+    def is_valid_on(self, day=None) -> bool:
+        day = day or timezone.localdate()
+        return self.valid_from <= day <= self.valid_to

@@ -86,7 +86,7 @@ def ready(world):
 
 @pytest.fixture
 def approved_assessor(world):
-    from certificates.models import ApprovedAssessor
+    from accounts.models import ApprovedAssessor
 
     user = world.users["extern_bedomare"]
     return ApprovedAssessor.objects.create(

@@ -57,7 +57,7 @@ def test_it_finds_a_conflict_at_the_home_unit_a_placement_unit_or_as_supervisor(
     assert "Works at the trainee's home unit." in services.assessor_conflicts(ready, approved_assessor)
     approved_assessor.workplace = world.health_centre  # a placement unit
     assert "Works at one of the trainee's placement units." in services.assessor_conflicts(ready, approved_assessor)
-    from certificates.models import ApprovedAssessor
+    from accounts.models import ApprovedAssessor
 
     supervisor = ApprovedAssessor(
         user=world.users["handledare"],
@@ -89,7 +89,7 @@ def test_the_assessor_reads_the_portfolio_only_during_the_assignment(client, wor
     assert client.get(reverse("certificates:readiness", args=[world.other_trainee.pk])).status_code == 403
     assert client.get(reverse("portfolio:progress", args=[world.other_trainee.pk])).status_code == 403
     # expired
-    from certificates.models import AssessorAssignment
+    from trainees.models import AssessorAssignment
 
     AssessorAssignment.objects.filter(pk=a.pk).update(
         valid_to=today() - datetime.timedelta(days=1), valid_from=today() - datetime.timedelta(days=10)

@@ -7,9 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import ApprovedAssessor, Role
 from btportal import factories as f
-from certificates.models import ApprovedAssessor
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

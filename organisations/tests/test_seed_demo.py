@@ -221,10 +221,10 @@ def test_the_demo_story_portfolios_certification_and_intake(client):
     all made through the services, and a second run adds nothing."""
     from assessments.models import Assessment
     from certificates import services as cert
-    from certificates.models import AssessorAssignment, FinalAssessment, IssuedDocument
+    from certificates.models import FinalAssessment, IssuedDocument
     from intake.models import Application, ApplicationStatus, Round
     from portfolio.models import Activity
-    from trainees.models import UnitWish
+    from trainees.models import AssessorAssignment, UnitWish
 
     story = (Activity, Assessment, AssessorAssignment, FinalAssessment, IssuedDocument, Round, Application, UnitWish)
     seed()

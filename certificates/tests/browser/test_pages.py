@@ -19,7 +19,7 @@ def _days(n):
 
 @pytest.fixture
 def data(world):
-    from certificates.models import ApprovedAssessor
+    from accounts.models import ApprovedAssessor
     from trainees.models import Placement
 
     t = world.trainee
@@ -58,7 +58,7 @@ def _check(page, url, name, *, viewport=None):
 
 @pytest.mark.parametrize("viewport", [None, MOBILE], ids=["desktop", "phone"])
 def test_the_register_pages_pass_axe(page, base_url, data, viewport):
-    from certificates.models import ApprovedAssessor
+    from accounts.models import ApprovedAssessor
 
     log_in_by_cookie(page.context, data.users["kansli"], base_url)
     _check(page, "/certificates/assessors/", "assessors", viewport=viewport)
