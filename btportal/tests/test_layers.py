@@ -69,7 +69,6 @@ KNOWN = {
     "organisations/demo.py imports trainees.models (up)",
     "organisations/demo_story.py imports assessments (up)",
     "organisations/demo_story.py imports certificates (up)",
-    "organisations/demo_story.py imports certificates.models (up)",
     "organisations/demo_story.py imports intake (up)",
     "organisations/demo_story.py imports intake.models (up)",
     "organisations/demo_story.py imports portfolio (up)",
