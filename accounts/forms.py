@@ -1,9 +1,11 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts import personnummer as pnr
 from accounts.models import SupervisorProfile, User
+from accounts.permissions import UNIT_ROLES, is_admin, unit_q, unit_scope
 from core.forms import BootstrapFormMixin
 
 
@@ -59,10 +61,12 @@ class SupervisorProfileForm(BootstrapFormMixin, forms.ModelForm):
             "bt_supervisor_training_date": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if units is not None:
-            self.fields["workplace"].queryset = units
+        if user is not None and not is_admin(user):
+            # The units in the user's own staff scope, and the workplace already recorded.
+            in_scope = unit_q("", *unit_scope(user, UNIT_ROLES)) | Q(pk=self.instance.workplace_id or 0)
+            self.fields["workplace"].queryset = self.fields["workplace"].queryset.filter(in_scope)
 
 
 class LoginForm(BootstrapFormMixin, AllauthLoginForm):

@@ -74,10 +74,7 @@ class DueItem:
 
 
 def cadence_for(trainee) -> rules.AssessmentCadence:
-    try:
-        return rules.load_programme(trainee.programme).assessment_cadence
-    except rules.UnknownProgrammeError:
-        return rules.AssessmentCadence()
+    return trainee.programme_rules.assessment_cadence
 
 
 def _excluded_leave(trainee, leave) -> list[tuple[datetime.date, datetime.date]]:

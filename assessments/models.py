@@ -104,14 +104,6 @@ class AssessmentRequest(models.Model):
     def get_absolute_url(self):
         return reverse("assessments:request_detail", args=[self.pk])
 
-    def is_addressed_to(self, user) -> bool:
-        """True for the logged-in person the request names (by account, or by the same email)."""
-        if not getattr(user, "is_authenticated", False):
-            return False
-        if self.assessor_id:
-            return self.assessor_id == user.pk
-        return bool(self.assessor_email) and self.assessor_email.lower() == (user.email or "").lower()
-
 
 class AssessmentQuerySet(models.QuerySet):
     """Bulk updates and deletes refuse signed rows too (not only `Assessment.save`)."""

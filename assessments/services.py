@@ -39,6 +39,7 @@ from assessments.models import (
     hash_secret,
     new_token,
 )
+from assessments.permissions import ASSESS
 from core.errors import DomainError
 from notifications.models import language_for
 from trainees.models import TraineeStatus
@@ -234,13 +235,9 @@ def create_request(
 
 def _placement_goals(trainee, placement) -> list:
     """The delmål the programme expects in this placement's category."""
-    import rules
     from goals.models import Goal
 
-    try:
-        codes = rules.load_programme(trainee.programme).goals_for_category(placement.category)
-    except rules.UnknownProgrammeError:
-        codes = ()
+    codes = trainee.programme_rules.goals_for_category(placement.category)
     return list(Goal.objects.filter(code__in=codes).order_by("number"))
 
 
@@ -307,7 +304,7 @@ def sign_request(req: AssessmentRequest, *, data: dict, by=None, pin: str = "") 
     `data`: overall (1–4, required), ratings {item: 0–4}, strengths, development, comments,
     details {field: text}, performed_on (date; default today).
     """
-    if by is not None and req.is_addressed_to(by):
+    if by is not None and ASSESS.allows(by, req):
         method = Assessment.SIGN_LOGIN
     else:
         verify_pin(req, pin)
@@ -318,7 +315,7 @@ def sign_request(req: AssessmentRequest, *, data: dict, by=None, pin: str = "") 
 
 def sign_as_assessor(req: AssessmentRequest, *, data: dict, by) -> Assessment:
     """Sign from the logged-in assessor's own list (no link, no PIN)."""
-    if not req.is_addressed_to(by):
+    if not ASSESS.allows(by, req):
         raise NotYourRequest(_("This request is addressed to someone else."))
     return _sign(req, data=data, by=by, method=Assessment.SIGN_LOGIN)
 

@@ -7,37 +7,39 @@ needs either the assessor's own login or the PIN from the email.
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import authorize, can, get_object_for, own_trainee, permission, public
+from accounts.permissions import permission, public
 from assessments import cadence, instruments, services
 from assessments.forms import AddendumForm, AssessForm, CommentForm, RequestForm
 from assessments.models import Assessment, AssessmentRequest, RequestStatus, hash_secret
+from assessments.permissions import ASSESS, REQUEST, VIEW, VIEW_ASSESSMENT, addressed_requests
 from core.errors import DomainError
 from trainees.models import Trainee
+from trainees.permissions import own_trainee
 
 _SESSION_KEY = "assessment_link_{}"
 
 
-def _trainee_for(request, pk, perm="assessments.view"):
-    return get_object_for(request.user, perm, Trainee.objects.select_related("user", "main_supervisor"), pk=pk)
+def _trainee_for(request, pk, perm=VIEW):
+    return perm.get_object(request.user, Trainee.objects.select_related("user", "main_supervisor"), pk=pk)
 
 
 def _request_for(request, pk, perm):
-    req = get_object_or_404(
-        AssessmentRequest.objects.select_related("trainee__user", "placement__unit", "assessor"), pk=pk
+    return perm.get_object(
+        request.user,
+        AssessmentRequest.objects.select_related("trainee__user", "placement__unit", "assessor"),
+        via="trainee",
+        pk=pk,
     )
-    authorize(request.user, perm, req.trainee)
-    return req
 
 
-@permission("assessments.assess")
+@permission(ASSESS)
 def index(request):
     """The trainee's own assessments, or the assessor's list."""
     trainee = own_trainee(request.user).first()
@@ -46,7 +48,7 @@ def index(request):
     return redirect("assessments:inbox")
 
 
-@permission("assessments.view")
+@permission(VIEW)
 def trainee_assessments(request, pk):
     trainee = _trainee_for(request, pk)
     today = timezone.localdate()
@@ -67,7 +69,7 @@ def trainee_assessments(request, pk):
             "done_count": sum(1 for i in items if not i.open),
             "requests": trainee.assessment_requests.exclude(status=RequestStatus.SIGNED).select_related("placement"),
             "assessments": trainee.assessments.filter(signed_at__isnull=False).select_related("placement"),
-            "can_request": can(request.user, "assessments.request", trainee),
+            "can_request": REQUEST.allows(request.user, trainee),
             "is_self": is_self,
             "feed_url": feed_url,
             "today": today,
@@ -75,12 +77,11 @@ def trainee_assessments(request, pk):
     )
 
 
-@permission("assessments.request")
+@permission(REQUEST)
 @require_http_methods(["GET", "POST"])
 def request_new(request):
-    trainee = get_object_for(
+    trainee = REQUEST.get_object(
         request.user,
-        "assessments.request",
         Trainee.objects.select_related("user", "main_supervisor"),
         user_id=request.user.pk,
     )
@@ -123,9 +124,9 @@ def request_new(request):
     )
 
 
-@permission("assessments.view")
+@permission(VIEW)
 def request_detail(request, pk):
-    req = _request_for(request, pk, "assessments.view")
+    req = _request_for(request, pk, VIEW)
     link = qr = ""
     is_self = req.trainee.user_id == request.user.pk
     token = request.session.get(_SESSION_KEY.format(req.pk), "") if is_self else ""
@@ -142,10 +143,10 @@ def request_detail(request, pk):
     )
 
 
-@permission("assessments.request")
+@permission(REQUEST)
 @require_POST
 def request_resend(request, pk):
-    req = _request_for(request, pk, "assessments.request")
+    req = _request_for(request, pk, REQUEST)
     try:
         issued = services.resend_request(req, by=request.user)
     except DomainError as error:
@@ -159,10 +160,10 @@ def request_resend(request, pk):
     return redirect(req)
 
 
-@permission("assessments.request")
+@permission(REQUEST)
 @require_POST
 def request_cancel(request, pk):
-    req = _request_for(request, pk, "assessments.request")
+    req = _request_for(request, pk, REQUEST)
     try:
         services.cancel_request(req, by=request.user)
     except DomainError as error:
@@ -196,7 +197,7 @@ def assess(request, token):
         services.check_signable(req)
     except DomainError as error:
         return _state_page(request, req, error, _STATE_STATUS.get(type(error), 410))
-    by_login = req.is_addressed_to(request.user)
+    by_login = ASSESS.allows(request.user, req)
     form = AssessForm(request.POST if request.method == "POST" else None, request_obj=req, need_pin=not by_login)
     if request.method == "POST" and form.is_valid():
         try:
@@ -219,17 +220,11 @@ def assess(request, token):
     return render(request, "assessments/assess.html", {"req": req, "form": form, "by_login": by_login})
 
 
-def _addressed_to(user):
-    return AssessmentRequest.objects.filter(
-        Q(assessor=user) | Q(assessor__isnull=True, assessor_email__iexact=user.email)
-    )
-
-
-@permission("assessments.assess")
+@permission(ASSESS)
 def inbox(request):
     """Requests waiting for the logged-in assessor, and what is due for the trainees they supervise."""
     waiting = (
-        _addressed_to(request.user)
+        addressed_requests(request.user)
         .filter(status=RequestStatus.OPEN, expires_at__gt=timezone.now())
         .select_related("trainee__user", "placement__unit")
         .order_by("expires_at")
@@ -247,13 +242,13 @@ def inbox(request):
     )
 
 
-@permission("assessments.assess")
+@permission(ASSESS)
 @require_http_methods(["GET", "POST"])
 def assess_logged_in(request, pk):
     """The same form for a logged-in assessor working through their list: signs with the login."""
-    req = get_object_or_404(AssessmentRequest.objects.select_related("trainee__user", "placement__unit"), pk=pk)
-    if not req.is_addressed_to(request.user):
-        raise PermissionDenied
+    req = ASSESS.get_object(
+        request.user, AssessmentRequest.objects.select_related("trainee__user", "placement__unit"), pk=pk
+    )
     try:
         services.check_signable(req)
     except DomainError as error:
@@ -266,23 +261,21 @@ def assess_logged_in(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The assessment is signed. Thank you!"))
-            return redirect(assessment if can(request.user, "assessments.view", req.trainee) else "assessments:inbox")
+            return redirect(assessment if VIEW.allows(request.user, req.trainee) else "assessments:inbox")
     return render(request, "assessments/assess.html", {"req": req, "form": form, "by_login": True})
 
 
 def _assessment_for(request, pk):
-    assessment = get_object_or_404(
+    # Those who may see the trainee, and the assessor who signed it.
+    return VIEW_ASSESSMENT.get_object(
+        request.user,
         Assessment.objects.select_related("trainee__user", "placement__unit", "assessor"),
         pk=pk,
         signed_at__isnull=False,
     )
-    # Those who may see the trainee, and the assessor who signed it.
-    if not (can(request.user, "assessments.view", assessment.trainee) or assessment.assessor_id == request.user.pk):
-        raise PermissionDenied
-    return assessment
 
 
-@permission("assessments.assess")
+@permission(VIEW_ASSESSMENT)
 def detail(request, pk):
     assessment = _assessment_for(request, pk)
     goals = list(assessment.goals.order_by("number"))
@@ -312,12 +305,12 @@ def detail(request, pk):
             "comments": assessment.trainee_comments.select_related("author"),
             "addendum_form": AddendumForm() if services.may_add_addendum(request.user, assessment) else None,
             "comment_form": CommentForm() if may_comment else None,
-            "can_view_trainee": can(request.user, "assessments.view", assessment.trainee),
+            "can_view_trainee": VIEW.allows(request.user, assessment.trainee),
         },
     )
 
 
-@permission("assessments.assess")
+@permission(VIEW_ASSESSMENT)
 @require_POST
 def add_addendum(request, pk):
     assessment = _assessment_for(request, pk)
@@ -335,11 +328,12 @@ def add_addendum(request, pk):
     return redirect(assessment)
 
 
-@permission("assessments.request")
+@permission(REQUEST)
 @require_POST
 def add_comment(request, pk):
-    assessment = get_object_or_404(Assessment.objects.select_related("trainee"), pk=pk, signed_at__isnull=False)
-    authorize(request.user, "assessments.request", assessment.trainee)
+    assessment = REQUEST.get_object(
+        request.user, Assessment.objects.select_related("trainee"), via="trainee", pk=pk, signed_at__isnull=False
+    )
     form = CommentForm(request.POST)
     if form.is_valid():
         try:

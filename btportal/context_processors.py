@@ -1,7 +1,12 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import can
+from accounts.permissions import LIST_SUPERVISORS
+from goals.permissions import VIEW as VIEW_GOALS
+from intake.permissions import MANAGE as MANAGE_INTAKE
+from organisations.permissions import VIEW_REGION
+from scheduling.permissions import PLAN
+from trainees.permissions import LIST_TRAINEES
 
 
 def navigation(request):
@@ -11,12 +16,12 @@ def navigation(request):
         return {"nav_items": []}
     candidates = [
         ("home", _("Home"), reverse("home"), None),
-        ("trainees", _("BT doctors"), reverse("trainees:list"), "trainees.list_trainees"),
-        ("organisations", _("Units"), reverse("organisations:regions"), "organisations.view_region"),
-        ("supervisors", _("Supervisors"), reverse("accounts:supervisors"), "accounts.list_supervisors"),
-        ("planning", _("Cohort planning"), reverse("scheduling:runs"), "scheduling.plan"),
-        ("intake", _("Intake"), reverse("intake:rounds"), "intake.manage"),
-        ("goals", _("Goals"), reverse("goals:list"), "goals.view"),
+        ("trainees", _("BT doctors"), reverse("trainees:list"), LIST_TRAINEES),
+        ("organisations", _("Units"), reverse("organisations:regions"), VIEW_REGION),
+        ("supervisors", _("Supervisors"), reverse("accounts:supervisors"), LIST_SUPERVISORS),
+        ("planning", _("Cohort planning"), reverse("scheduling:runs"), PLAN),
+        ("intake", _("Intake"), reverse("intake:rounds"), MANAGE_INTAKE),
+        ("goals", _("Goals"), reverse("goals:list"), VIEW_GOALS),
     ]
-    items = [(key, label, url) for key, label, url, perm in candidates if perm is None or can(user, perm)]
+    items = [(key, label, url) for key, label, url, perm in candidates if perm is None or perm.allows(user)]
     return {"nav_items": items}

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from accounts.permissions import roles_of, visible_trainees
+from accounts.permissions import roles_of
+from trainees.permissions import visible_trainees
 
 
 @dataclass

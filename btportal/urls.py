@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
     path("organisations/", include("organisations.urls")),
+    path("organisations/", include("trainees.timeline_urls")),
     path("goals/", include("goals.urls")),
     path("trainees/", include("trainees.urls")),
     path("planning/", include("scheduling.urls")),

@@ -74,13 +74,13 @@ def _months(value) -> str:
 
 
 def readiness(trainee) -> Readiness:
-    from portfolio.progress import programme_for, progress
+    from portfolio.progress import progress
 
     pc = check_plan(trainee)
     result = pc.result
     codes = {f.code: f for f in result.findings}
     reg = rules.regulation_for(trainee.planned_start)
-    prog = programme_for(trainee)
+    prog = trainee.programme_rules
     rows = []
     required_total = max(reg.min_total_months, prog.total_months.min)
     rows.append(

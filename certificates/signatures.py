@@ -1,7 +1,7 @@
 """The verksamhetschef's signature of Bilaga 3 (intyg om fullgjord bastjänstgöring).
 
 Who signs: a verksamhetschef whose scope covers the trainee's *home unit* — the employing unit
-responsible for the BT (`accounts.permissions.service_signing_trainees`). Heads of units that
+responsible for the BT (`certificates.permissions.service_signing_trainees`). Heads of units that
 only host a placement do not sign the whole certificate.
 
 What a signature covers: the content of Bilaga 3 that the signer reviewed (person, placements

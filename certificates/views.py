@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import ApprovedAssessor
-from accounts.permissions import can, get_object_for, permission, public, scoped
+from accounts.permissions import permission, public
 from core.errors import DomainError
 from portfolio.progress import goals_for
 from trainees.models import AssessorAssignment, Trainee
@@ -21,15 +21,20 @@ from trainees.models import AssessorAssignment, Trainee
 from . import pdf, register, services, signatures
 from .forms import ApprovedAssessorForm, ServiceSignatureForm
 from .models import DocumentKind, FinalAssessment, GoalJudgement, IssuedDocument
-
-VIEW = "certificates.view_readiness"
-MANAGE = "certificates.manage"
+from .permissions import (
+    ASSESSOR_REGISTER,
+    BUNDLE,
+    FINAL_ASSESSMENT,
+    MANAGE,
+    MANAGE_ASSESSORS,
+    SIGN_FINAL,
+    SIGN_SERVICE,
+)
+from .permissions import VIEW_READINESS as VIEW
 
 
 def _trainee(request, pk, perm=VIEW) -> Trainee:
-    return get_object_for(
-        request.user, perm, Trainee.objects.select_related("user", "home_unit", "main_supervisor"), pk=pk
-    )
+    return perm.get_object(request.user, Trainee.objects.select_related("user", "home_unit", "main_supervisor"), pk=pk)
 
 
 @permission(VIEW)
@@ -40,21 +45,21 @@ def readiness(request, pk):
         "trainee": trainee,
         "r": services.readiness(trainee),
         "final": final,
-        "can_manage": can(request.user, MANAGE, trainee),
-        "can_sign": can(request.user, "certificates.sign_final", trainee),
-        "can_bundle": can(request.user, "certificates.bundle", trainee),
+        "can_manage": MANAGE.allows(request.user, trainee),
+        "can_sign": SIGN_FINAL.allows(request.user, trainee),
+        "can_bundle": BUNDLE.allows(request.user, trainee),
         "kinds": [(k, label, pdf.has_official(k)) for k, label in DocumentKind.choices],
         "assignments": trainee.assessor_assignments.select_related("assessor__user"),
         "documents": trainee.issued_documents.all(),
         "b3_state": signatures.signature_state(trainee),
-        "can_sign_service": can(request.user, "certificates.sign_service", trainee),
+        "can_sign_service": SIGN_SERVICE.allows(request.user, trainee),
         "b3_overflow": pdf.bilaga3_overflow(trainee),
         "b3_rows": pdf.B3_ROWS,
-        "can_keep_register": can(request.user, "certificates.manage_assessors"),
+        "can_keep_register": MANAGE_ASSESSORS.allows(request.user),
     }
     if ctx["can_manage"]:
         ctx["register"] = (
-            scoped(request.user, "certificates.assessor_register")
+            ASSESSOR_REGISTER.queryset(request.user)
             .filter(active=True, region=trainee.region_id)
             .select_related("user")
         )
@@ -85,9 +90,8 @@ def _date(value, default):
 @require_POST
 def assign(request, pk):
     trainee = _trainee(request, pk, MANAGE)
-    approved = get_object_for(
+    approved = ASSESSOR_REGISTER.get_object(
         request.user,
-        "certificates.assessor_register",
         ApprovedAssessor.objects.all(),
         pk=request.POST.get("assessor") or 0,
     )
@@ -119,9 +123,9 @@ def start_final(request, pk):
     return redirect("certificates:final", trainee.pk)
 
 
-@permission("certificates.final_assessment")
+@permission(FINAL_ASSESSMENT)
 def final(request, pk):
-    trainee = _trainee(request, pk, "certificates.final_assessment")
+    trainee = _trainee(request, pk, FINAL_ASSESSMENT)
     fa = get_object_or_404(FinalAssessment, trainee=trainee)
     role = services.role_in(fa, request.user)
     goals = list(goals_for(trainee))
@@ -233,11 +237,11 @@ def verify(request, code):
     return render(request, "certificates/verify.html", {"state": state, "doc": doc, "code": code[:40]}, status=status)
 
 
-@permission("certificates.bundle")
+@permission(BUNDLE)
 def bundle(request, pk):
     """One PDF: Bilaga 1 first, then the others in the order Bilaga 1's list numbers them,
     then a checklist of signatures still needed. Official forms when available."""
-    trainee = _trainee(request, pk, "certificates.bundle")
+    trainee = _trainee(request, pk, BUNDLE)
     parts = []
     for kind in (DocumentKind.BILAGA1, DocumentKind.BILAGA2, DocumentKind.BILAGA3, DocumentKind.BILAGA4):
         issued = trainee.issued_documents.filter(kind=kind, revoked_at=None).first()
@@ -252,7 +256,7 @@ def bundle(request, pk):
     return _pdf_response(pdf.merge(parts), "bt-application.pdf")
 
 
-@permission("certificates.final_assessment")
+@permission(FINAL_ASSESSMENT)
 def assigned(request):
     """The extern bedömare's list: trainees assigned to them now, with their final assessment."""
     today = timezone.localdate()
@@ -267,23 +271,20 @@ def assigned(request):
 # The register of approved external assessors (kansli, admin)
 # ---------------------------------------------------------------------------
 
-REGISTER = "certificates.assessor_register"
-KEEP_REGISTER = "certificates.manage_assessors"
 
-
-@permission(KEEP_REGISTER)
+@permission(MANAGE_ASSESSORS)
 def assessors(request):
     q = request.GET.get("q", "")[:100]
     show = request.GET.get("show", register.Show.ACTIVE)
     if show not in (register.Show.ACTIVE, register.Show.INACTIVE, register.Show.ALL):
         show = register.Show.ACTIVE
-    rows = register.search(scoped(request.user, REGISTER), q=q, show=show)
+    rows = register.search(ASSESSOR_REGISTER.queryset(request.user), q=q, show=show)
     return render(request, "certificates/assessors.html", {"rows": rows, "q": q, "show": show})
 
 
-@permission(KEEP_REGISTER)
+@permission(MANAGE_ASSESSORS)
 def assessor_add(request):
-    form = ApprovedAssessorForm(request.POST or None, regions=scoped(request.user, KEEP_REGISTER))
+    form = ApprovedAssessorForm(request.POST or None, regions=MANAGE_ASSESSORS.queryset(request.user))
     if request.method == "POST" and form.is_valid():
         approved, granted = register.add(form)
         name = approved.user.get_full_name() or approved.user.email
@@ -298,10 +299,14 @@ def assessor_add(request):
     return render(request, "certificates/assessor_form.html", {"form": form})
 
 
-@permission(REGISTER)
+@permission(ASSESSOR_REGISTER)
 def assessor_edit(request, pk):
-    approved = get_object_for(request.user, REGISTER, ApprovedAssessor.objects.select_related("user", "region"), pk=pk)
-    form = ApprovedAssessorForm(request.POST or None, instance=approved, regions=scoped(request.user, KEEP_REGISTER))
+    approved = ASSESSOR_REGISTER.get_object(
+        request.user, ApprovedAssessor.objects.select_related("user", "region"), pk=pk
+    )
+    form = ApprovedAssessorForm(
+        request.POST or None, instance=approved, regions=MANAGE_ASSESSORS.queryset(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The register entry is saved."))
@@ -309,10 +314,10 @@ def assessor_edit(request, pk):
     return render(request, "certificates/assessor_form.html", {"form": form, "approved": approved})
 
 
-@permission(REGISTER)
+@permission(ASSESSOR_REGISTER)
 @require_POST
 def assessor_active(request, pk):
-    approved = get_object_for(request.user, REGISTER, ApprovedAssessor.objects.select_related("user"), pk=pk)
+    approved = ASSESSOR_REGISTER.get_object(request.user, ApprovedAssessor.objects.select_related("user"), pk=pk)
     active = request.POST.get("active") == "1"
     current = register.set_active(approved, active=active)
     if active:
@@ -335,13 +340,11 @@ def assessor_active(request, pk):
 # Bilaga 3: the verksamhetschef signs the certificate of completed service
 # ---------------------------------------------------------------------------
 
-SIGN_SERVICE = "certificates.sign_service"
-
 
 @permission(SIGN_SERVICE)
 def service_list(request):
     show_all = request.GET.get("all") == "1"
-    rows = signatures.candidates(scoped(request.user, SIGN_SERVICE), show_all=show_all)
+    rows = signatures.candidates(SIGN_SERVICE.queryset(request.user), show_all=show_all)
     return render(
         request,
         "certificates/service_list.html",
@@ -355,7 +358,7 @@ def service_list(request):
 
 @permission(SIGN_SERVICE)
 def service_sign(request, pk):
-    trainee = get_object_for(request.user, SIGN_SERVICE, Trainee.objects.select_related("user", "home_unit"), pk=pk)
+    trainee = SIGN_SERVICE.get_object(request.user, Trainee.objects.select_related("user", "home_unit"), pk=pk)
     b3 = services.bilaga3(trainee)
     state = b3["signature_state"]
     form = ServiceSignatureForm(request.POST or None, initial={"sha256": state.sha256})

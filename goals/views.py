@@ -2,11 +2,12 @@ from django.shortcuts import get_object_or_404, render
 
 from accounts.permissions import permission
 from goals.models import Goal
+from goals.permissions import VIEW
 
 CURRENT_REGULATION = "HSLF-FS 2021:8"
 
 
-@permission("goals.view")
+@permission(VIEW)
 def goal_list(request):
     regulation = request.GET.get("regulation") or CURRENT_REGULATION
     goals = Goal.objects.filter(regulation=regulation)
@@ -16,7 +17,7 @@ def goal_list(request):
     )
 
 
-@permission("goals.view")
+@permission(VIEW)
 def goal_detail(request, code):
     regulation = request.GET.get("regulation") or CURRENT_REGULATION
     goal = get_object_or_404(Goal, regulation=regulation, code=code.upper())

@@ -2,15 +2,14 @@
 service, redirect."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import personnummer as pnr
-from accounts.permissions import can, manageable_trainees, manageable_units, permission, scoped
+from accounts.permissions import permission
 from core.errors import DomainError
 from intake import exporting, services, varbi
 from intake.forms import (
@@ -24,8 +23,17 @@ from intake.forms import (
     StatementForm,
 )
 from intake.models import MANUAL_ITEMS, Application, ApplicationStatus, Round, SupervisorStatement
+from intake.permissions import (
+    APPLY,
+    APPLY_TO_ROUND,
+    EDIT_APPLICATION,
+    MANAGE,
+    MANAGE_APPLICATION,
+    MANAGE_ROUND,
+)
 from trainees.import_files import FileProblem
 from trainees.models import Trainee
+from trainees.permissions import manageable_trainees
 
 S = ApplicationStatus
 
@@ -35,34 +43,20 @@ S = ApplicationStatus
 # ---------------------------------------------------------------------------
 
 
+_APPLICATIONS = Application.objects.select_related("round__region", "unit", "position", "trainee__user")
+
+
 def _round_for(user, pk) -> Round:
-    round = get_object_or_404(Round.objects.select_related("region"), pk=pk)
-    if not can(user, "intake.manage", round.region):
-        raise PermissionDenied
-    return round
+    return MANAGE_ROUND.get_object(user, Round.objects.select_related("region"), pk=pk)
 
 
-def _manages(user, application) -> bool:
-    return can(user, "intake.manage", application.round.region)
-
-
-def _application_for(user, pk) -> tuple[Application, bool]:
-    """The application and whether the user runs its round (else: the head of its unit)."""
-    application = get_object_or_404(
-        Application.objects.select_related("round__region", "unit", "position", "trainee__user"), pk=pk
-    )
-    if _manages(user, application):
-        return application, True
-    if application.unit_id and application.bt_type == "integrerad" and can(user, "intake.apply", application.unit):
-        return application, False
-    raise PermissionDenied
+def _application_for(user, pk) -> Application:
+    """An application the user may open: as the manager of its round, or as the head of its unit."""
+    return EDIT_APPLICATION.get_object(user, _APPLICATIONS, pk=pk)
 
 
 def _manager_only(user, pk) -> Application:
-    application, manager = _application_for(user, pk)
-    if not manager:
-        raise PermissionDenied
-    return application
+    return MANAGE_APPLICATION.get_object(user, _APPLICATIONS, pk=pk)
 
 
 # ---------------------------------------------------------------------------
@@ -70,10 +64,10 @@ def _manager_only(user, pk) -> Application:
 # ---------------------------------------------------------------------------
 
 
-@permission("intake.manage")
+@permission(MANAGE)
 @require_http_methods(["GET", "POST"])
 def rounds(request):
-    regions = scoped(request.user, "intake.manage")
+    regions = MANAGE.queryset(request.user)
     initial = services.next_round_defaults(timezone.localdate())
     if regions.count() == 1:
         initial["region"] = regions.get()
@@ -87,7 +81,7 @@ def rounds(request):
     return render(request, "intake/rounds.html", {"rows": rows, "form": form})
 
 
-@permission("intake.manage")
+@permission(MANAGE)
 @require_GET
 def round_detail(request, pk):
     round = _round_for(request.user, pk)
@@ -102,11 +96,11 @@ def round_detail(request, pk):
     return render(request, "intake/round_detail.html", context)
 
 
-@permission("intake.manage")
+@permission(MANAGE)
 @require_http_methods(["GET", "POST"])
 def round_edit(request, pk):
     round = _round_for(request.user, pk)
-    form = RoundForm(request.POST or None, instance=round, regions=scoped(request.user, "intake.manage"))
+    form = RoundForm(request.POST or None, instance=round, regions=MANAGE.queryset(request.user))
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The intake round was saved."))
@@ -118,7 +112,7 @@ def round_edit(request, pk):
     )
 
 
-@permission("intake.manage")
+@permission(MANAGE)
 @require_POST
 def position_new(request, pk):
     round = _round_for(request.user, pk)
@@ -137,7 +131,7 @@ def position_new(request, pk):
     return redirect(round)
 
 
-@permission("intake.manage")
+@permission(MANAGE)
 @require_GET
 def export(request, pk):
     round = _round_for(request.user, pk)
@@ -146,7 +140,7 @@ def export(request, pk):
     return response
 
 
-@permission("intake.manage")
+@permission(MANAGE)
 @require_http_methods(["GET", "POST"])
 def import_applicants(request, pk):
     """Upload → check every row → create all applications in one transaction, or none."""
@@ -182,11 +176,11 @@ def import_applicants(request, pk):
 # ---------------------------------------------------------------------------
 
 
-@permission("intake.apply")
+@permission(APPLY)
 @require_GET
 def apply(request):
     """For a head of unit: open rounds in their regions and the applications at their units."""
-    units = manageable_units(request.user)
+    units = APPLY.queryset(request.user)
     today = timezone.localdate()
     open_rounds = Round.objects.filter(region__in=units.values("region_id"), closes_on__gte=today).select_related(
         "region"
@@ -195,19 +189,17 @@ def apply(request):
     return render(request, "intake/apply.html", {"rounds": open_rounds, "applications": applications})
 
 
-@permission("intake.apply")
+@permission(APPLY)
 @require_http_methods(["GET", "POST"])
 def application_new(request, pk):
-    round = get_object_or_404(Round.objects.select_related("region"), pk=pk)
-    manager = can(request.user, "intake.manage", round.region)
+    round = APPLY_TO_ROUND.get_object(request.user, Round.objects.select_related("region"), pk=pk)
+    manager = MANAGE_ROUND.allows(request.user, round)
     if manager:
         units = round.region.units.all()
         trainees = Trainee.objects.filter(region=round.region)
     else:
-        units = manageable_units(request.user).filter(region=round.region)
+        units = APPLY.queryset(request.user).filter(region=round.region)
         trainees = manageable_trainees(request.user)
-        if not units.exists():
-            raise PermissionDenied
     form = ApplicationForm(
         request.POST or None, round=round, units=units, trainees=trainees, integrated_only=not manager
     )
@@ -224,10 +216,11 @@ def application_new(request, pk):
     return render(request, "intake/form_page.html", {"form": form, "title": title, "back": back})
 
 
-@permission("intake.apply")
+@permission(APPLY)
 @require_http_methods(["GET", "POST"])
 def application_edit(request, pk):
-    application, manager = _application_for(request.user, pk)
+    application = _application_for(request.user, pk)
+    manager = MANAGE_APPLICATION.allows(request.user, application)
     if application.status in (S.ADMITTED, S.DECLINED, S.WITHDRAWN) or (not manager and application.status != S.DRAFT):
         messages.error(request, _("This application can no longer be changed here."))
         return redirect(application)
@@ -235,7 +228,7 @@ def application_edit(request, pk):
     if manager:
         units, trainees = round.region.units.all(), Trainee.objects.filter(region=round.region)
     else:
-        units, trainees = manageable_units(request.user).filter(region=round.region), manageable_trainees(request.user)
+        units, trainees = APPLY.queryset(request.user).filter(region=round.region), manageable_trainees(request.user)
     form = ApplicationForm(
         request.POST or None,
         instance=application,
@@ -255,10 +248,11 @@ def application_edit(request, pk):
     )
 
 
-@permission("intake.apply")
+@permission(APPLY)
 @require_GET
 def application_detail(request, pk):
-    application, manager = _application_for(request.user, pk)
+    application = _application_for(request.user, pk)
+    manager = MANAGE_APPLICATION.allows(request.user, application)
     rows = services.checklist(application)
     history = _changes(application)
     return render(
@@ -308,19 +302,19 @@ def _run(request, application, action, success):
     return redirect(application)
 
 
-@permission("intake.apply")
+@permission(APPLY)
 @require_POST
 def application_submit(request, pk):
-    application, _manager = _application_for(request.user, pk)
+    application = _application_for(request.user, pk)
     return _run(
         request, application, lambda: services.submit(application, by=request.user), _("The application was submitted.")
     )
 
 
-@permission("intake.apply")
+@permission(APPLY)
 @require_POST
 def application_withdraw(request, pk):
-    application, _manager = _application_for(request.user, pk)
+    application = _application_for(request.user, pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _run(
@@ -331,7 +325,7 @@ def application_withdraw(request, pk):
     )
 
 
-@permission("intake.manage")
+@permission(MANAGE)
 @require_POST
 def application_complete(request, pk):
     application = _manager_only(request.user, pk)
@@ -343,7 +337,7 @@ def application_complete(request, pk):
     )
 
 
-@permission("intake.manage")
+@permission(MANAGE)
 @require_POST
 def application_decide(request, pk):
     application = _manager_only(request.user, pk)
@@ -370,7 +364,7 @@ def application_decide(request, pk):
     )
 
 
-@permission("intake.manage")
+@permission(MANAGE)
 @require_POST
 def confirm_item(request, pk, item):
     application = _manager_only(request.user, pk)
@@ -389,10 +383,10 @@ def confirm_item(request, pk, item):
     )
 
 
-@permission("intake.apply")
+@permission(APPLY)
 @require_http_methods(["GET", "POST"])
 def statement(request, pk):
-    application, _manager = _application_for(request.user, pk)
+    application = _application_for(request.user, pk)
     try:
         instance = application.statement
     except SupervisorStatement.DoesNotExist:

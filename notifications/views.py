@@ -5,11 +5,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import AUTHENTICATED, get_object_for, own_trainee, permission, public
+from accounts.permissions import AUTHENTICATED, permission, public
+from assessments.permissions import REQUEST
 from notifications import services
 from notifications.forms import NotificationSettingForm
 from notifications.models import CalendarFeed, settings_for
 from trainees.models import Trainee
+from trainees.permissions import own_trainee
 
 
 @permission(AUTHENTICATED)
@@ -30,10 +32,10 @@ def notification_settings(request):
     )
 
 
-@permission("assessments.request")
+@permission(REQUEST)
 @require_POST
 def regenerate_feed(request):
-    trainee = get_object_for(request.user, "assessments.request", Trainee.objects.all(), user_id=request.user.pk)
+    trainee = REQUEST.get_object(request.user, Trainee.objects.all(), user_id=request.user.pk)
     services.regenerate_feed(trainee, by=request.user)
     messages.success(request, _("Your calendar has a new address; the old one no longer works."))
     return redirect("notifications:settings")

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import programmes
+
 
 class Region(models.Model):
     """One of Sweden's 21 regions."""
@@ -19,8 +21,9 @@ class Region(models.Model):
     programme = models.CharField(
         _("BT programme"),
         max_length=40,
-        default="national",
-        help_text=_("Id of the region's programme template in the rules module."),
+        default=programmes.FALLBACK,
+        choices=programmes.programme_choices,
+        help_text=_("The region's programme template in the rules module."),
     )
 
     class Meta:

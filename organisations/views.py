@@ -1,24 +1,25 @@
 from django.db.models import Count, Q
 from django.shortcuts import render
 
-from accounts.permissions import get_object_for, permission, scoped
+from accounts.permissions import permission
 from organisations.models import Region, Unit
+from organisations.permissions import VIEW_REGION, VIEW_UNIT
 
 
-@permission("organisations.view_region")
+@permission(VIEW_REGION)
 def region_list(request):
-    regions = scoped(request.user, "organisations.view_region").annotate(
+    regions = VIEW_REGION.queryset(request.user).annotate(
         unit_count=Count("units", distinct=True),
         trainee_count=Count("trainees", distinct=True),
     )
     return render(request, "organisations/region_list.html", {"regions": regions})
 
 
-@permission("organisations.view_region")
+@permission(VIEW_REGION)
 def region_detail(request, slug):
-    region = get_object_for(request.user, "organisations.view_region", Region.objects.all(), slug=slug)
+    region = VIEW_REGION.get_object(request.user, Region.objects.all(), slug=slug)
     units = (
-        scoped(request.user, "organisations.view_unit")
+        VIEW_UNIT.queryset(request.user)
         .filter(region=region)
         .annotate(home_trainees_count=Count("home_trainees", filter=~Q(home_trainees__status="discontinued")))
         .order_by("path")
@@ -27,12 +28,10 @@ def region_detail(request, slug):
     return render(request, "organisations/region_detail.html", {"region": region, "units": units})
 
 
-@permission("organisations.view_unit")
+@permission(VIEW_UNIT)
 def unit_detail(request, pk):
-    unit = get_object_for(
-        request.user, "organisations.view_unit", Unit.objects.select_related("region", "parent"), pk=pk
-    )
-    children = scoped(request.user, "organisations.view_unit").filter(parent=unit)
+    unit = VIEW_UNIT.get_object(request.user, Unit.objects.select_related("region", "parent"), pk=pk)
+    children = VIEW_UNIT.queryset(request.user).filter(parent=unit)
     capacities = unit.capacities.all()[:24]
     return render(
         request,

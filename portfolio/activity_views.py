@@ -15,7 +15,8 @@ from core.errors import DomainError
 from portfolio import services
 from portfolio.forms import ActivityForm
 from portfolio.models import Activity, ActivityKind, Evidence
-from portfolio.views import EDIT, VIEW, page_context, trainee_for
+from portfolio.permissions import EDIT, VIEW
+from portfolio.views import page_context, trainee_for
 
 
 @permission(VIEW)

@@ -62,13 +62,6 @@ def goals_for(trainee):
     return Goal.objects.filter(regulation=regulation_id(trainee)).order_by("number")
 
 
-def programme_for(trainee) -> rules.Programme:
-    try:
-        return rules.load_programme(trainee.programme)
-    except rules.UnknownProgrammeError:
-        return rules.load_programme("national")
-
-
 @dataclass
 class GoalProgress:
     goal: Goal
@@ -178,7 +171,7 @@ def progress(trainee, *, today: datetime.date | None = None) -> list[GoalProgres
 
 
 def _placement_warnings(trainee, by_goal, placements, today) -> None:
-    programme = programme_for(trainee)
+    programme = trainee.programme_rules
     by_code = {gp.goal.code: gp for gp in by_goal.values()}
     horizon = today + datetime.timedelta(days=WARN_DAYS)
     for placement in placements:

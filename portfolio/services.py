@@ -48,7 +48,6 @@ from portfolio.progress import (  # noqa: F401  (re-exported: the progress servi
     ProgressState,
     ProgressSummary,
     goals_for,
-    programme_for,
     progress,
     progress_summary,
     regulation_id,

@@ -1,7 +1,7 @@
 """Portfolio pages: the IUP with its review and revisions, progress, supervision meetings.
 
 Activities and evidence files are in `portfolio.activity_views`. Every view fetches the trainee
-through the permission layer (`get_object_for`), validates with a form, makes one service call
+through the permission layer (`PERM.get_object`), validates with a form, makes one service call
 and redirects.
 """
 
@@ -11,29 +11,27 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import can, get_object_for, permission
+from accounts.permissions import permission
 from core.errors import DomainError
 from portfolio import services
 from portfolio.forms import GoalPlanForm, ReviewForm, SupervisionMeetingForm, VersionedForm
 from portfolio.models import IUP, IUPGoalPlan, IUPRevision, IUPStatus
+from portfolio.permissions import EDIT, VIEW
+from portfolio.permissions import REVIEW_IUP as REVIEW
+from portfolio.permissions import SUPERVISION_NOTES as NOTES
 from trainees.models import Trainee
-
-VIEW = "portfolio.view"
-EDIT = "portfolio.edit"
-REVIEW = "portfolio.review_iup"
-NOTES = "portfolio.supervision_notes"
 
 
 def trainee_for(request, pk, perm=VIEW) -> Trainee:
-    return get_object_for(request.user, perm, Trainee.objects.select_related("user", "main_supervisor"), pk=pk)
+    return perm.get_object(request.user, Trainee.objects.select_related("user", "main_supervisor"), pk=pk)
 
 
 def page_context(request, trainee, active: str, **extra) -> dict:
     return {
         "trainee": trainee,
         "active": active,
-        "can_edit": can(request.user, EDIT, trainee),
-        "can_notes": can(request.user, NOTES, trainee),
+        "can_edit": EDIT.allows(request.user, trainee),
+        "can_notes": NOTES.allows(request.user, trainee),
         **extra,
     }
 
@@ -52,14 +50,14 @@ def _form_errors_to_messages(request, form) -> None:
 @permission(VIEW)
 def iup(request, trainee_pk):
     trainee = trainee_for(request, trainee_pk)
-    can_edit = can(request.user, EDIT, trainee)
+    can_edit = EDIT.allows(request.user, trainee)
     # Only the trainee's own visit creates the IUP; others see an empty, unsaved outline.
     plan = services.get_or_create_iup(trainee) if can_edit else IUP.objects.filter(trainee=trainee).first()
     if plan is not None:
         goal_plans = list(plan.goal_plans.select_related("goal").order_by("goal__number"))
     else:
         goal_plans = [IUPGoalPlan(goal=g) for g in services.goals_for(trainee)]
-    can_review = bool(plan and plan.status == IUPStatus.SUBMITTED and can(request.user, REVIEW, trainee))
+    can_review = bool(plan and plan.status == IUPStatus.SUBMITTED and REVIEW.allows(request.user, trainee))
     return render(
         request,
         "portfolio/iup.html",

@@ -1,4 +1,8 @@
-"""Small calendar helpers shared by the rules package (standard library only)."""
+"""Calendar arithmetic: the one place where dates and months are added, compared and counted.
+
+Standard library only. The Django apps use these too (capacity grids, cadence, the scheduler's month
+grid, certificates), so a correction made here holds everywhere.
+"""
 
 from __future__ import annotations
 
@@ -41,6 +45,22 @@ def add_months(d: date, months: int) -> date:
     year, month = divmod(index, 12)
     month += 1
     return date(year, month, min(d.day, days_in_month(year, month)))
+
+
+def first_of_month(d: date) -> date:
+    """First day of the month containing ``d``."""
+    return d.replace(day=1)
+
+
+def month_index(d: date) -> int:
+    """A running month number (year * 12 + month - 1): month differences are plain subtraction."""
+    return d.year * 12 + (d.month - 1)
+
+
+def month_from_index(index: int) -> date:
+    """The first day of the month with running number ``index`` (inverse of :func:`month_index`)."""
+    year, month0 = divmod(index, 12)
+    return date(year, month0 + 1, 1)
 
 
 def overlap_days(a_start: date, a_end: date, b_start: date, b_end: date) -> int:

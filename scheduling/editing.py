@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from organisations.models import Unit
+from rules.dates import add_months, first_of_month
 from scheduling.models import PlanningRun, ProposalEdit
 from scheduling.planning import (
     CATEGORIES,
     INTRODUCTION_UNIT,
-    add_months,
     check_open,
-    first_of_month,
     from_label,
     label,
 )

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin
+from rules.dates import add_months
 from trainees.models import Trainee
 
 
@@ -188,7 +189,7 @@ def proposal_formset(run, units, *, data=None, initial=None, add_row=False):
     choices = list(grouped.items())
     choices.append((_("Introduction"), [(planning.INTRODUCTION_UNIT, _("Introduction (the region's course)"))]))
     first = run.horizon_start.replace(day=1)
-    last = planning.add_months(first, run.horizon_months - 1)
+    last = add_months(first, run.horizon_months - 1)
     if data is not None and add_row:
         data = data.copy()
         total = data.get("rows-TOTAL_FORMS", "")

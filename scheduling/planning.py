@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from organisations import capacity
-from organisations.capacity import add_months, first_of_month
-from organisations.capacity import month_end as last_day
 from organisations.models import Unit, UnitCapacity
+from rules.dates import add_months, first_of_month, month_index
+from rules.dates import month_end as last_day
 from scheduling.models import AcceptedProposal, PlanningRun, ProposalEdit, RunStatus
+from scheduling.permissions import PLAN
+from trainees import capacity
 from trainees import services as trainee_services
 from trainees.models import Placement, Trainee, TraineeStatus
 from trainees.wishes import planner_preferences
@@ -485,7 +486,7 @@ def accept_conflicts(run: PlanningRun, proposal: Proposal) -> list[CapacityConfl
     if not units:
         return []
     months = sorted({m for x in proposal.placements if x.unit for m in x.occupied_months})
-    first, count = months[0], capacity.month_index(months[-1]) - capacity.month_index(months[0]) + 1
+    first, count = months[0], month_index(months[-1]) - month_index(months[0]) + 1
     grid = capacity.month_grid(units.values(), first, count)
     over = []
     for x in proposal.placements:
@@ -564,9 +565,7 @@ def accept_proposal(run: PlanningRun, trainee: Trainee, *, by, expected_version:
 
 
 def visible_runs(user):
-    from accounts.permissions import scoped
-
-    return PlanningRun.objects.filter(region__in=scoped(user, "scheduling.plan")).select_related("region", "created_by")
+    return PlanningRun.objects.filter(region__in=PLAN.queryset(user)).select_related("region", "created_by")
 
 
 def trainee_in_run(run, pk) -> Trainee | None:

@@ -4,21 +4,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import get_object_for, permission, scoped, visible_trainees
+from accounts.permissions import permission
 from core.errors import DomainError
-from organisations.models import Region
 from scheduling import editing, forms, planning
 from scheduling.forms import StartRunForm
 from scheduling.models import PlanningRun, RunStatus
+from scheduling.permissions import PLAN
 from trainees.models import Trainee, TraineeStatus
-
-PLAN = "scheduling.plan"
+from trainees.permissions import visible_trainees
 
 
 @permission(PLAN)
 @require_http_methods(["GET", "POST"])
 def run_list(request):
-    regions = scoped(request.user, PLAN)
+    regions = PLAN.queryset(request.user)
     candidates = (
         Trainee.objects.filter(region__in=regions, status=TraineeStatus.PLANNED, placements__isnull=True)
         .select_related("user", "region")
@@ -49,9 +48,9 @@ def run_list(request):
 
 
 def _run_for(request, pk) -> PlanningRun:
-    run = get_object_or_404(PlanningRun.objects.select_related("region", "created_by"), pk=pk)
-    get_object_for(request.user, PLAN, Region.objects.all(), pk=run.region_id)
-    return run
+    return PLAN.get_object(
+        request.user, PlanningRun.objects.select_related("region", "created_by"), via="region", pk=pk
+    )
 
 
 def _review_context(request, run, **extra) -> dict:

@@ -18,10 +18,10 @@ from django.utils.translation import gettext
 import rules
 import rules.counting
 from accounts import personnummer as pnr
-from accounts.permissions import manageable_trainees, visible_trainees
 from trainees import services
 from trainees.importing import COLUMN_NAMES, EXPORT_SHEET
 from trainees.models import BtType, Placement, TraineeStatus
+from trainees.permissions import manageable_trainees, visible_trainees
 
 TRAINEE_SHEET = "BT-läkare"
 PLACEMENT_EXTRA = ("full_time_months", "supervisor")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 import rules
 from accounts.forms import PersonnummerField
 from accounts.models import User
+from core import programmes
 from core.forms import BootstrapFormMixin
 from organisations.models import Unit
 from trainees.models import BtType, Credit, Leave, Placement, PlanCategory
@@ -49,7 +50,7 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["home_unit"].queryset = units.select_related("region").order_by("region__name", "path")
-        self.fields["programme"].choices = [("", "—")] + [(pid, pid) for pid in rules.programme_ids()]
+        self.fields["programme"].choices = [("", "—"), *programmes.programme_choices()]
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -73,7 +74,9 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
         programme = data.get("programme")
         if programme and data.get("bt_type") and not rules.load_programme(programme).offers(data["bt_type"]):
             self.add_error(
-                "bt_type", _("The programme %(programme)s does not offer this BT type.") % {"programme": programme}
+                "bt_type",
+                _("The programme %(programme)s does not offer this BT type.")
+                % {"programme": programmes.programme_name(programme)},
             )
         licence, start = data.get("licence_date"), data.get("planned_start")
         if licence and start and licence > start:

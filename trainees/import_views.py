@@ -10,10 +10,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import get_object_for, permission, scoped
+from accounts.permissions import permission
 from core.forms import BootstrapFormMixin
 from organisations.models import Region
+from organisations.permissions import EXPORT_REGION
 from trainees import exporting, importing
+from trainees.permissions import IMPORT
 
 
 class ImportForm(BootstrapFormMixin, forms.Form):
@@ -29,7 +31,7 @@ class ImportForm(BootstrapFormMixin, forms.Form):
         ) % {"size": importing.MAX_BYTES // (1024 * 1024), "rows": importing.MAX_ROWS}
 
 
-@permission("trainees.import")
+@permission(IMPORT)
 @require_http_methods(["GET", "POST"])
 def import_trainees(request):
     """Upload → validate every row → import all rows in one transaction, or nothing.
@@ -41,7 +43,7 @@ def import_trainees(request):
         "form": form,
         "columns": importing.COLUMNS,
         "max_rows": importing.MAX_ROWS,
-        "export_regions": scoped(request.user, "organisations.export_region").order_by("name"),
+        "export_regions": EXPORT_REGION.queryset(request.user).order_by("name"),
         "check_only": request.POST.get("action") == "check",
     }
     if request.method == "POST" and form.is_valid():
@@ -60,7 +62,7 @@ def import_trainees(request):
     return render(request, "trainees/import.html", context)
 
 
-@permission("trainees.import")
+@permission(IMPORT)
 @require_GET
 def import_template(request):
     """The CSV template: semicolon separated with a BOM, so Swedish Excel opens it as columns."""
@@ -71,10 +73,10 @@ def import_template(request):
     return response
 
 
-@permission("organisations.export_region")
+@permission(EXPORT_REGION)
 @require_GET
 def export_region(request, slug):
-    region = get_object_for(request.user, "organisations.export_region", Region.objects.all(), slug=slug)
+    region = EXPORT_REGION.get_object(request.user, Region.objects.all(), slug=slug)
     response = HttpResponse(exporting.build_workbook(request.user, region), content_type=exporting.XLSX_CONTENT_TYPE)
     filename = exporting.export_filename(region, timezone.localdate())
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -33,9 +33,9 @@ from django.utils.translation import gettext
 
 import rules
 from accounts import personnummer as pnr
-from accounts.permissions import manageable_units
 from core.errors import DomainError
 from organisations.models import Unit
+from organisations.permissions import manageable_units
 
 # Re-exported: the views and tests use the reading part through this module too.
 from trainees.import_files import (  # noqa: F401

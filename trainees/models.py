@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import programmes
+
 
 class BtType(models.TextChoices):
     STANDALONE = "fristaende", _("Standalone/regional BT")
@@ -41,7 +43,9 @@ class Trainee(models.Model):
     )
     bt_type = models.CharField(_("BT type"), max_length=16, choices=BtType.choices)
     st_specialty = models.CharField(_("ST specialty"), max_length=120, blank=True, default="")
-    programme = models.CharField(_("programme"), max_length=40, default="national")
+    programme = models.CharField(
+        _("programme"), max_length=40, default=programmes.FALLBACK, choices=programmes.programme_choices
+    )
     status = models.CharField(_("status"), max_length=16, choices=TraineeStatus.choices, default=TraineeStatus.PLANNED)
     planned_start = models.DateField(_("planned start"))
     licence_date = models.DateField(_("date of licence (legitimation)"), null=True, blank=True)
@@ -78,6 +82,12 @@ class Trainee(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+    @property
+    def programme_rules(self):
+        """The trainee's programme from the rules module (the national one if the id is unknown):
+        the one way to get it, so an unknown or removed programme is handled the same everywhere."""
+        return programmes.load_or_fallback(self.programme)
 
     def get_absolute_url(self):
         return reverse("trainees:detail", args=[self.pk])

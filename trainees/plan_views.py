@@ -11,10 +11,9 @@ from core.errors import DomainError
 from trainees import services
 from trainees.forms import CreditForm, LeaveForm, MainSupervisorForm, PlacementForm
 from trainees.models import Credit, Leave, Placement
+from trainees.permissions import EDIT_PLAN as EDIT
 from trainees.timeline import trainee_timeline
 from trainees.views import _trainee_for
-
-EDIT = "trainees.edit_plan"
 
 
 def _editor_context(trainee, **forms):

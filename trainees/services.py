@@ -71,7 +71,7 @@ def to_rules_plan(trainee: Trainee, *, placements=None, leave=None, credits=None
     leave = list(trainee.leave.all()) if leave is None else leave
     credits = list(trainee.credits.all()) if credits is None else credits
     return rules.Plan(
-        programme=trainee.programme,
+        programme=trainee.programme_rules.id,
         bt_type=trainee.bt_type,
         start=trainee.planned_start,
         end=trainee.bt_end,
@@ -143,15 +143,12 @@ def supervisor_findings(trainee: Trainee, *, placements=None) -> list[DisplayFin
     out = []
     for user, subject in people:
         profile = getattr(user, "supervisor_profile", None)
-        try:
-            found = rules.check_supervisor(
-                is_specialist=bool(profile and profile.is_specialist),
-                has_supervisor_training=bool(profile and profile.has_supervisor_training),
-                has_bt_supervisor_training=bool(profile and profile.has_bt_supervisor_training),
-                programme=trainee.programme,
-            )
-        except rules.UnknownProgrammeError:
-            found = []
+        found = rules.check_supervisor(
+            is_specialist=bool(profile and profile.is_specialist),
+            has_supervisor_training=bool(profile and profile.has_supervisor_training),
+            has_bt_supervisor_training=bool(profile and profile.has_bt_supervisor_training),
+            programme=trainee.programme_rules.id,
+        )
         out += [display(f, subject) for f in found]
     return out
 

@@ -4,19 +4,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import can, get_object_for, manageable_units, permission, scoped
+from accounts.permissions import permission
 from core.errors import DomainError
 from trainees import services
 from trainees.forms import RegistrationForm, StatusForm
 from trainees.models import Trainee, TraineeStatus
+from trainees.permissions import EDIT_PLAN, EDIT_WISHES, IMPORT, LIST_TRAINEES, REGISTER, VIEW_TRAINEE
 from trainees.timeline import trainee_timeline
 
 
-@permission("trainees.list_trainees")
+@permission(LIST_TRAINEES)
 def trainee_list(request):
-    trainees = scoped(request.user, "trainees.list_trainees").select_related(
-        "user", "region", "home_unit", "main_supervisor"
-    )
+    trainees = LIST_TRAINEES.queryset(request.user).select_related("user", "region", "home_unit", "main_supervisor")
     status = request.GET.get("status", "")
     if status in TraineeStatus.values:
         trainees = trainees.filter(status=status)
@@ -28,27 +27,26 @@ def trainee_list(request):
             "page": page,
             "status": status,
             "statuses": TraineeStatus.choices,
-            "can_register": can(request.user, "trainees.register"),
-            "can_import": can(request.user, "trainees.import"),
+            "can_register": REGISTER.allows(request.user),
+            "can_import": IMPORT.allows(request.user),
         },
     )
 
 
-def _trainee_for(request, pk, perm="trainees.view_trainee"):
-    return get_object_for(
+def _trainee_for(request, pk, perm=VIEW_TRAINEE):
+    return perm.get_object(
         request.user,
-        perm,
         Trainee.objects.select_related("user", "region", "home_unit__parent", "main_supervisor__supervisor_profile"),
         pk=pk,
     )
 
 
-@permission("trainees.view_trainee")
+@permission(VIEW_TRAINEE)
 def trainee_detail(request, pk):
     trainee = _trainee_for(request, pk)
     placements = list(trainee.placements.select_related("unit__parent", "supervisor__supervisor_profile"))
     check = services.check_plan(trainee, placements=placements)
-    can_edit = can(request.user, "trainees.edit_plan", trainee)
+    can_edit = EDIT_PLAN.allows(request.user, trainee)
     status_form = None
     if can_edit and services.allowed_transitions(trainee):
         status_form = StatusForm(choices=[(s, TraineeStatus(s).label) for s in services.allowed_transitions(trainee)])
@@ -63,17 +61,17 @@ def trainee_detail(request, pk):
             "check": check,
             "timeline": trainee_timeline(trainee, placements, list(trainee.leave.all())),
             "can_edit": can_edit,
-            "can_wish": can(request.user, "trainees.edit_wishes", trainee),
+            "can_wish": EDIT_WISHES.allows(request.user, trainee),
             "status_form": status_form,
             "status_changes": trainee.status_changes.select_related("changed_by")[:20],
         },
     )
 
 
-@permission("trainees.register")
+@permission(REGISTER)
 @require_http_methods(["GET", "POST"])
 def register(request):
-    form = RegistrationForm(request.POST or None, units=manageable_units(request.user))
+    form = RegistrationForm(request.POST or None, units=REGISTER.queryset(request.user))
     if request.method == "POST" and form.is_valid():
         trainee = services.register_trainee(by=request.user, data=form.cleaned_data)
         messages.success(request, _("%(name)s is registered as a BT doctor.") % {"name": trainee.user})
@@ -81,10 +79,10 @@ def register(request):
     return render(request, "trainees/register.html", {"form": form})
 
 
-@permission("trainees.edit_plan")
+@permission(EDIT_PLAN)
 @require_POST
 def change_status(request, pk):
-    trainee = _trainee_for(request, pk, "trainees.edit_plan")
+    trainee = _trainee_for(request, pk, EDIT_PLAN)
     choices = [(s, TraineeStatus(s).label) for s in services.allowed_transitions(trainee)]
     form = StatusForm(request.POST, choices=choices)
     if form.is_valid():

@@ -9,9 +9,8 @@ from accounts.permissions import permission
 from core.errors import DomainError
 from trainees import wishes as service
 from trainees.models import WishStrength
+from trainees.permissions import EDIT_WISHES as PERM
 from trainees.views import _trainee_for
-
-PERM = "trainees.edit_wishes"
 
 
 @permission(PERM)

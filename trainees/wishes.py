@@ -19,9 +19,7 @@ MAX_AVOID = 3
 
 def wishable_categories(trainee: Trainee) -> list[str]:
     """The unit categories the trainee's programme lets a plan use (asked of the rules module)."""
-    from portfolio.progress import programme_for
-
-    allowed = programme_for(trainee).allowed_categories
+    allowed = trainee.programme_rules.allowed_categories
     return [c for c in PlacementCategory.values if c in allowed]
 
 

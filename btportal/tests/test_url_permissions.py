@@ -60,15 +60,17 @@ def test_it_declares_a_permission(route, pattern):
 @pytest.mark.django_db
 @pytest.mark.parametrize("route,pattern", list(project_patterns()), ids=lambda v: str(v) if isinstance(v, str) else "")
 def test_it_sends_anonymous_users_to_login(client, route, pattern):
-    if pattern.callback.permission == "public":
+    if pattern.callback.permission.public:
         return
     response = client.get(_sample_url(route, pattern))
     assert response.status_code == 302, route
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_it_rejects_an_unknown_permission_name():
-    from accounts.permissions import permission
+def test_a_permission_is_an_object_not_a_name():
+    """A misspelt permission fails when the module loads; a bare name is refused outright."""
+    from accounts.permissions import Permission, permission
 
-    with pytest.raises(KeyError):
-        permission("no.such_permission")
+    with pytest.raises(TypeError):
+        permission("trainees.view_trainee")
+    assert all(isinstance(p.callback.permission, Permission) for _, p in project_patterns())

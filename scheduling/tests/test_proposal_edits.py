@@ -327,7 +327,7 @@ def test_the_review_counts_others_placements_and_the_proposals(client, w):
     body = client.get(w.run.get_absolute_url(), **EN).content.decode()
     assert "1 over capacity" in body and "⚠" in body  # text, not colour alone
     assert "Psykiatri is over capacity in 2027-10" in body
-    assert reverse("organisations:region_timeline", args=[w.vgr.slug]) + "?start=2027-01&amp;months=18" in body
+    assert reverse("timelines:region", args=[w.vgr.slug]) + "?start=2027-01&amp;months=18" in body
     assert "(proposed)" in body
 
 

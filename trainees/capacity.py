@@ -19,36 +19,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from organisations.models import UnitCapacity
+from rules.dates import add_months, first_of_month, month_end, month_index
+from trainees.models import Placement
 
 # Cell states (also CSS class suffixes: cap-free, cap-full, cap-over, cap-none).
 FREE = "free"
 FULL = "full"
 OVER = "over"
 NONE = "none"  # no capacity and nobody placed
-
-
-# ---------------------------------------------------------------------------
-# Month arithmetic (no external libraries)
-# ---------------------------------------------------------------------------
-
-
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def add_months(month: datetime.date, n: int) -> datetime.date:
-    """The first day of the month `n` months after (or before, if negative) `month`."""
-    index = month.year * 12 + (month.month - 1) + n
-    year, month0 = divmod(index, 12)
-    return datetime.date(year, month0 + 1, 1)
-
-
-def month_end(month: datetime.date) -> datetime.date:
-    return add_months(month, 1) - datetime.timedelta(days=1)
-
-
-def month_index(day: datetime.date) -> int:
-    return day.year * 12 + (day.month - 1)
 
 
 # ---------------------------------------------------------------------------
@@ -220,8 +198,6 @@ def _totals(months: list[datetime.date], rows: list[Row]) -> list[Total]:
 
 def placements_in(unit_ids: Iterable[int], start: datetime.date, end: datetime.date):
     """Placements on the units overlapping [start, end] (not evaluated)."""
-    from trainees.models import Placement
-
     return Placement.objects.filter(unit_id__in=list(unit_ids), start__lte=end, end__gte=start)
 
 

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from btportal import factories as f
-from organisations.capacity import FREE, FULL, NONE, OVER, add_months, month_end, month_grid
 from organisations.models import UnitCapacity
-from organisations.timeline_views import parse_period
+from rules.dates import add_months, month_end
+from trainees.capacity import FREE, FULL, NONE, OVER, month_grid
 from trainees.models import Placement
+from trainees.timeline_views import parse_period
 
 D = datetime.date
 JAN = D(2027, 1, 1)
@@ -23,11 +24,11 @@ def place(trainee, unit, start, end, category="akut", extent=100):
 
 
 def unit_url(unit, **params):
-    return reverse("organisations:unit_timeline", args=[unit.pk]) + _query(params)
+    return reverse("timelines:unit", args=[unit.pk]) + _query(params)
 
 
 def region_url(region, **params):
-    return reverse("organisations:region_timeline", args=[region.slug]) + _query(params)
+    return reverse("timelines:region", args=[region.slug]) + _query(params)
 
 
 def _query(params):
@@ -254,8 +255,8 @@ def test_anonymous_users_go_to_the_login_page(client, world):
 @pytest.mark.django_db
 def test_a_missing_unit_or_region_is_404(client, world):
     client.force_login(world.users["admin"])
-    assert client.get(reverse("organisations:unit_timeline", args=[999999])).status_code == 404
-    assert client.get(reverse("organisations:region_timeline", args=["nowhere"])).status_code == 404
+    assert client.get(reverse("timelines:unit", args=[999999])).status_code == 404
+    assert client.get(reverse("timelines:region", args=["nowhere"])).status_code == 404
 
 
 @pytest.mark.django_db

@@ -1,5 +1,5 @@
 """Month-by-month timelines of a unit (and its subtree) and of a region: who is placed where,
-with capacity used/free per unit and month. The numbers come from `organisations.capacity`."""
+with capacity used/free per unit and month. The numbers come from `trainees.capacity`."""
 
 import datetime
 import re
@@ -8,9 +8,12 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.permissions import get_object_for, permission, scoped, visible_trainees
-from organisations.capacity import add_months, month_grid
+from accounts.permissions import permission
 from organisations.models import PlacementCategory, Region, Unit
+from organisations.permissions import VIEW_REGION, VIEW_UNIT
+from rules.dates import add_months
+from trainees.capacity import month_grid
+from trainees.permissions import visible_trainees
 
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 36
@@ -57,33 +60,27 @@ def _context(start, months, **extra) -> dict:
     }
 
 
-@permission("organisations.view_unit")
+@permission(VIEW_UNIT)
 def unit_timeline(request, pk):
-    unit = get_object_for(
-        request.user, "organisations.view_unit", Unit.objects.select_related("region", "parent"), pk=pk
-    )
+    unit = VIEW_UNIT.get_object(request.user, Unit.objects.select_related("region", "parent"), pk=pk)
     start, months = parse_period(request.GET)
     units = (
-        scoped(request.user, "organisations.view_unit")
-        .subtree(unit)
-        .exclude(category="")
-        .select_related("parent")
-        .order_by("path")
+        VIEW_UNIT.queryset(request.user).subtree(unit).exclude(category="").select_related("parent").order_by("path")
     )
     grid = month_grid(units, start, months, visible_trainees=visible_trainees(request.user))
     context = {"unit": unit, "grid": grid, **_context(start, months)}
-    return render(request, "organisations/unit_timeline.html", context)
+    return render(request, "trainees/timelines/unit_timeline.html", context)
 
 
-@permission("organisations.view_region")
+@permission(VIEW_REGION)
 def region_timeline(request, slug):
-    region = get_object_for(request.user, "organisations.view_region", Region.objects.all(), slug=slug)
+    region = VIEW_REGION.get_object(request.user, Region.objects.all(), slug=slug)
     start, months = parse_period(request.GET)
     category = request.GET.get("category", "")
     if category not in PlacementCategory.values:
         category = ""
     units = (
-        scoped(request.user, "organisations.view_unit")
+        VIEW_UNIT.queryset(request.user)
         .filter(region=region)
         .exclude(category="")
         .select_related("parent")
@@ -105,4 +102,4 @@ def region_timeline(request, slug):
         "categories": PlacementCategory.choices,
         **_context(start, months, category=category),
     }
-    return render(request, "organisations/region_timeline.html", context)
+    return render(request, "trainees/timelines/region_timeline.html", context)

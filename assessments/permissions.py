@@ -1,0 +1,37 @@
+"""Who may request, see and sign assessments."""
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Role
+from accounts.permissions import ALL_ROLES, Permission, is_authenticated
+from assessments.models import Assessment, AssessmentRequest
+from trainees.permissions import own_trainee, visible_trainees
+
+#: A trainee's assessments and requests (the object is the Trainee).
+VIEW = Permission("assessments.view", roles=ALL_ROLES - {Role.GRANSKARE}, scope=visible_trainees)
+#: A BT-läkare asks for assessments of their own (the object is the Trainee).
+REQUEST = Permission("assessments.request", roles={Role.BT_LAKARE}, scope=own_trainee)
+
+
+def addressed_requests(user) -> QuerySet:
+    """Requests addressed to the user: to their account, or to their address without an account."""
+    if not is_authenticated(user):
+        return AssessmentRequest.objects.none()
+    return AssessmentRequest.objects.filter(
+        Q(assessor=user) | Q(assessor__isnull=True, assessor_email__iexact=user.email)
+    )
+
+
+def visible_assessments(user) -> QuerySet:
+    """Signed assessments of the trainees the user may see, and those the user signed."""
+    if not is_authenticated(user):
+        return Assessment.objects.none()
+    return Assessment.objects.filter(signed_at__isnull=False).filter(
+        Q(trainee__in=VIEW.queryset(user)) | Q(assessor=user)
+    )
+
+
+#: A logged-in assessor works through the requests addressed to them (the object is the request).
+ASSESS = Permission("assessments.assess", roles=None, scope=addressed_requests)
+#: One signed assessment (the object is the Assessment).
+VIEW_ASSESSMENT = Permission("assessments.view_assessment", roles=None, scope=visible_assessments)

@@ -1,0 +1,92 @@
+"""Who may see and manage which BT-läkare.
+
+A trainee is followed by: themself (bt_lakare), their huvudhandledare (`Trainee.main_supervisor`),
+the handledare of their placements (`Placement.supervisor`), an extern bedömare while assigned
+(`AssessorAssignment`), and the staff whose units (home unit or a placement's unit) are in scope.
+"""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Role
+from accounts.permissions import (
+    ALL_ROLES,
+    MANAGER_ROLES,
+    STAFF_ROLES,
+    SUPERVISOR_ROLES,
+    Permission,
+    is_admin,
+    is_authenticated,
+    roles_of,
+    unit_q,
+    unit_scope,
+)
+from organisations.permissions import manageable_units
+from trainees.models import AssessorAssignment, Placement, Trainee
+
+
+def assigned_as_external(user, on: datetime.date | None = None) -> QuerySet:
+    """Trainee ids assigned to the user as extern bedömare, within the assignment's validity."""
+    on = on or timezone.localdate()
+    return AssessorAssignment.objects.filter(assessor__user=user, valid_from__lte=on, valid_to__gte=on).values(
+        "trainee_id"
+    )
+
+
+def manageable_trainees(user) -> QuerySet:
+    """Trainees whose record and plan the user may change: home unit in their scope."""
+    if not is_authenticated(user):
+        return Trainee.objects.none()
+    if is_admin(user):
+        return Trainee.objects.all()
+    return Trainee.objects.filter(unit_q("home_unit__", *unit_scope(user, MANAGER_ROLES)))
+
+
+def visible_trainees(user) -> QuerySet:
+    """Trainees the user may see: their own record, those they supervise (as huvudhandledare
+    or in a placement) or assess, and those whose home unit or a placement unit is in their scope."""
+    if not is_authenticated(user):
+        return Trainee.objects.none()
+    if is_admin(user):
+        return Trainee.objects.all()
+    region_ids, unit_paths = unit_scope(user, MANAGER_ROLES)
+    hosted = Placement.objects.filter(Q(supervisor=user) | unit_q("unit__", region_ids, unit_paths))
+    q = (
+        Q(user=user)
+        | Q(main_supervisor=user)
+        | unit_q("home_unit__", region_ids, unit_paths)
+        | Q(pk__in=hosted.values("trainee_id"))
+        | Q(pk__in=assigned_as_external(user))
+    )
+    return Trainee.objects.filter(q)
+
+
+def own_trainee(user) -> QuerySet:
+    """The user's own BT record (a BT-läkare edits their own portfolio)."""
+    return Trainee.objects.filter(user=user) if is_authenticated(user) else Trainee.objects.none()
+
+
+def wish_trainees(user) -> QuerySet:
+    """Whose placement wishes the user may set: their own, or those whose plan they manage."""
+    own = own_trainee(user) if Role.BT_LAKARE in roles_of(user) else own_trainee(user).none()
+    return (own | manageable_trainees(user)).distinct()
+
+
+def main_supervised_trainees(user) -> QuerySet:
+    if is_admin(user):
+        return Trainee.objects.all()
+    if not is_authenticated(user):
+        return Trainee.objects.none()
+    return Trainee.objects.filter(main_supervisor=user)
+
+
+VIEW_TRAINEE = Permission("trainees.view_trainee", roles=ALL_ROLES - {Role.GRANSKARE}, scope=visible_trainees)
+LIST_TRAINEES = Permission("trainees.list_trainees", roles=STAFF_ROLES | SUPERVISOR_ROLES, scope=visible_trainees)
+REGISTER = Permission("trainees.register", roles=MANAGER_ROLES | {Role.ADMIN}, scope=manageable_units)
+EDIT_PLAN = Permission("trainees.edit_plan", roles=MANAGER_ROLES | {Role.ADMIN}, scope=manageable_trainees)
+EDIT_WISHES = Permission(
+    "trainees.edit_wishes", roles=MANAGER_ROLES | {Role.BT_LAKARE, Role.ADMIN}, scope=wish_trainees
+)
+IMPORT = Permission("trainees.import", roles={Role.KANSLI, Role.STUDIEREKTOR, Role.ADMIN}, scope=manageable_units)
