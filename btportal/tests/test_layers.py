@@ -67,17 +67,6 @@ KNOWN = {
     "assessments/services.py imports notifications.models (up)",
     "assessments/views.py imports notifications.services (up)",
     "organisations/capacity.py imports trainees.models (up)",
-    "organisations/demo.py imports trainees.models (up)",
-    "organisations/demo_story.py imports assessments (up)",
-    "organisations/demo_story.py imports certificates (up)",
-    "organisations/demo_story.py imports certificates.models (up)",
-    "organisations/demo_story.py imports intake (up)",
-    "organisations/demo_story.py imports intake.models (up)",
-    "organisations/demo_story.py imports portfolio (up)",
-    "organisations/demo_story.py imports portfolio.models (up)",
-    "organisations/demo_story.py imports portfolio.progress (up)",
-    "organisations/demo_story.py imports trainees.models (up)",
-    "organisations/demo_story.py imports trainees.wishes (up)",
     "trainees/wishes.py imports portfolio.progress (up)",
 }
 

@@ -2,7 +2,7 @@
 
 Everything here is fictitious: the names of hospitals and health centres are real-sounding
 (most exist), but the people, HSA-ids and personnummer are invented. The builder in
-`organisations.demo` turns these structures into a deterministic plan and writes it.
+`demo.seed` turns these structures into a deterministic plan and writes it.
 
 Unit references in SUPERVISORS, LOGINS and CAPACITY_EXCEPTIONS are either "Parent/Child" or a
 leaf name that is unique within the region (e.g. "Vårdcentralen Majorna").

@@ -1,7 +1,7 @@
 """Build the BT-portalen demo (`manage.py seed_demo`).
 
 Two steps:
-1. `build_plan()` turns the plain structures in `organisations.demo_data` into a complete,
+1. `build_plan()` turns the plain structures in `demo.data` into a complete,
    deterministic plan (dates, personnummer, supervisors, home units) without touching the
    database. All randomness comes from one `random.Random(2026)` consumed in a fixed order.
 2. `seed()` writes the plan idempotently: every object is looked up by its natural key and only
@@ -21,7 +21,7 @@ from django.db import transaction
 
 from accounts import personnummer as pnr
 from accounts.models import Role, RoleAssignment, SupervisorProfile, User
-from organisations import demo_data as data
+from demo import data
 from organisations.models import PlacementCategory, Region, Unit, UnitCapacity, UnitKind
 from trainees.models import Trainee
 
@@ -487,7 +487,7 @@ def seed() -> SeedResult:
     seeded_units = Unit.objects.filter(region__slug__in=data.SEED_REGIONS)
     seeded_trainees = Trainee.objects.filter(user__email__in=[t.email for t in plan.trainees])
     _seed_placements(seeded_trainees, writer)
-    from organisations.demo_story import seed_story
+    from demo.story import seed_story
 
     seed_story(seeded_trainees, writer)
     return SeedResult(

@@ -1,6 +1,6 @@
 """The demo's story: what has happened around the demo BT-läkare by today.
 
-`organisations.demo.seed` writes the people, units and plans; this module adds what those
+`demo.seed.seed` writes the people, units and plans; this module adds what those
 people have done since, through the same service functions the app uses (so every row obeys
 the same rules as one made in the browser):
 
@@ -265,10 +265,10 @@ def _wishes(trainees, created: Counter) -> None:
 
 
 def _intake(trainees, today: datetime.date, created: Counter) -> None:
+    from demo.data import RANDOM_SEED, SEED_REGIONS
+    from demo.seed import _Personnummer
     from intake import services as intake_services
     from intake.models import Application, ApplicationStatus, ChecklistItem, Position, Round
-    from organisations.demo import _Personnummer
-    from organisations.demo_data import RANDOM_SEED, SEED_REGIONS
     from organisations.models import Region, Unit, UnitKind
 
     numbers = _Personnummer(random.Random(RANDOM_SEED + 1))

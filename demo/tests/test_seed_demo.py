@@ -9,7 +9,8 @@ from django.core.management.base import CommandError
 
 from accounts import personnummer as pnr
 from accounts.models import Role, RoleAssignment, SupervisorProfile, User
-from organisations import demo, demo_data
+from demo import data as demo_data
+from demo import seed as demo_seed
 from organisations.models import PlacementCategory, Region, Unit, UnitCapacity, UnitKind
 from trainees.models import BtType, Trainee
 
@@ -117,8 +118,8 @@ def test_supervisors_have_profiles_some_with_gaps():
 
 def test_all_nine_logins_work_with_the_demo_password():
     seed()
-    assert len(demo.LOGINS) == 9
-    for email, role in demo.LOGINS:
+    assert len(demo_seed.LOGINS) == 9
+    for email, role in demo_seed.LOGINS:
         user = authenticate(email=email, password=demo_data.DEMO_PASSWORD)
         assert user is not None, email
         assert user.first_name and user.last_name
@@ -176,7 +177,7 @@ def test_rerun_repairs_edited_demo_data():
 
 
 def test_the_plan_is_deterministic():
-    assert demo.build_plan() == demo.build_plan()
+    assert demo_seed.build_plan() == demo_seed.build_plan()
 
 
 def test_refuses_without_debug(settings):
@@ -202,7 +203,7 @@ def test_every_demo_trainee_but_the_next_intake_has_a_valid_plan_on_units_of_the
     count = Placement.objects.count()
     unplanned = 0
     for trainee in Trainee.objects.all():
-        if demo._next_intake(trainee):
+        if demo_seed._next_intake(trainee):
             assert not trainee.placements.exists()  # left for the cohort planner
             unplanned += 1
             continue
