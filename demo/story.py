@@ -28,6 +28,19 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment, User
+from assessments import services as assessment_services
+from certificates import services as cert
+from certificates.models import ApprovedAssessor, AssessorAssignment
+from demo.data import RANDOM_SEED, SEED_REGIONS
+from demo.personnummer import InventedPersonnummer
+from intake import services as intake_services
+from intake.models import Application, ApplicationStatus, ChecklistItem, Position, Round
+from organisations.models import Region, Unit, UnitKind
+from portfolio import services as portfolio_services
+from portfolio.models import Activity, ActivityKind
+from portfolio.progress import goals_for
+from trainees.models import UnitWish
+from trainees.wishes import wishable_units
 
 EXTERNAL_ASSESSOR = "extern@example.se"
 KANSLI = "kansli@example.se"
@@ -76,11 +89,6 @@ def seed_story(trainees, writer) -> None:
 
 
 def _portfolio(trainee, today: datetime.date, created: Counter) -> None:
-    from assessments import services as assessment_services
-    from portfolio import services as portfolio_services
-    from portfolio.models import Activity, ActivityKind
-    from portfolio.progress import goals_for
-
     if trainee.status == "planned" or trainee.main_supervisor is None:
         return
     if Activity.objects.filter(trainee=trainee).exists():
@@ -170,11 +178,6 @@ def _by_name(trainees, name):
 
 
 def _certification(trainees, today: datetime.date, created: Counter) -> None:
-    from certificates import services as cert
-    from certificates.models import ApprovedAssessor, AssessorAssignment
-    from organisations.models import Region
-    from portfolio.progress import goals_for
-
     extern = User.objects.filter(email=EXTERNAL_ASSESSOR).first()
     kansli = User.objects.filter(email=KANSLI).first()
     region = Region.objects.filter(slug="vgr").first()
@@ -238,9 +241,6 @@ def _certification(trainees, today: datetime.date, created: Counter) -> None:
 def _wishes(trainees, created: Counter) -> None:
     """Each BT-läkare of the next intake wishes for one or two units and the first of each
     region would rather avoid one, so a planning run in the demo has preferences to weigh."""
-    from trainees.models import UnitWish
-    from trainees.wishes import wishable_units
-
     seen_regions = set()
     for trainee in trainees.filter(status="planned", placements__isnull=True).order_by("user__email"):
         if UnitWish.objects.filter(trainee=trainee).exists():
@@ -265,13 +265,7 @@ def _wishes(trainees, created: Counter) -> None:
 
 
 def _intake(trainees, today: datetime.date, created: Counter) -> None:
-    from demo.data import RANDOM_SEED, SEED_REGIONS
-    from demo.seed import _Personnummer
-    from intake import services as intake_services
-    from intake.models import Application, ApplicationStatus, ChecklistItem, Position, Round
-    from organisations.models import Region, Unit, UnitKind
-
-    numbers = _Personnummer(random.Random(RANDOM_SEED + 1))
+    numbers = InventedPersonnummer(random.Random(RANDOM_SEED + 1))
     bt_start = datetime.date(2027, 4, 5)
     for slug in SEED_REGIONS:
         region = Region.objects.get(slug=slug)
