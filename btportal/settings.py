@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "notifications",
     "intake",
     "certificates",
+    "demo",
 ]
 
 MIDDLEWARE = [

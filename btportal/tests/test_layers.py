@@ -62,16 +62,6 @@ def test_every_app_of_the_project_has_a_layer():
 KNOWN = {
     "assessments/services.py imports notifications.models (up)",
     "assessments/views.py imports notifications.services (up)",
-    "organisations/demo.py imports trainees.models (up)",
-    "organisations/demo_story.py imports assessments (up)",
-    "organisations/demo_story.py imports certificates (up)",
-    "organisations/demo_story.py imports intake (up)",
-    "organisations/demo_story.py imports intake.models (up)",
-    "organisations/demo_story.py imports portfolio (up)",
-    "organisations/demo_story.py imports portfolio.models (up)",
-    "organisations/demo_story.py imports portfolio.progress (up)",
-    "organisations/demo_story.py imports trainees.models (up)",
-    "organisations/demo_story.py imports trainees.wishes (up)",
 }
 
 

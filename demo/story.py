@@ -1,6 +1,6 @@
 """The demo's story: what has happened around the demo BT-läkare by today.
 
-`organisations.demo.seed` writes the people, units and plans; this module adds what those
+`demo.seed.seed` writes the people, units and plans; this module adds what those
 people have done since, through the same service functions the app uses (so every row obeys
 the same rules as one made in the browser):
 
@@ -27,7 +27,19 @@ from collections import Counter
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from accounts.models import Role, RoleAssignment, User
+from accounts.models import ApprovedAssessor, Role, RoleAssignment, User
+from assessments import services as assessment_services
+from certificates import services as cert
+from demo.data import RANDOM_SEED, SEED_REGIONS
+from demo.personnummer import InventedPersonnummer
+from intake import services as intake_services
+from intake.models import Application, ApplicationStatus, ChecklistItem, Position, Round
+from organisations.models import Region, Unit, UnitKind
+from portfolio import services as portfolio_services
+from portfolio.models import Activity, ActivityKind
+from portfolio.progress import goals_for
+from trainees.models import AssessorAssignment, UnitWish
+from trainees.wishes import wishable_units
 
 EXTERNAL_ASSESSOR = "extern@example.se"
 KANSLI = "kansli@example.se"
@@ -76,11 +88,6 @@ def seed_story(trainees, writer) -> None:
 
 
 def _portfolio(trainee, today: datetime.date, created: Counter) -> None:
-    from assessments import services as assessment_services
-    from portfolio import services as portfolio_services
-    from portfolio.models import Activity, ActivityKind
-    from portfolio.progress import goals_for
-
     if trainee.status == "planned" or trainee.main_supervisor is None:
         return
     if Activity.objects.filter(trainee=trainee).exists():
@@ -170,12 +177,6 @@ def _by_name(trainees, name):
 
 
 def _certification(trainees, today: datetime.date, created: Counter) -> None:
-    from accounts.models import ApprovedAssessor
-    from certificates import services as cert
-    from organisations.models import Region
-    from portfolio.progress import goals_for
-    from trainees.models import AssessorAssignment
-
     extern = User.objects.filter(email=EXTERNAL_ASSESSOR).first()
     kansli = User.objects.filter(email=KANSLI).first()
     region = Region.objects.filter(slug="vgr").first()
@@ -239,9 +240,6 @@ def _certification(trainees, today: datetime.date, created: Counter) -> None:
 def _wishes(trainees, created: Counter) -> None:
     """Each BT-läkare of the next intake wishes for one or two units and the first of each
     region would rather avoid one, so a planning run in the demo has preferences to weigh."""
-    from trainees.models import UnitWish
-    from trainees.wishes import wishable_units
-
     seen_regions = set()
     for trainee in trainees.filter(status="planned", placements__isnull=True).order_by("user__email"):
         if UnitWish.objects.filter(trainee=trainee).exists():
@@ -266,13 +264,7 @@ def _wishes(trainees, created: Counter) -> None:
 
 
 def _intake(trainees, today: datetime.date, created: Counter) -> None:
-    from intake import services as intake_services
-    from intake.models import Application, ApplicationStatus, ChecklistItem, Position, Round
-    from organisations.demo import _Personnummer
-    from organisations.demo_data import RANDOM_SEED, SEED_REGIONS
-    from organisations.models import Region, Unit, UnitKind
-
-    numbers = _Personnummer(random.Random(RANDOM_SEED + 1))
+    numbers = InventedPersonnummer(random.Random(RANDOM_SEED + 1))
     bt_start = datetime.date(2027, 4, 5)
     for slug in SEED_REGIONS:
         region = Region.objects.get(slug=slug)

@@ -1,7 +1,7 @@
 """Build the BT-portalen demo (`manage.py seed_demo`).
 
 Two steps:
-1. `build_plan()` turns the plain structures in `organisations.demo_data` into a complete,
+1. `build_plan()` turns the plain structures in `demo.data` into a complete,
    deterministic plan (dates, personnummer, supervisors, home units) without touching the
    database. All randomness comes from one `random.Random(2026)` consumed in a fixed order.
 2. `seed()` writes the plan idempotently: every object is looked up by its natural key and only
@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 
-from accounts import personnummer as pnr
+import rules
 from accounts.models import Role, RoleAssignment, SupervisorProfile, User
-from organisations import demo_data as data
+from demo import data
+from demo.personnummer import InventedPersonnummer
+from demo.story import seed_story
 from organisations.models import PlacementCategory, Region, Unit, UnitCapacity, UnitKind
-from trainees.models import Trainee
+from trainees.models import Placement, Trainee
 
 DEMO_PASSWORD = data.DEMO_PASSWORD
 
@@ -146,28 +148,6 @@ def _month(text: str) -> datetime.date:
     return datetime.date(int(year), int(month), 1)
 
 
-class _Personnummer:
-    """Deterministic, unique and Luhn-correct personnummer (the 9th digit follows sex)."""
-
-    def __init__(self, rng: random.Random):
-        self.rng = rng
-        self.used: set[str] = set()
-
-    def born_in(self, first_year: int, last_year: int) -> datetime.date:
-        start = datetime.date(first_year, 1, 1)
-        days = (datetime.date(last_year, 12, 31) - start).days
-        return start + datetime.timedelta(days=self.rng.randint(0, days))
-
-    def make(self, born: datetime.date, sex: str) -> str:
-        while True:
-            serial = f"{self.rng.randint(10, 99)}{self.rng.choice('13579' if sex == 'M' else '02468')}"
-            check = pnr.luhn_check_digit(f"{born:%y%m%d}{serial}")
-            value = pnr.normalise(f"{born:%Y%m%d}{serial}{check}")
-            if value not in self.used:
-                self.used.add(value)
-                return value
-
-
 def _phone(rng: random.Random) -> str:
     prefix = rng.choice(["070", "072", "073", "076"])
     return f"{prefix}-{rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
@@ -231,7 +211,7 @@ def _plan_units(plan: Plan) -> None:
 def build_plan() -> Plan:
     rng = random.Random(data.RANDOM_SEED)
     as_of = _date(data.AS_OF)
-    numbers = _Personnummer(rng)
+    numbers = InventedPersonnummer(rng)
     plan = Plan()
     _plan_units(plan)
     index = _UnitIndex(plan.units)
@@ -487,8 +467,6 @@ def seed() -> SeedResult:
     seeded_units = Unit.objects.filter(region__slug__in=data.SEED_REGIONS)
     seeded_trainees = Trainee.objects.filter(user__email__in=[t.email for t in plan.trainees])
     _seed_placements(seeded_trainees, writer)
-    from organisations.demo_story import seed_story
-
     seed_story(seeded_trainees, writer)
     return SeedResult(
         units=seeded_units.count(),
@@ -511,9 +489,6 @@ def _seed_placements(trainees, writer) -> None:
     edited in the demo is left alone. The next intake (planned, starting from March 2027) is
     left unplanned: that is the cohort for the cohort planner in the demo.
     """
-    import rules
-    from trainees.models import Placement
-
     turn: Counter = Counter()
     trainees = trainees.select_related("region").order_by("planned_start", "user__email")
     for trainee in trainees:
