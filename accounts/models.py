@@ -2,7 +2,9 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -213,3 +215,57 @@ class ApprovedAssessor(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.specialty})"
+
+
+# ---------------------------------------------------------------------------
+# A person's choices about the email they get (reminders, language)
+# ---------------------------------------------------------------------------
+
+DEFAULT_LEAD_DAYS = 7
+
+
+class NotificationSetting(models.Model):
+    """A person's choices; people without a row get the defaults (reminders on, 7 days ahead)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="notification_setting")
+    email_reminders = models.BooleanField(
+        _("email reminders"),
+        default=True,
+        help_text=_("Emails about assessments that are due soon or overdue."),
+    )
+    lead_days = models.PositiveSmallIntegerField(
+        _("days of notice"),
+        default=DEFAULT_LEAD_DAYS,
+        validators=[MaxValueValidator(60)],
+        help_text=_("How many days before an assessment is due you want a reminder."),
+    )
+    language = models.CharField(
+        _("language of emails"),
+        max_length=8,
+        blank=True,
+        default="",
+        choices=settings.LANGUAGES,
+        help_text=_("Empty: Swedish."),
+    )
+
+    class Meta:
+        verbose_name = _("notification setting")
+        verbose_name_plural = _("notification settings")
+
+    def __str__(self):
+        return str(self.user)
+
+
+def settings_for(user) -> NotificationSetting:
+    """The stored setting, or an unsaved one with the defaults."""
+    try:
+        return user.notification_setting
+    except NotificationSetting.DoesNotExist:
+        return NotificationSetting(user=user)
+
+
+def language_for(user) -> str:
+    """The language of emails to this person (the site default when they chose none)."""
+    if user is None or not getattr(user, "pk", None):
+        return settings.LANGUAGE_CODE
+    return settings_for(user).language or settings.LANGUAGE_CODE

@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import language_for
 from assessments import instruments
 from assessments.models import (
     Addendum,
@@ -41,7 +42,6 @@ from assessments.models import (
 )
 from assessments.permissions import ASSESS
 from core.errors import DomainError
-from notifications.models import language_for
 from trainees.models import TraineeStatus
 
 log = logging.getLogger(__name__)

@@ -54,11 +54,6 @@ def trainee_assessments(request, pk):
     today = timezone.localdate()
     items = cadence.due_items(trainee, today=today)
     is_self = trainee.user_id == request.user.pk
-    feed_url = ""
-    if is_self:
-        from notifications.services import feed_url_for
-
-        feed_url = feed_url_for(trainee)
     return render(
         request,
         "assessments/trainee.html",
@@ -71,7 +66,6 @@ def trainee_assessments(request, pk):
             "assessments": trainee.assessments.filter(signed_at__isnull=False).select_related("placement"),
             "can_request": REQUEST.allows(request.user, trainee),
             "is_self": is_self,
-            "feed_url": feed_url,
             "today": today,
         },
     )

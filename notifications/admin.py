@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from notifications.models import CalendarFeed, NotificationLog, NotificationSetting
+from accounts.models import NotificationSetting
+from notifications.models import CalendarFeed, NotificationLog
 
 
 @admin.register(NotificationSetting)

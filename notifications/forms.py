@@ -1,7 +1,7 @@
 from django import forms
 
+from accounts.models import NotificationSetting
 from core.forms import BootstrapFormMixin
-from notifications.models import NotificationSetting
 
 
 class NotificationSettingForm(BootstrapFormMixin, forms.ModelForm):

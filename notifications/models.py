@@ -1,5 +1,8 @@
 """Reminders by email, the log that keeps them from being sent twice, and iCal feeds.
 
+A person's choices (reminders on/off, notice, language of emails) are `accounts.NotificationSetting`:
+other apps send email too and ask the same setting for its language.
+
 Reminders are background work done by `manage.py send_reminders` (run it daily from cron);
 a `NotificationLog` row per person, item and kind is claimed before an email goes out, so a
 second run — or two runs at once — sends nothing new.
@@ -8,58 +11,8 @@ second run — or two runs at once — sends nothing new.
 import secrets
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-DEFAULT_LEAD_DAYS = 7
-
-
-class NotificationSetting(models.Model):
-    """A person's choices; people without a row get the defaults (reminders on, 7 days ahead)."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_setting")
-    email_reminders = models.BooleanField(
-        _("email reminders"),
-        default=True,
-        help_text=_("Emails about assessments that are due soon or overdue."),
-    )
-    lead_days = models.PositiveSmallIntegerField(
-        _("days of notice"),
-        default=DEFAULT_LEAD_DAYS,
-        validators=[MaxValueValidator(60)],
-        help_text=_("How many days before an assessment is due you want a reminder."),
-    )
-    language = models.CharField(
-        _("language of emails"),
-        max_length=8,
-        blank=True,
-        default="",
-        choices=settings.LANGUAGES,
-        help_text=_("Empty: Swedish."),
-    )
-
-    class Meta:
-        verbose_name = _("notification setting")
-        verbose_name_plural = _("notification settings")
-
-    def __str__(self):
-        return str(self.user)
-
-
-def settings_for(user) -> NotificationSetting:
-    """The stored setting, or an unsaved one with the defaults."""
-    try:
-        return user.notification_setting
-    except NotificationSetting.DoesNotExist:
-        return NotificationSetting(user=user)
-
-
-def language_for(user) -> str:
-    """The language of emails to this person (the site default when they chose none)."""
-    if user is None or not getattr(user, "pk", None):
-        return settings.LANGUAGE_CODE
-    return settings_for(user).language or settings.LANGUAGE_CODE
 
 
 class NotificationKind(models.TextChoices):

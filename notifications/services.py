@@ -23,16 +23,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.models import language_for, settings_for
 from assessments import cadence
 from assessments.models import Assessment
-from notifications.models import (
-    CalendarFeed,
-    NotificationKind,
-    NotificationLog,
-    language_for,
-    new_feed_token,
-    settings_for,
-)
+from notifications.models import CalendarFeed, NotificationKind, NotificationLog, new_feed_token
 from trainees.models import Placement, Trainee, TraineeStatus
 
 log = logging.getLogger(__name__)

@@ -5,11 +5,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import settings_for
 from accounts.permissions import AUTHENTICATED, permission, public
 from assessments.permissions import REQUEST
 from notifications import services
 from notifications.forms import NotificationSettingForm
-from notifications.models import CalendarFeed, settings_for
+from notifications.models import CalendarFeed
 from trainees.models import Trainee
 from trainees.permissions import own_trainee
 

@@ -58,17 +58,8 @@ def test_every_app_of_the_project_has_a_layer():
     assert {a for a in order if (ROOT / a).is_dir()} >= apps
 
 
-# Being removed (issue 11): each entry goes when its import is fixed; the list must end empty.
-KNOWN = {
-    "assessments/services.py imports notifications.models (up)",
-    "assessments/views.py imports notifications.services (up)",
-}
-
-
 def test_no_import_goes_up_or_sideways():
-    found = {re.sub(r":\d+ ", " ", v) for v in violations(layer_order())}
-    assert found - KNOWN == set()
-    assert KNOWN - found == set(), "fixed: remove these from KNOWN"
+    assert violations(layer_order()) == []
 
 
 def test_the_walker_sees_an_import_hidden_in_a_function(tmp_path, monkeypatch):

@@ -5,8 +5,9 @@ import datetime
 import pytest
 from django.core.management import call_command
 
+from accounts.models import NotificationSetting
 from assessments.models import Assessment
-from notifications.models import NotificationLog, NotificationSetting
+from notifications.models import NotificationLog
 from notifications.services import send_reminders
 from trainees.models import Placement
 
