@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core import programmes
+from core.categories import UnitCategory
 
 
 class Region(models.Model):
@@ -46,13 +47,8 @@ class UnitKind(models.TextChoices):
     OTHER = "annan", _("Other")
 
 
-class PlacementCategory(models.TextChoices):
-    """The category of BT service a unit provides; same ids as the rules module."""
-
-    PRIMARY_CARE = "primarvard", _("Primary care")
-    EMERGENCY_CARE = "akut", _("Emergency care")
-    PSYCHIATRY = "psykiatri", _("Psychiatry")
-    OTHER = "annan", _("Other")
+#: The category of BT service a unit provides (from the rules module's enumeration).
+PlacementCategory = UnitCategory
 
 
 class UnitQuerySet(models.QuerySet):

@@ -25,8 +25,19 @@ from typing import Any, Literal
 
 from .dates import parse_iso_date
 
+#: The placement categories: the one enumeration. The Django models' choices are made from it
+#: (``core.categories``), with the names in ``rules.messages.CATEGORY_NAMES``.
+INTRODUCTION = "introduktion"
+EMERGENCY_CARE = "akut"
+PRIMARY_CARE = "primarvard"
+PSYCHIATRY = "psykiatri"
+ELECTIVE = "valfri"
+OTHER = "annan"
 #: Placement categories, in display order.
-CATEGORIES: tuple[str, ...] = ("introduktion", "akut", "primarvard", "psykiatri", "valfri", "annan")
+CATEGORIES: tuple[str, ...] = (INTRODUCTION, EMERGENCY_CARE, PRIMARY_CARE, PSYCHIATRY, ELECTIVE, OTHER)
+#: The categories a unit provides, in display order. Introduction is the region's course, not a unit;
+#: an elective (valfri) placement is served at a unit of any category.
+UNIT_CATEGORIES: tuple[str, ...] = (PRIMARY_CARE, EMERGENCY_CARE, PSYCHIATRY, OTHER)
 #: fristående BT (standalone post) and integrerad BT (inside an ST employment).
 BT_TYPES: tuple[str, ...] = ("fristaende", "integrerad")
 LEAVE_KINDS: tuple[str, ...] = ("parental", "sick", "unpaid", "vacation")

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import rules
 from core.errors import DomainError
 from organisations.models import Unit, UnitCapacity
 from rules.dates import add_months, first_of_month, month_index
@@ -25,7 +26,8 @@ from trainees import services as trainee_services
 from trainees.models import Placement, Trainee, TraineeStatus
 from trainees.wishes import planner_preferences
 
-CATEGORIES = ("akut", "primarvard", "psykiatri", "annan")
+#: The categories of the units the planner places on (introduction is the region's course).
+CATEGORIES = rules.UNIT_CATEGORIES
 INTRODUCTION_UNIT = "introduction"
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core import programmes
+from core import categories, programmes
 
 
 class BtType(models.TextChoices):
@@ -93,15 +93,8 @@ class Trainee(models.Model):
         return reverse("trainees:detail", args=[self.pk])
 
 
-class PlanCategory(models.TextChoices):
-    """Placement categories; the same ids as the rules module."""
-
-    INTRODUCTION = "introduktion", _("Introduction")
-    EMERGENCY_CARE = "akut", _("Emergency care")
-    PRIMARY_CARE = "primarvard", _("Primary care")
-    PSYCHIATRY = "psykiatri", _("Psychiatry")
-    ELECTIVE = "valfri", _("Elective")
-    OTHER = "annan", _("Other")
+#: Placement categories (from the rules module's enumeration).
+PlanCategory = categories.PlanCategory
 
 
 class Placement(models.Model):
