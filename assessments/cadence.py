@@ -91,15 +91,6 @@ def _spread(start: datetime.date, end: datetime.date, n: int) -> list[datetime.d
     return [start + datetime.timedelta(days=math.ceil(i * days / n) - 1) for i in range(1, n + 1)]
 
 
-def _add_months(day: datetime.date, months) -> datetime.date:
-    whole = int(months)
-    y, m = divmod(day.month - 1 + whole, 12)
-    year, month = day.year + y, m + 1
-    last = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)).day
-    moved = datetime.date(year, month, min(day.day, last))
-    return moved + datetime.timedelta(days=round((float(months) - whole) * 30))
-
-
 def due_items(
     trainee, *, today: datetime.date | None = None, placements=None, leave=None, assessments=None
 ) -> list[DueItem]:
@@ -148,7 +139,7 @@ def due_items(
         start = placements[0].start if placements else trainee.planned_start
         done_reviews = sum(1 for a in signed if a.instrument == PANEL_REVIEW)
         for number, months in enumerate(sorted(cadence.review_at_months), start=1):
-            due = _add_months(start, months) - datetime.timedelta(days=1)
+            due = rules.counting.period_end(start, months)
             items.append(DueItem(trainee, REVIEW, due, status(number <= done_reviews, due), None, number, PANEL_REVIEW))
 
     items.sort(key=lambda i: (i.due_date, i.kind, i.placement.pk if i.placement is not None else 0, i.number))

@@ -13,19 +13,23 @@ Quick use::
 How service is counted (full-time months)
 -----------------------------------------
 * Dates are inclusive (a placement 2026-09-01..2026-09-30 is the whole of September).
-* A calendar month fully covered at 100 % is 1 full-time month. A partially covered month
-  counts days covered / days in that month: 2026-09-15..2026-10-14 is 16/30 + 14/31.
-  (So a "3-month" placement that starts mid-month may count slightly less or more than 3.)
+* Service is counted in **calendar months**, as Socialstyrelsen does (lag (1930:173) om
+  beräkning av lagstadgad tid): from day d of a month through day d-1 of the month k months
+  later is exactly k months (2026-09-15..2026-12-14 is 3; 2026-01-31..2026-02-28 is 1: a
+  month without day d ends the period with that month). The days left over after the whole
+  months are worth 1 / the length of their month period (the 28-31 days from one monthly
+  anniversary of the start to the next): 2026-09-15..2026-10-20 is 1 + 6/31.
+  (``rules.counting.calendar_months``, ``period_end`` is its inverse.)
 * Extent (% of full time) scales pro rata: 6 calendar months at 50 % = 3.0 months.
 * Days of parental, sick and unpaid leave inside a placement do not count (they must be
-  made up); vacation counts as service. Overlapping leave is deducted once. The leave kinds
-  come from the regulation data (``make_up_leave``).
+  made up); vacation counts as service. Overlapping leave is deducted once, each day at its
+  worth in the placement. The leave kinds come from the regulation data (``make_up_leave``).
 * Credited earlier service (tillgodoräknande; abroad or before the licence) counts toward
   its category and the total, and is reported with an info finding CREDITED_SERVICE.
-* Computation is exact with ``fractions.Fraction``: each day is worth
-  ``extent / 100 / days_in_its_month``. Splitting a placement into two adjacent ones gives
-  exactly the same totals. Numbers are rounded (2 decimals) only for output; the category
-  values are rounded so that they add up to the rounded total.
+* Computation is exact with ``fractions.Fraction``. Because months run from each
+  placement's own start, splitting a placement may move a total by up to three days' worth
+  (February's missing days); numbers are rounded (2 decimals) only for output, and the
+  category values are rounded so that they add up to the rounded total.
 
 Findings have a stable ``code``, a ``severity`` (error/warning/info) and JSON-safe
 ``params``; see ``rules.findings.CODES`` and ``rules.messages.MESSAGES``. A plan is valid

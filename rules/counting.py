@@ -1,18 +1,25 @@
-"""Counting service in full-time months (see the package docstring for the rules).
+"""Counting service in full-time months: the law's calendar months (see README, "How months are counted").
 
-Everything here works with :class:`fractions.Fraction` so that results are exact: each
-day of a placement is worth ``1 / days_in_its_month`` of a month times ``extent / 100``,
-so splitting a placement into two adjacent ones cannot change any total.
+Socialstyrelsen counts service time in calendar months, as lag (1930:173) om beräkning av lagstadgad
+tid does: a period from day *d* of a month through day *d−1* of the month *k* months later is exactly
+*k* months ("1 februari till 1 mars" is one month); when the later month has no day *d*, the period ends
+with that month. Here, a period from ``start`` is cut into *month periods* at its monthly anniversaries
+(:func:`anniversary`); a whole month period is one month, and each day of a month period that is only
+partly covered is worth ``1 / length of that month period`` (28–31 days) — the one convention for the days
+left over. Extent scales pro rata; leave that must be made up is deducted at the worth of its days.
+
+Everything is exact (:class:`fractions.Fraction`); rounding happens only for output.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 
-from .dates import ONE_DAY, days_in_month, merge_ranges, month_end, overlap_days
+from .dates import ONE_DAY, days_in_month, merge_ranges, month_index, overlap_days
 from .model import CATEGORIES, Credit, Leave, Placement, Plan
 
 #: Leave kinds whose days do not count and must be made up unless a regulation says otherwise.
@@ -31,23 +38,67 @@ def clamp_extent(extent: int | float) -> Fraction:
     return min(Fraction(1), max(Fraction(0), to_fraction(extent) / 100))
 
 
+def anniversary(start: date, k: int) -> date:
+    """The first day of the ``k``-th month period from ``start`` (``k`` = 0 is ``start`` itself).
+
+    It is the day with ``start``'s day number ``k`` months later; when that month has no such day (31
+    January + 1 month), the month period before it ends with that month, so this is the 1st of the next.
+    """
+    index = month_index(start) + k
+    year, month0 = divmod(index, 12)
+    month = month0 + 1
+    if start.day <= days_in_month(year, month):
+        return date(year, month, start.day)
+    return date(year, month, days_in_month(year, month)) + ONE_DAY
+
+
+def period_end(start: date, months: int | float | Fraction) -> date:
+    """The last day of a period of ``months`` calendar months from ``start`` (inclusive).
+
+    Whole months end the day before the anniversary (2026-09-15 + 3 → 2026-12-14); a fraction of a month
+    takes that share of the next month period's days, rounded up, so the period never counts less than
+    ``months``. The inverse of :func:`calendar_months`.
+    """
+    months = to_fraction(months)
+    if months <= 0:
+        raise ValueError("months must be positive")
+    whole = int(months)
+    part = months - whole
+    first = anniversary(start, whole)
+    if not part:
+        return first - ONE_DAY
+    length = (anniversary(start, whole + 1) - first).days
+    return first + timedelta(days=math.ceil(part * length) - 1)
+
+
+def calendar_months(start: date, end: date) -> Fraction:
+    """Calendar months covered by ``start..end`` (inclusive): whole month periods from ``start``, plus the
+    days of the last, partial month period each worth ``1 / its length``. 0 for an inverted range."""
+    if end < start:
+        return Fraction(0)
+    after = end + ONE_DAY
+    whole = max(month_index(end) - month_index(start) - 1, 0)
+    while anniversary(start, whole + 1) <= after:
+        whole += 1
+    first = anniversary(start, whole)
+    length = (anniversary(start, whole + 1) - first).days
+    return whole + Fraction((after - first).days, length)
+
+
 def months_between(start: date, end: date, excluded: Iterable[tuple[date, date]] = ()) -> Fraction:
     """Calendar months covered by ``start..end`` (inclusive) minus the excluded day ranges.
 
-    A fully covered month is 1; a partial month counts days covered / days in that month.
-    ``excluded`` must be merged (non-overlapping) ranges. Returns 0 for an inverted range.
+    Excluded days (leave that must be made up) are deducted at their worth in this period: the months
+    from ``start`` to the range's end less the months to the day before it. ``excluded`` must be merged
+    (non-overlapping) ranges. Returns 0 for an inverted range.
     """
     if end < start:
         return Fraction(0)
-    excluded = list(excluded)
-    total = Fraction(0)
-    cursor = start
-    while cursor <= end:
-        last = min(month_end(cursor), end)
-        covered = (last - cursor).days + 1
-        covered -= sum(overlap_days(cursor, last, a, b) for a, b in excluded)
-        total += Fraction(covered, days_in_month(cursor.year, cursor.month))
-        cursor = last + ONE_DAY
+    total = calendar_months(start, end)
+    for a, b in excluded:
+        a, b = max(a, start), min(b, end)
+        if a <= b:
+            total -= calendar_months(start, b) - calendar_months(start, a - ONE_DAY)
     return total
 
 

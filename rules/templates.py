@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import math
-from datetime import date, timedelta
+from datetime import date
 from fractions import Fraction
 
-from .counting import months_between, to_fraction
-from .dates import ONE_DAY, days_in_month, month_end
+from .counting import months_between, period_end, to_fraction
+from .dates import ONE_DAY
 from .model import Placement, Plan
 from .programmes import Programme, resolve
 
 
 def end_after_months(start: date, months: int | float | Fraction) -> date:
-    """The first day ``d`` such that ``start..d`` counts at least ``months`` full-time months.
-
-    Fractional months become days of the month they fall in (0.5 from 1 January is
-    1..16 January, since 16/31 >= 0.5), so a slot never counts less than its length.
-    """
-    remaining = to_fraction(months)
-    if remaining <= 0:
-        raise ValueError("months must be positive")
-    cursor = start
-    while True:
-        dim = days_in_month(cursor.year, cursor.month)
-        available = Fraction((month_end(cursor) - cursor).days + 1, dim)
-        if available < remaining:
-            remaining -= available
-            cursor = month_end(cursor) + ONE_DAY
-        else:
-            return cursor + timedelta(days=math.ceil(remaining * dim) - 1)
+    """The first day ``d`` such that ``start..d`` counts at least ``months`` full-time months."""
+    return period_end(start, months)
 
 
 def _nearest_end(start: date, months: Fraction) -> date:

@@ -11,8 +11,18 @@ def test_it_counts_a_full_month_as_one():
     assert months_between(d("2028-02-01"), d("2028-02-29")) == 1
 
 
-def test_it_counts_partial_months_by_days_in_that_month():
-    assert months_between(d("2026-09-15"), d("2026-10-14")) == Fraction(16, 30) + Fraction(14, 31)
+def test_it_counts_calendar_months_from_any_day():
+    """Lag (1930:173): from day d through day d-1 of the month k months later is k months."""
+    assert months_between(d("2026-09-15"), d("2026-12-14")) == 3
+    assert months_between(d("2026-01-15"), d("2026-04-14")) == 3
+    assert months_between(d("2026-09-15"), d("2026-10-14")) == 1
+    assert months_between(d("2026-01-31"), d("2026-02-28")) == 1  # February has no 30th or 31st
+    assert months_between(d("2028-01-30"), d("2028-02-29")) == 1
+
+
+def test_the_days_left_over_are_worth_a_share_of_their_month_period():
+    # 15 Sep – 14 Oct is a whole month; 15 Oct – 20 Oct is 6 days of the 31-day period 15 Oct – 14 Nov.
+    assert months_between(d("2026-09-15"), d("2026-10-20")) == 1 + Fraction(6, 31)
 
 
 def test_it_counts_dates_inclusive():

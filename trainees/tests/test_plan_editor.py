@@ -147,9 +147,9 @@ def test_leave_that_must_be_made_up_extends_the_plan(kansli, world):
     )
     assert response.status_code == 302
     a.refresh_from_db(), b.refresh_from_db()
-    # 10 December days (10/31 month) are made up by 10 February days (10/28 ≥ 10/31); the next
-    # placement moves with it and keeps its 3.0 full-time months (Feb 11–May 12).
-    assert a.end == D(2027, 2, 10) and b.start == D(2027, 2, 11) and b.end == D(2027, 5, 12)
+    # 10 December days are made up by 10 days after January; the next placement moves with it and
+    # keeps its 3 calendar months (Feb 11 – May 10: day d through day d-1 three months later).
+    assert a.end == D(2027, 2, 10) and b.start == D(2027, 2, 11) and b.end == D(2027, 5, 10)
     months = services.check_plan(trainee).result.months_by_category
     assert months["akut"] >= 3.0 and months["primarvard"] >= 3.0
     assert months["akut"] < 3.05 and months["primarvard"] < 3.05
