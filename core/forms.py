@@ -1,4 +1,8 @@
+"""Form helpers every app uses: Bootstrap classes, the file input of a table upload."""
+
 from django import forms
+
+from core.tables import ACCEPT
 
 
 class BootstrapFormMixin:
@@ -15,3 +19,11 @@ class BootstrapFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class TableFileField(forms.FileField):
+    """The file of a table upload (`core.tables`): CSV or an Excel workbook."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(**kwargs)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PersonnummerField
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, TableFileField
 from intake.models import STATEMENT_AREAS, Application, Position, Round, SupervisorStatement
 from trainees.models import BtType
 
@@ -124,10 +124,7 @@ class StatementForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class ImportForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(
-        label=_("Varbi export (CSV or xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt,text/csv"}),
-    )
+    file = TableFileField(label=_("Varbi export (CSV or xlsx)"))
     bt_type = forms.ChoiceField(label=_("BT type"), choices=BtType.choices, initial=BtType.STANDALONE)
     position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.none(), required=False)
 
