@@ -1,4 +1,5 @@
-"""Form helpers every app uses: Bootstrap classes, the file input of a table upload."""
+"""Form helpers every app uses: Bootstrap classes, the date picker, the file input of a table
+upload."""
 
 from django import forms
 
@@ -19,6 +20,16 @@ class BootstrapFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker. Its value is always ISO (YYYY-MM-DD), whatever the language,
+    since that is the only format `<input type="date">` reads."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format)
 
 
 class TableFileField(forms.FileField):

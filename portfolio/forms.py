@@ -4,12 +4,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, DateInput
 from portfolio.evidence import allowed_extensions, allowed_types_text, check_file
 from portfolio.models import ActivityKind
 from portfolio.progress import goals_for
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class VersionedForm(BootstrapFormMixin, forms.Form):
@@ -58,9 +56,9 @@ class MultipleFileField(forms.FileField):
 class ActivityForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    start = forms.DateField(label=_("Date"), widget=DATE)
+    start = forms.DateField(label=_("Date"), widget=DateInput)
     end = forms.DateField(
-        label=_("End date"), widget=DATE, required=False, help_text=_("Leave empty for a single day.")
+        label=_("End date"), widget=DateInput, required=False, help_text=_("Leave empty for a single day.")
     )
     goals = forms.ModelMultipleChoiceField(
         label=_("Goals (delmål)"),
@@ -102,7 +100,7 @@ class ActivityForm(BootstrapFormMixin, forms.Form):
 
 
 class SupervisionMeetingForm(BootstrapFormMixin, forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DATE)
+    date = forms.DateField(label=_("Date"), widget=DateInput)
     supervisor = forms.ModelChoiceField(label=_("Supervisor"), queryset=None, required=False)
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 6}))
 
