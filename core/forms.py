@@ -1,8 +1,9 @@
-"""Form helpers every app uses: Bootstrap classes, the date picker, the file input of a table
-upload."""
+"""Form helpers every app uses: Bootstrap classes, the date picker, the hidden version of
+optimistic locking, the file input of a table upload."""
 
 from django import forms
 
+from core.locking import STALE
 from core.tables import ACCEPT
 
 
@@ -30,6 +31,34 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None, format="%Y-%m-%d"):
         super().__init__(attrs, format)
+
+
+class VersionField(forms.IntegerField):
+    """The hidden version of the record a form edits (optimistic locking, `core.locking`).
+
+    Required: a POST without it, or with a malformed one, is stale, with the same plain words as
+    a version someone else has moved on from. With `VersionedFormMixin` the words are shown above
+    the form (a hidden field shows no errors of its own)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, *, stale_message=None, **kwargs):
+        message = stale_message or STALE
+        kwargs.setdefault("min_value", 0)
+        kwargs["error_messages"] = dict.fromkeys(("required", "invalid", "min_value", "max_value"), message)
+        super().__init__(**kwargs)
+
+
+class VersionedFormMixin:
+    """A form with a `VersionField`: its errors become errors of the form as a whole."""
+
+    def clean(self):
+        data = super().clean()
+        for name, field in self.fields.items():
+            if isinstance(field, VersionField) and name in self._errors:
+                for error in self._errors.pop(name).as_data():
+                    self.add_error(None, error)
+        return data
 
 
 class TableFileField(forms.FileField):

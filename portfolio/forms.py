@@ -4,16 +4,17 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import BootstrapFormMixin, DateInput
+from core.forms import BootstrapFormMixin, DateInput, VersionedFormMixin, VersionField
 from portfolio.evidence import allowed_extensions, allowed_types_text, check_file
 from portfolio.models import ActivityKind
 from portfolio.progress import goals_for
+from portfolio.services import STALE
 
 
-class VersionedForm(BootstrapFormMixin, forms.Form):
+class VersionedForm(VersionedFormMixin, BootstrapFormMixin, forms.Form):
     """Carries the IUP version the page was rendered with (optimistic locking)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = VersionField(stale_message=STALE)
 
 
 class GoalPlanForm(VersionedForm):

@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 import rules
 from accounts.forms import PersonnummerField
 from accounts.models import User
-from core.forms import BootstrapFormMixin, DateInput
+from core.forms import BootstrapFormMixin, DateInput, VersionedFormMixin, VersionField
 from organisations.models import Unit
 from trainees.models import BtType, Credit, Leave, Placement, PlanCategory
+from trainees.services import STALE_PLAN
 
 
 def supervisors_in(region) -> QuerySet[User]:
@@ -82,10 +83,11 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
         return data
 
 
-class VersionedForm(BootstrapFormMixin, forms.ModelForm):
-    """Carries the plan version the user saw, so concurrent edits are detected."""
+class VersionedForm(VersionedFormMixin, BootstrapFormMixin, forms.ModelForm):
+    """Carries the plan version the user saw, so concurrent edits are detected (a form without
+    it is refused as stale)."""
 
-    plan_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    plan_version = VersionField(stale_message=STALE_PLAN)
 
     def __init__(self, *args, trainee, **kwargs):
         super().__init__(*args, **kwargs)
