@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import personnummer as pnr
 from accounts.models import SupervisorProfile, User
 from accounts.permissions import UNIT_ROLES, is_admin, unit_q, unit_scope
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, DateInput
 
 
 class PersonnummerField(forms.CharField):
@@ -56,9 +56,9 @@ class SupervisorProfileForm(BootstrapFormMixin, forms.ModelForm):
             "workplace",
         ]
         widgets = {
-            "specialist_since": forms.DateInput(attrs={"type": "date"}),
-            "supervisor_training_date": forms.DateInput(attrs={"type": "date"}),
-            "bt_supervisor_training_date": forms.DateInput(attrs={"type": "date"}),
+            "specialist_since": DateInput,
+            "supervisor_training_date": DateInput,
+            "bt_supervisor_training_date": DateInput,
         }
 
     def __init__(self, *args, user=None, **kwargs):

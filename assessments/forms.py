@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments import instruments
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, DateInput
 from goals.models import Goal
 
 
@@ -92,9 +92,7 @@ class AssessForm(forms.Form):
     strengths = forms.CharField(label=_("Strengths"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     development = forms.CharField(label=_("What to develop"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     comments = forms.CharField(label=_("Other comments"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    performed_on = forms.DateField(
-        label=_("Date of the assessment"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    performed_on = forms.DateField(label=_("Date of the assessment"), required=False, widget=DateInput)
 
     def __init__(self, *args, request_obj, need_pin: bool, **kwargs):
         super().__init__(*args, **kwargs)

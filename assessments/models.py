@@ -8,12 +8,14 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.immutable import SignedQuerySet, SignedRecord
 
 
 def hash_secret(value: str) -> str:
@@ -105,22 +107,13 @@ class AssessmentRequest(models.Model):
         return reverse("assessments:request_detail", args=[self.pk])
 
 
-class AssessmentQuerySet(models.QuerySet):
-    """Bulk updates and deletes refuse signed rows too (not only `Assessment.save`)."""
+class Assessment(SignedRecord, models.Model):
+    """A completed assessment. Once `signed_at` is set, nothing about it may change (the guard
+    also refuses bulk updates and deletes of signed rows)."""
 
-    def update(self, **kwargs):
-        if self.filter(signed_at__isnull=False).exists():
-            raise ValidationError(_("A signed assessment cannot be changed; add an addendum instead."))
-        return super().update(**kwargs)
-
-    def delete(self):
-        if self.filter(signed_at__isnull=False).exists():
-            raise ValidationError(_("A signed assessment cannot be deleted."))
-        return super().delete()
-
-
-class Assessment(models.Model):
-    """A completed assessment. Once `signed_at` is set, nothing about it may change."""
+    signed_rows = Q(signed_at__isnull=False)
+    refuse_change = _("A signed assessment cannot be changed; add an addendum instead.")
+    refuse_delete = _("A signed assessment cannot be deleted.")
 
     SIGN_LOGIN = "login"
     SIGN_PIN = "pin"
@@ -164,7 +157,7 @@ class Assessment(models.Model):
     sign_method = models.CharField(max_length=8, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AssessmentQuerySet.as_manager()
+    objects = SignedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assessment")
@@ -192,17 +185,6 @@ class Assessment(models.Model):
         from assessments.instruments import LEVEL_LABELS
 
         return str(LEVEL_LABELS.get(self.overall, "")) if self.overall is not None else ""
-
-    def save(self, *args, **kwargs):
-        # Signed records are immutable: refuse any save of an already signed row.
-        if self.pk and Assessment.objects.filter(pk=self.pk, signed_at__isnull=False).exists():
-            raise ValidationError(_("A signed assessment cannot be changed; add an addendum instead."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self.signed:
-            raise ValidationError(_("A signed assessment cannot be deleted."))
-        return super().delete(*args, **kwargs)
 
 
 class Addendum(models.Model):

@@ -5,12 +5,13 @@ import secrets
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.immutable import SignedQuerySet, SignedRecord
 
 
 class ReadinessOverride(models.Model):
@@ -29,8 +30,12 @@ class ReadinessOverride(models.Model):
         return f"{self.trainee} ({self.created_at:%Y-%m-%d})"
 
 
-class FinalAssessment(models.Model):
-    """Slutbedömning by the huvudhandledare and the extern bedömare (Bilaga 4)."""
+class FinalAssessment(SignedRecord, models.Model):
+    """Slutbedömning by the huvudhandledare and the extern bedömare (Bilaga 4). Signed by both,
+    it never changes."""
+
+    signed_rows = Q(main_signed_at__isnull=False, external_signed_at__isnull=False)
+    refuse_change = refuse_delete = _("The final assessment is signed by both and cannot be changed.")
 
     trainee = models.OneToOneField("trainees.Trainee", on_delete=models.PROTECT, related_name="final_assessment")
     assignment = models.ForeignKey("trainees.AssessorAssignment", null=True, on_delete=models.PROTECT, related_name="+")
@@ -46,6 +51,8 @@ class FinalAssessment(models.Model):
     external_signed_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
+    objects = SignedQuerySet.as_manager()
+
     def __str__(self):
         return str(self.trainee)
 
@@ -57,27 +64,17 @@ class FinalAssessment(models.Model):
     def approved(self) -> bool:
         return self.complete and bool(self.main_verdict) and bool(self.external_verdict)
 
-    def save(self, *args, **kwargs):
-        if (
-            self.pk
-            and FinalAssessment.objects.filter(
-                pk=self.pk, main_signed_at__isnull=False, external_signed_at__isnull=False
-            ).exists()
-        ):
-            raise ValidationError(_("The final assessment is signed by both and cannot be changed."))
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        if self.complete:
-            raise ValidationError(_("The final assessment is signed by both and cannot be changed."))
-        return super().delete(*args, **kwargs)
-
-
-class GoalJudgement(models.Model):
-    """One assessor's judgement of one delmål."""
+class GoalJudgement(SignedRecord, models.Model):
+    """One assessor's judgement of one delmål; signed with that assessor's part of the final
+    assessment."""
 
     MAIN = "main"
     EXTERNAL = "external"
+    signed_rows = Q(by_role=MAIN, final__main_signed_at__isnull=False) | Q(
+        by_role=EXTERNAL, final__external_signed_at__isnull=False
+    )
+    refuse_change = refuse_delete = _("A signed judgement cannot be changed.")
 
     final = models.ForeignKey(FinalAssessment, on_delete=models.PROTECT, related_name="judgements")
     goal = models.ForeignKey("goals.Goal", on_delete=models.PROTECT, related_name="+")
@@ -89,22 +86,18 @@ class GoalJudgement(models.Model):
         ordering = ["goal__number", "by_role"]
         constraints = [models.UniqueConstraint(fields=["final", "goal", "by_role"], name="one_judgement_per_goal_role")]
 
+    objects = SignedQuerySet.as_manager()
+
     def __str__(self):
         return f"{self.goal_id} {self.by_role}: {self.attained}"
 
-    def _signed(self) -> bool:
-        f = FinalAssessment.objects.get(pk=self.final_id)
-        return bool(f.main_signed_at if self.by_role == self.MAIN else f.external_signed_at)
-
-    def save(self, *args, **kwargs):
-        if self._signed():
-            raise ValidationError(_("A signed judgement cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self._signed():
-            raise ValidationError(_("A signed judgement cannot be changed."))
-        return super().delete(*args, **kwargs)
+    def signed_in_database(self) -> bool:
+        # Also a new row: no judgement is added to a part of the final assessment already signed.
+        signed_at = "main_signed_at" if self.by_role == self.MAIN else "external_signed_at"
+        return (
+            super().signed_in_database()
+            or FinalAssessment.objects.filter(pk=self.final_id, **{f"{signed_at}__isnull": False}).exists()
+        )
 
 
 class DocumentKind(models.TextChoices):
@@ -124,19 +117,13 @@ def document_path(instance, filename: str) -> str:
     return f"certificates/{uuid.uuid4().hex}.pdf"
 
 
-class IssuedDocumentQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        allowed = {"revoked_at", "revoked_reason", "revoked_by"}
-        if set(kwargs) - allowed:
-            raise ValidationError(_("An issued document cannot be changed."))
-        return super().update(**kwargs)
-
-    def delete(self):
-        raise ValidationError(_("An issued document cannot be deleted; revoke it instead."))
-
-
-class IssuedDocument(models.Model):
+class IssuedDocument(SignedRecord, models.Model):
     """An issued intyg PDF. Immutable; only revocation (with a reason) is recorded."""
+
+    signed_rows = None  # every issued document
+    updatable_when_signed = frozenset({"revoked_at", "revoked_reason", "revoked_by"})
+    refuse_change = _("An issued document cannot be changed.")
+    refuse_delete = _("An issued document cannot be deleted; revoke it instead.")
 
     trainee = models.ForeignKey("trainees.Trainee", on_delete=models.PROTECT, related_name="issued_documents")
     kind = models.CharField(_("document"), max_length=16, choices=DocumentKind.choices)
@@ -152,7 +139,7 @@ class IssuedDocument(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = IssuedDocumentQuerySet.as_manager()
+    objects = SignedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("issued document")
@@ -166,29 +153,17 @@ class IssuedDocument(models.Model):
     def valid(self) -> bool:
         return self.revoked_at is None
 
-    def save(self, *args, **kwargs):
-        if self.pk:
-            raise ValidationError(_("An issued document cannot be changed."))
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("An issued document cannot be deleted; revoke it instead."))
-
-
-class ServiceSignatureQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ValidationError(_("A signature cannot be changed; sign again instead."))
-
-    def delete(self):
-        raise ValidationError(_("A signature cannot be deleted."))
-
-
-class ServiceSignature(models.Model):
+class ServiceSignature(SignedRecord, models.Model):
     """The verksamhetschef's signature of Bilaga 3 (intyg om fullgjord bastjänstgöring).
 
     Immutable. It covers the content it was made on (`content`, with its SHA-256): when the
     placements change afterwards the signature no longer matches and a new one is needed; the
     old one stays as a record."""
+
+    signed_rows = None  # every signature
+    refuse_change = _("A signature cannot be changed; sign again instead.")
+    refuse_delete = _("A signature cannot be deleted.")
 
     trainee = models.ForeignKey("trainees.Trainee", on_delete=models.PROTECT, related_name="service_signatures")
     signed_by = models.ForeignKey(
@@ -202,7 +177,7 @@ class ServiceSignature(models.Model):
     content = models.JSONField(_("content signed"))
     content_sha256 = models.CharField(max_length=64)
 
-    objects = ServiceSignatureQuerySet.as_manager()
+    objects = SignedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("signature of completed service (Bilaga 3)")
@@ -212,11 +187,3 @@ class ServiceSignature(models.Model):
 
     def __str__(self):
         return f"{self.signer_name} {self.signed_at:%Y-%m-%d}"
-
-    def save(self, *args, **kwargs):
-        if self.pk:
-            raise ValidationError(_("A signature cannot be changed; sign again instead."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("A signature cannot be deleted."))

@@ -1,17 +1,16 @@
-"""Overview of a round and its export to an Excel workbook (.xlsx)."""
+"""Overview of a round and its export to an Excel workbook (.xlsx, by the one export writer
+`core.exports`: no cell is read as a formula)."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext
 
 from accounts import personnummer as pnr
+from core.exports import Sheet, write_xlsx
 from intake import services
 from intake.models import Application, Round
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass
@@ -39,53 +38,49 @@ def export_filename(round: Round) -> str:
 
 
 def export_round(round: Round) -> bytes:
-    import openpyxl
+    return write_xlsx(round_sheets(round))
 
+
+def round_sheets(round: Round) -> list[Sheet]:
+    """The export's sheets, for any format of `core.exports`."""
     data = overview(round)
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = gettext("Applications")[:31]
-    sheet.append(
+    header = [
+        gettext("Last name"),
+        gettext("First name"),
+        gettext("Personnummer"),
+        gettext("Email"),
+        gettext("Telephone"),
+        gettext("BT type"),
+        gettext("Position"),
+        gettext("Home unit"),
+        gettext("Status"),
+        gettext("ST service credited before BT (months)"),
+        gettext("Missing checklist items"),
+        gettext("Reason for the decision"),
+    ]
+    applications = [
         [
-            gettext("Last name"),
-            gettext("First name"),
-            gettext("Personnummer"),
-            gettext("Email"),
-            gettext("Telephone"),
-            gettext("BT type"),
-            gettext("Position"),
-            gettext("Home unit"),
-            gettext("Status"),
-            gettext("ST service credited before BT (months)"),
-            gettext("Missing checklist items"),
-            gettext("Reason for the decision"),
+            a.last_name,
+            a.first_name,
+            pnr.formatted(a.personnummer),
+            a.email,
+            a.phone,
+            a.get_bt_type_display(),
+            str(a.position or ""),
+            str(a.unit or ""),
+            a.get_status_display(),
+            float(a.credited_st_months),
+            "; ".join(str(m.label) for m in row.missing),
+            a.decision_reason,
         ]
-    )
-    for row in data["rows"]:
-        a = row.application
-        sheet.append(
-            [
-                a.last_name,
-                a.first_name,
-                pnr.formatted(a.personnummer),
-                a.email,
-                a.phone,
-                a.get_bt_type_display(),
-                str(a.position or ""),
-                str(a.unit or ""),
-                a.get_status_display(),
-                float(a.credited_st_months),
-                "; ".join(str(m.label) for m in row.missing),
-                a.decision_reason,
-            ]
-        )
-    summary = workbook.create_sheet(gettext("Summary")[:31])
-    summary.append([gettext("Round"), round.name])
-    summary.append([gettext("Region"), str(round.region)])
-    summary.append([gettext("Number of places"), round.places])
-    summary.append([gettext("Places left"), data["places_left"]])
-    for _code, label, count in data["counts"]:
-        summary.append([str(label), count])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        for row in data["rows"]
+        for a in [row.application]
+    ]
+    summary = [
+        [gettext("Round"), round.name],
+        [gettext("Region"), str(round.region)],
+        [gettext("Number of places"), round.places],
+        [gettext("Places left"), data["places_left"]],
+        *([str(label), count] for _code, label, count in data["counts"]),
+    ]
+    return [Sheet(gettext("Applications"), applications, header=header), Sheet(gettext("Summary"), summary)]

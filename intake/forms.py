@@ -2,18 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PersonnummerField
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, DateInput, TableFileField
 from intake.models import STATEMENT_AREAS, Application, Position, Round, SupervisorStatement
 from trainees.models import BtType
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RoundForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Round
         fields = ["region", "name", "opens_on", "closes_on", "bt_start", "places"]
-        widgets = {"opens_on": DATE, "closes_on": DATE, "bt_start": DATE}
+        widgets = {"opens_on": DateInput, "closes_on": DateInput, "bt_start": DateInput}
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,7 +101,7 @@ class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class ConfirmForm(BootstrapFormMixin, forms.Form):
-    done_on = forms.DateField(label=_("Done on"), widget=DATE)
+    done_on = forms.DateField(label=_("Done on"), widget=DateInput)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
@@ -120,14 +118,11 @@ class StatementForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = SupervisorStatement
         fields = ["supervisor_name", "given_on", *[key for key, _label in STATEMENT_AREAS]]
-        widgets = {"given_on": DATE, **{key: forms.Textarea(attrs={"rows": 2}) for key, _label in STATEMENT_AREAS}}
+        widgets = {"given_on": DateInput, **{key: forms.Textarea(attrs={"rows": 2}) for key, _label in STATEMENT_AREAS}}
 
 
 class ImportForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(
-        label=_("Varbi export (CSV or xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt,text/csv"}),
-    )
+    file = TableFileField(label=_("Varbi export (CSV or xlsx)"))
     bt_type = forms.ChoiceField(label=_("BT type"), choices=BtType.choices, initial=BtType.STANDALONE)
     position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.none(), required=False)
 

@@ -1,9 +1,9 @@
 """Import of applicants from the recruitment system's (Varbi) CSV or xlsx export.
 
-Reading reuses `trainees.import_files` (the same size limits, encodings — UTF-8 with or
-without BOM, Windows-1252 —, delimiter sniffing and xlsx reading); only the column mapping
-differs. Validation reports every bad row (row, column, message); the import then creates all
-applications in one transaction, or none.
+Reading is the one upload reader of `core.tables` (the same size limits, encodings — UTF-8
+with or without BOM, Windows-1252 —, delimiter sniffing and xlsx reading); only the columns
+differ. Validation reports every bad row (row, column, message) in a `core.tables.RowReport`;
+the import then creates all applications in one transaction, or none.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import personnummer as pnr
 from accounts.models import User
+from core import tables
+from core.tables import ImportFailed, RowReport, Table
 from intake.models import Application, ApplicationStatus
-from trainees.import_files import FileProblem, Table, header_key, map_header, read_records, split_header
 
 # column name -> (header aliases as Varbi and people write them, required, label)
 COLUMNS = {
@@ -35,7 +36,7 @@ COLUMNS = {
     "phone": (("telefon", "telefonnummer", "mobil", "mobiltelefon", "phone", "telephone"), False, _("Telephone")),
 }
 REQUIRED = tuple(name for name, (_a, required, _l) in COLUMNS.items() if required)
-_ALIASES = {header_key(alias): name for name, (aliases, _r, _l) in COLUMNS.items() for alias in (name, *aliases)}
+_ALIASES = tables.alias_map({name: aliases for name, (aliases, _r, _l) in COLUMNS.items()})
 
 
 def label(name: str) -> str:
@@ -43,26 +44,8 @@ def label(name: str) -> str:
 
 
 def read_table(upload) -> Table:
-    """Read the uploaded export (the checks of `trainees.import_files.read_records`, Varbi's columns)."""
-    records, sheet = read_records(upload)
-    header, header_number, rows = split_header(records)
-    headers, index = map_header(header, _ALIASES, label)  # Varbi exports many other columns; they are ignored
-    missing = [label(name) for name in REQUIRED if name not in index]
-    if missing:
-        raise FileProblem(
-            gettext("Row %(row)s must be the header; it lacks the columns: %(columns)s.")
-            % {"row": header_number, "columns": ", ".join(missing)}
-        )
-    if not rows:
-        raise FileProblem(gettext("The file has no rows below the header."))
-    return Table(headers=headers, index=index, rows=rows, sheet=sheet)
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
+    """Read the uploaded export; Varbi exports many other columns, which are ignored."""
+    return tables.read_table(upload, aliases=_ALIASES, required=REQUIRED, label=label)
 
 
 @dataclass
@@ -73,23 +56,16 @@ class Applicant:
 
 
 @dataclass
-class ImportReport:
-    rows: int = 0
+class ImportReport(RowReport):
     applicants: list[Applicant] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.errors and bool(self.applicants)
+        return super().ok and bool(self.applicants)
 
     @property
     def flagged(self) -> list[Applicant]:
         return [a for a in self.applicants if a.registered]
-
-
-def _cell(table: Table, cells, name: str) -> str:
-    value = table.cell(cells, name)
-    return "" if value is None else str(value).strip()
 
 
 def validate(table: Table, *, round) -> ImportReport:
@@ -102,16 +78,16 @@ def validate(table: Table, *, round) -> ImportReport:
         def error(column, message, number=number):
             nonlocal bad
             bad = True
-            report.errors.append(RowError(number, table.headers.get(column) or label(column), str(message)))
+            report.add_error(table, number, column, message, label=label)
 
         for name in ("first_name", "last_name"):
-            value = _cell(table, cells, name)
+            value = table.text(cells, name)
             if not value:
                 error(name, gettext("This value is required."))
             elif len(value) > 150:
                 error(name, gettext("At most %(n)s characters.") % {"n": 150})
             data[name] = value
-        email = _cell(table, cells, "email").lower()
+        email = table.text(cells, "email").lower()
         try:
             validate_email(email)
         except ValidationError:
@@ -122,7 +98,7 @@ def validate(table: Table, *, round) -> ImportReport:
                 else gettext("This value is required."),
             )
         data["email"] = email
-        raw = _cell(table, cells, "personnummer")
+        raw = table.text(cells, "personnummer")
         try:
             number_ = pnr.normalise(raw)
         except ValidationError as problem:
@@ -136,7 +112,7 @@ def validate(table: Table, *, round) -> ImportReport:
             else:
                 seen[number_] = number
         data["personnummer"] = number_
-        phone = _cell(table, cells, "phone")
+        phone = table.text(cells, "phone")
         if len(phone) > 40:
             error("phone", gettext("At most %(n)s characters.") % {"n": 40})
         data["phone"] = phone
@@ -155,12 +131,6 @@ def validate(table: Table, *, round) -> ImportReport:
                 applicant.data["personnummer"] in known_numbers or applicant.data["email"] in known_emails
             )
     return report
-
-
-class ImportFailed(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 @transaction.atomic

@@ -2,7 +2,6 @@
 service, redirect."""
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +9,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import personnummer as pnr
 from accounts.permissions import permission
+from core import exports
 from core.errors import DomainError
+from core.tables import FileProblem, ImportFailed
 from intake import exporting, services, varbi
 from intake.forms import (
     ApplicationForm,
@@ -31,7 +32,6 @@ from intake.permissions import (
     MANAGE_APPLICATION,
     MANAGE_ROUND,
 )
-from trainees.import_files import FileProblem
 from trainees.models import Trainee
 from trainees.permissions import manageable_trainees
 
@@ -135,9 +135,7 @@ def position_new(request, pk):
 @require_GET
 def export(request, pk):
     round = _round_for(request.user, pk)
-    response = HttpResponse(exporting.export_round(round), content_type=exporting.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{exporting.export_filename(round)}"'
-    return response
+    return exports.download(exporting.export_round(round), exporting.export_filename(round))
 
 
 @permission(MANAGE)
@@ -151,7 +149,7 @@ def import_applicants(request, pk):
         try:
             table = varbi.read_table(form.cleaned_data["file"])
         except FileProblem as problem:
-            context["problem"] = problem.message
+            context["problem"] = str(problem)
         else:
             report = varbi.validate(table, round=round)
             context["report"] = report
@@ -164,8 +162,8 @@ def import_applicants(request, pk):
                         bt_type=form.cleaned_data["bt_type"],
                         position=form.cleaned_data["position"],
                     )
-                except varbi.ImportFailed as failed:
-                    context["problem"] = failed.message
+                except ImportFailed as failed:
+                    context["problem"] = str(failed)
     failed = context["problem"] or (context["report"] and context["report"].errors)
     status = 400 if failed or (request.method == "POST" and form.errors) else 200
     return render(request, "intake/import.html", context, status=status)

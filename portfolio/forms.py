@@ -4,18 +4,17 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, DateInput, VersionedFormMixin, VersionField
 from portfolio.evidence import allowed_extensions, allowed_types_text, check_file
 from portfolio.models import ActivityKind
 from portfolio.progress import goals_for
+from portfolio.services import STALE
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-
-class VersionedForm(BootstrapFormMixin, forms.Form):
+class VersionedForm(VersionedFormMixin, BootstrapFormMixin, forms.Form):
     """Carries the IUP version the page was rendered with (optimistic locking)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = VersionField(stale_message=STALE)
 
 
 class GoalPlanForm(VersionedForm):
@@ -58,9 +57,9 @@ class MultipleFileField(forms.FileField):
 class ActivityForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    start = forms.DateField(label=_("Date"), widget=DATE)
+    start = forms.DateField(label=_("Date"), widget=DateInput)
     end = forms.DateField(
-        label=_("End date"), widget=DATE, required=False, help_text=_("Leave empty for a single day.")
+        label=_("End date"), widget=DateInput, required=False, help_text=_("Leave empty for a single day.")
     )
     goals = forms.ModelMultipleChoiceField(
         label=_("Goals (delmål)"),
@@ -102,7 +101,7 @@ class ActivityForm(BootstrapFormMixin, forms.Form):
 
 
 class SupervisionMeetingForm(BootstrapFormMixin, forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DATE)
+    date = forms.DateField(label=_("Date"), widget=DateInput)
     supervisor = forms.ModelChoiceField(label=_("Supervisor"), queryset=None, required=False)
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 6}))
 

@@ -12,7 +12,8 @@ The IUP state machine (one function per transition, each writing a revision snap
       └──────save_goal_plan (a change after approval)───┘   (event "reopened")
 
 Every change to the IUP bumps `IUP.version`; a form carries the version it was rendered with and
-a stale one is refused (optimistic locking), so two people never silently overwrite each other.
+a stale one is refused (optimistic locking, `core.locking`), so two people never silently
+overwrite each other.
 
 Progress (`progress`, `GoalProgress`) lives in `portfolio.progress` and is re-exported here.
 """
@@ -24,12 +25,13 @@ from collections.abc import Iterable
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_admin
 from core.errors import DomainError
+from core.locking import StaleEdit, bump_version
 from goals.models import Goal
 from portfolio.evidence import check_file
 from portfolio.models import (
@@ -53,10 +55,6 @@ from portfolio.progress import (  # noqa: F401  (re-exported: the progress servi
     regulation_id,
 )
 from trainees.models import Trainee
-
-
-class IUPConflict(DomainError):
-    """The IUP changed since the form was shown."""
 
 
 class EvidenceRejected(DomainError):
@@ -102,14 +100,14 @@ def _claim(iup: IUP, *, from_status: Iterable[str], expected_version: int | None
 
     One conditional UPDATE, so two concurrent transitions cannot both succeed.
     """
-    qs = IUP.objects.filter(pk=iup.pk, status__in=list(from_status))
-    if expected_version is not None:
-        qs = qs.filter(version=expected_version)
-    if qs.update(version=F("version") + 1) != 1:
-        current = IUP.objects.get(pk=iup.pk)
-        if current.status not in from_status:
-            raise DomainError(wrong_state)
-        raise IUPConflict(STALE)
+    try:
+        bump_version(
+            IUP.objects.filter(pk=iup.pk, status__in=list(from_status)), expected=expected_version, message=STALE
+        )
+    except StaleEdit:
+        if IUP.objects.get(pk=iup.pk).status not in from_status:
+            raise DomainError(wrong_state) from None
+        raise
     current = IUP.objects.select_related("trainee").get(pk=iup.pk)
     iup.version = current.version
     return current

@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.locking import StaleEdit, bump_version
 from organisations.models import Unit
 from rules.dates import add_months, first_of_month
 from scheduling.models import PlanningRun, ProposalEdit
@@ -21,7 +21,6 @@ from scheduling.planning import (
     from_label,
     label,
 )
-from trainees import services as trainee_services
 from trainees.models import Trainee
 
 
@@ -34,27 +33,30 @@ def region_units(run: PlanningRun):
     )
 
 
-def _claim_edit(run: PlanningRun, trainee: Trainee, expected_version: int | None) -> ProposalEdit:
-    """The trainee's edit row with its version bumped, or PlanConflict when the form is stale."""
-    stale = trainee_services.PlanConflict(
-        _(
-            "Someone else changed this proposal while you were editing it. Reload the page to see their change, then try again."
-        )
+def stale_message() -> str:
+    return _(
+        "Someone else changed this proposal while you were editing it. Reload the page to see their change, then try again."
     )
+
+
+def _claim_edit(run: PlanningRun, trainee: Trainee, expected_version: int | None) -> ProposalEdit:
+    """The trainee's edit row with its version bumped, or StaleEdit when the form is stale.
+    Only people edit proposals: a missing version is stale here too, never "unchecked"."""
     if expected_version is None:
-        raise stale
+        raise StaleEdit(stale_message())
     edit = ProposalEdit.objects.filter(run=run, trainee=trainee).first()
     if edit is None:
+        # No edit yet: the planner's proposal is version 0, and the first edit creates the row.
         if expected_version != 0:
-            raise stale
+            raise StaleEdit(stale_message())
         try:
             with transaction.atomic():
                 return ProposalEdit.objects.create(run=run, trainee=trainee, version=1)
         except IntegrityError:
-            raise stale from None
-    if ProposalEdit.objects.filter(pk=edit.pk, version=expected_version).update(version=F("version") + 1) != 1:
-        raise stale
-    edit.refresh_from_db()
+            raise StaleEdit(stale_message()) from None
+    edit.version = bump_version(
+        ProposalEdit.objects.filter(pk=edit.pk), expected=expected_version, message=stale_message()
+    )
     return edit
 
 

@@ -5,14 +5,14 @@ import django.core.validators
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, DateInput
 from rules.dates import add_months
 from trainees.models import Trainee
 
 
 class StartRunForm(BootstrapFormMixin, forms.Form):
     region = forms.ModelChoiceField(label=_("Region"), queryset=None)
-    start = forms.DateField(label=_("First month"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("First month"), widget=DateInput)
     months = forms.IntegerField(label=_("Number of months"), min_value=6, max_value=36, initial=18)
     method = forms.ChoiceField(
         label=_("Method"),

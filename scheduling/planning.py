@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 import rules
 from core.errors import DomainError
+from core.locking import check_version
 from organisations.models import Unit, UnitCapacity
 from rules.dates import add_months, first_of_month, month_index
 from rules.dates import month_end as last_day
@@ -525,6 +526,12 @@ def check_open(run: PlanningRun, trainee: Trainee) -> None:
         raise DomainError(_("This proposal has already been accepted."))
 
 
+def stale_message(trainee: Trainee) -> str:
+    return _(
+        "The proposal for %(name)s was changed while you were looking at it. Review it again before accepting."
+    ) % {"name": trainee}
+
+
 @transaction.atomic
 def accept_proposal(run: PlanningRun, trainee: Trainee, *, by, expected_version: int | None = None) -> list[Placement]:
     """Turn the trainee's proposed placements (edited, when a person changed them) into
@@ -535,11 +542,7 @@ def accept_proposal(run: PlanningRun, trainee: Trainee, *, by, expected_version:
     proposal = next(iter(proposals(run, only=trainee)), None)
     if proposal is None or not proposal.placements:
         raise DomainError(_("The planner found no placements for %(name)s.") % {"name": trainee})
-    if expected_version is not None and expected_version != proposal.version:
-        raise trainee_services.PlanConflict(
-            _("The proposal for %(name)s was changed while you were looking at it. Review it again before accepting.")
-            % {"name": trainee}
-        )
+    check_version(proposal.version, expected_version, message=stale_message(trainee))
     if trainee.placements.exists():
         raise DomainError(
             _("%(name)s already has placements; remove them in the plan editor before accepting a proposal.")

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import permission
 from core.errors import DomainError
+from core.locking import posted_version
 from scheduling import editing, forms, planning
 from scheduling.forms import StartRunForm
 from scheduling.models import PlanningRun, RunStatus
@@ -76,13 +77,6 @@ def run_detail(request, pk):
     return render(request, "scheduling/run_detail.html", _review_context(request, run))
 
 
-def _version(request) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
-
-
 def _saved(request, run, trainee, message):
     """After a change to a proposal: what the rules check and the capacity check say now, and
     (htmx) the whole review again, since the numbers of other rows change too."""
@@ -116,10 +110,11 @@ def proposal_edit(request, pk, trainee_pk):
         # "Add a row" shows the form again with one more empty row and saves nothing.
         adding = "add_row" in request.POST
         formset = forms.proposal_formset(run, units, data=request.POST, add_row=adding)
-        version = _version(request)
+        version = request.POST.get("version", "")  # the form is shown again with the version it came with
         if not adding and formset.is_valid():
             try:
-                editing.save_proposal_edit(run, trainee, formset.rows(), expected_version=version, by=request.user)
+                expected = posted_version(request.POST, message=editing.stale_message())
+                editing.save_proposal_edit(run, trainee, formset.rows(), expected_version=expected, by=request.user)
             except DomainError as error:
                 formset.add_error(str(error))
             else:
@@ -152,7 +147,8 @@ def proposal_reset(request, pk, trainee_pk):
     run = _run_for(request, pk)
     trainee = get_object_or_404(run.trainees.select_related("user"), pk=trainee_pk)
     try:
-        editing.reset_proposal(run, trainee, expected_version=_version(request), by=request.user)
+        expected = posted_version(request.POST, message=editing.stale_message())
+        editing.reset_proposal(run, trainee, expected_version=expected, by=request.user)
     except DomainError as error:
         messages.error(request, str(error))
         if request.htmx:
@@ -167,15 +163,16 @@ def proposal_reset(request, pk, trainee_pk):
 @require_POST
 def accept(request, pk):
     run = _run_for(request, pk)
-    if request.POST.get("trainee") == "all":
+    every = request.POST.get("trainee") == "all"
+    if every:
         targets = [p.trainee for p in planning.proposals(run) if not p.accepted and p.placements]
-        version = None
     else:
         targets = [get_object_or_404(run.trainees, pk=request.POST.get("trainee") or 0)]
-        version = _version(request)
     accepted = 0
     for trainee in targets:
         try:
+            # "Accept all" answers no one proposal's form; one proposal's button carries its version.
+            version = None if every else posted_version(request.POST, message=planning.stale_message(trainee))
             planning.accept_proposal(run, trainee, by=request.user, expected_version=version)
             accepted += 1
         except DomainError as error:

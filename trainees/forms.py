@@ -8,11 +8,10 @@ import rules
 from accounts.forms import PersonnummerField
 from accounts.models import User
 from core import programmes
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, DateInput, VersionedFormMixin, VersionField
 from organisations.models import Unit
 from trainees.models import BtType, Credit, Leave, Placement, PlanCategory
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from trainees.services import STALE_PLAN
 
 
 def supervisors_in(region) -> QuerySet[User]:
@@ -39,10 +38,10 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
     programme = forms.ChoiceField(
         label=_("Programme"), required=False, help_text=_("Empty: the home unit region's programme.")
     )
-    planned_start = forms.DateField(label=_("Planned start"), widget=DATE)
-    licence_date = forms.DateField(label=_("Date of licence (legitimation)"), widget=DATE, required=False)
+    planned_start = forms.DateField(label=_("Planned start"), widget=DateInput)
+    licence_date = forms.DateField(label=_("Date of licence (legitimation)"), widget=DateInput, required=False)
     degree_country = forms.CharField(label=_("Country of medical degree"), max_length=80, required=False)
-    degree_date = forms.DateField(label=_("Date of medical degree"), widget=DATE, required=False)
+    degree_date = forms.DateField(label=_("Date of medical degree"), widget=DateInput, required=False)
     draft_plan = forms.BooleanField(
         label=_("Start a draft plan from the programme template"), required=False, initial=True
     )
@@ -87,10 +86,11 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
         return data
 
 
-class VersionedForm(BootstrapFormMixin, forms.ModelForm):
-    """Carries the plan version the user saw, so concurrent edits are detected."""
+class VersionedForm(VersionedFormMixin, BootstrapFormMixin, forms.ModelForm):
+    """Carries the plan version the user saw, so concurrent edits are detected (a form without
+    it is refused as stale)."""
 
-    plan_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    plan_version = VersionField(stale_message=STALE_PLAN)
 
     def __init__(self, *args, trainee, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,7 +109,7 @@ class PlacementForm(VersionedForm):
     class Meta:
         model = Placement
         fields = ["unit", "category", "start", "end", "extent", "supervisor", "note"]
-        widgets = {"start": DATE, "end": DATE}
+        widgets = {"start": DateInput, "end": DateInput}
         help_texts = {
             "category": _(
                 "Set from the unit; choose it yourself only for an introduction or a placement without a unit yet."
@@ -147,7 +147,7 @@ class LeaveForm(VersionedForm):
     class Meta:
         model = Leave
         fields = ["kind", "start", "end", "note"]
-        widgets = {"start": DATE, "end": DATE}
+        widgets = {"start": DateInput, "end": DateInput}
 
 
 class CreditForm(VersionedForm):
@@ -171,7 +171,7 @@ class MainSupervisorForm(BootstrapFormMixin, forms.Form):
 
 class StatusForm(BootstrapFormMixin, forms.Form):
     to = forms.ChoiceField(label=_("New status"))
-    on = forms.DateField(label=_("Date"), widget=DATE, initial=datetime.date.today)
+    on = forms.DateField(label=_("Date"), widget=DateInput, initial=datetime.date.today)
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )

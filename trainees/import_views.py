@@ -1,9 +1,6 @@
 """Import of BT-läkare and plans from CSV/xlsx, and export of a region's plans to xlsx."""
 
-import csv
-
 from django import forms
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -11,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import permission
-from core.forms import BootstrapFormMixin
+from core import exports, tables
+from core.forms import BootstrapFormMixin, TableFileField
 from organisations.models import Region
 from organisations.permissions import EXPORT_REGION
 from trainees import exporting, importing
@@ -19,16 +17,13 @@ from trainees.permissions import IMPORT
 
 
 class ImportForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(
-        label=_("File to import"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt,text/csv"}),
-    )
+    file = TableFileField(label=_("File to import"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = gettext(
             "A CSV file (comma or semicolon separated, UTF-8) or an Excel workbook (.xlsx); at most %(size)s MB and %(rows)s rows."
-        ) % {"size": importing.MAX_BYTES // (1024 * 1024), "rows": importing.MAX_ROWS}
+        ) % {"size": tables.MAX_BYTES // (1024 * 1024), "rows": tables.MAX_ROWS}
 
 
 @permission(IMPORT)
@@ -42,23 +37,23 @@ def import_trainees(request):
     context = {
         "form": form,
         "columns": importing.COLUMNS,
-        "max_rows": importing.MAX_ROWS,
+        "max_rows": tables.MAX_ROWS,
         "export_regions": EXPORT_REGION.queryset(request.user).order_by("name"),
         "check_only": request.POST.get("action") == "check",
     }
     if request.method == "POST" and form.is_valid():
         try:
             table = importing.read_table(form.cleaned_data["file"])
-        except importing.FileProblem as problem:
-            form.add_error("file", problem.message)
+        except tables.FileProblem as problem:
+            form.add_error("file", str(problem))
         else:
             report = importing.validate(table, user=request.user)
             context["report"] = report
             if report.ok and not context["check_only"]:
                 try:
                     context["imported"] = importing.run_import(report, by=request.user)
-                except importing.ImportFailed as failure:
-                    form.add_error(None, failure.message)
+                except tables.ImportFailed as failure:
+                    form.add_error(None, str(failure))
     return render(request, "trainees/import.html", context)
 
 
@@ -66,18 +61,14 @@ def import_trainees(request):
 @require_GET
 def import_template(request):
     """The CSV template: semicolon separated with a BOM, so Swedish Excel opens it as columns."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="bt-import-template.csv"'
-    response.write("\ufeff")
-    csv.writer(response, delimiter=";", lineterminator="\r\n").writerows(importing.template_rows())
-    return response
+    header, *rows = importing.template_rows()
+    content = exports.write_csv(exports.Sheet("template", rows, header=header))
+    return exports.download(content, "bt-import-template.csv")
 
 
 @permission(EXPORT_REGION)
 @require_GET
 def export_region(request, slug):
     region = EXPORT_REGION.get_object(request.user, Region.objects.all(), slug=slug)
-    response = HttpResponse(exporting.build_workbook(request.user, region), content_type=exporting.XLSX_CONTENT_TYPE)
     filename = exporting.export_filename(region, timezone.localdate())
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.download(exporting.build_workbook(request.user, region), filename)

@@ -4,9 +4,11 @@ Three steps, each usable on its own:
 
 1. `read_table(upload)` reads the file into a `Table` (header + rows with the row numbers the
    user sees in the file, the header being row 1) or raises `FileProblem` with a translated
-   message (too large, not CSV/xlsx, empty, missing columns, too many rows).
-2. `validate(table, user=...)` checks every row and returns an `ImportReport`: either a list of
-   `RowError` (row, column, message) or the trainees and placements ready to be created.
+   message (too large, not CSV/xlsx, empty, missing columns, too many rows); the reader is the
+   one of every import, `core.tables`.
+2. `validate(table, user=...)` checks every row and returns an `ImportReport` (a
+   `core.tables.RowReport`): either a list of `RowError` (row, column, message) or the trainees
+   and placements ready to be created.
    Validation reuses the registration rules (RegistrationForm) and the plan editor's rules.
 3. `run_import(report, by=...)` creates everything in ONE transaction through the existing
    services (`register_trainee`, `save_placement`); all or nothing.
@@ -34,6 +36,7 @@ from django.utils.translation import gettext
 import rules
 from accounts import personnummer as pnr
 from core.errors import DomainError
+from core.tables import ImportFailed, RowReport, Table, fold
 from organisations.models import Unit
 from organisations.permissions import manageable_units
 
@@ -42,15 +45,9 @@ from trainees.import_files import (  # noqa: F401
     COLUMN_NAMES,
     COLUMNS,
     EXPORT_SHEET,
-    MAX_BYTES,
-    MAX_ROWS,
     PLACEMENT_FIELDS,
     REQUIRED,
     TRAINEE_FIELDS,
-    FileProblem,
-    Table,
-    _fold,
-    header_key,
     read_table,
 )
 from trainees.models import BtType, Placement, PlanCategory
@@ -58,13 +55,6 @@ from trainees.models import BtType, Placement, PlanCategory
 # ---------------------------------------------------------------------------
 # Validation
 # ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
 
 
 @dataclass
@@ -85,14 +75,8 @@ class TraineeRow:
 
 
 @dataclass
-class ImportReport:
-    rows: int = 0
+class ImportReport(RowReport):
     trainees: list[TraineeRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     @property
     def placement_count(self) -> int:
@@ -133,11 +117,11 @@ def _choice_map(choices_class, extra: tuple[tuple[str, str], ...]) -> dict[str, 
     """Accepted spellings of a choice: its value, its English and Swedish labels, and extras."""
     out = {}
     for value, label in choices_class.choices:
-        out[_fold(value)] = value
+        out[fold(value)] = value
         for language in ("en", "sv"):
             with translation.override(language):
-                out[_fold(str(label))] = value
-    out.update({_fold(k): v for k, v in extra})
+                out[fold(str(label))] = value
+    out.update({fold(k): v for k, v in extra})
     return out
 
 
@@ -152,14 +136,14 @@ _CATEGORY_EXTRA = (("primärvård", "primarvard"), ("akut sjukvård", "akut"), (
 
 def _bt_type(value) -> str:
     try:
-        return _choice_map(BtType, _BT_TYPE_EXTRA)[_fold(value)]
+        return _choice_map(BtType, _BT_TYPE_EXTRA)[fold(value)]
     except KeyError:
         raise _Invalid(gettext("Use fristaende or integrerad.")) from None
 
 
 def _category(value) -> str:
     try:
-        return _choice_map(PlanCategory, _CATEGORY_EXTRA)[_fold(value)]
+        return _choice_map(PlanCategory, _CATEGORY_EXTRA)[fold(value)]
     except KeyError:
         raise _Invalid(gettext("Use one of %(values)s.") % {"values": ", ".join(PlanCategory.values)}) from None
 
@@ -210,7 +194,7 @@ class _Validator:
 
     # -- helpers -----------------------------------------------------------
     def error(self, row: int, column: str, message) -> None:
-        self.report.errors.append(RowError(row, self.table.headers.get(column, column), str(message)))
+        self.report.add_error(self.table, row, column, message)
 
     def raw(self, cells, name):
         value = self.table.cell(cells, name)
@@ -315,7 +299,7 @@ class _Validator:
             if placement:
                 group.placements.append(placement)
         self.check_database(groups)
-        self.report.errors.sort(key=lambda e: e.row)
+        self.report.sort()
         return self.report
 
     def check_trainee(self, number: int, data: dict, bad: set, raw: dict) -> None:
@@ -455,12 +439,6 @@ class ImportedTrainee:
     trainee: object
     placements: int
     check: object
-
-
-class ImportFailed(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 def run_import(report: ImportReport, *, by) -> list[ImportedTrainee]:

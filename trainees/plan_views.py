@@ -8,10 +8,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import permission
 from core.errors import DomainError
+from core.locking import posted_version
 from trainees import services
 from trainees.forms import CreditForm, LeaveForm, MainSupervisorForm, PlacementForm
 from trainees.models import Credit, Leave, Placement
 from trainees.permissions import EDIT_PLAN as EDIT
+from trainees.services import STALE_PLAN
 from trainees.timeline import trainee_timeline
 from trainees.views import _trainee_for
 
@@ -34,11 +36,9 @@ def _editor_context(trainee, **forms):
     return context
 
 
-def _version(request):
-    try:
-        return int(request.POST.get("plan_version", ""))
-    except ValueError:
-        return None
+def _version(request) -> int:
+    """The plan version a button's POST carried; StaleEdit (a DomainError) when it has none."""
+    return posted_version(request.POST, "plan_version", message=STALE_PLAN)
 
 
 @permission(EDIT)
@@ -77,7 +77,9 @@ def placement_edit(request, pk, placement_pk=None):
         request,
         trainee,
         form,
-        lambda f: services.save_placement(trainee, f.save(commit=False), expected_version=_version(request)),
+        lambda f: services.save_placement(
+            trainee, f.save(commit=False), expected_version=f.cleaned_data["plan_version"]
+        ),
         "placement_form",
         editing=placement if placement_pk else None,
     )
@@ -123,7 +125,10 @@ def leave_add(request, pk):
         trainee,
         form,
         lambda f: services.save_leave(
-            trainee, f.save(commit=False), expected_version=_version(request), extend_plan=f.cleaned_data["extend_plan"]
+            trainee,
+            f.save(commit=False),
+            expected_version=f.cleaned_data["plan_version"],
+            extend_plan=f.cleaned_data["extend_plan"],
         ),
         "leave_form",
     )
@@ -138,7 +143,7 @@ def credit_add(request, pk):
         request,
         trainee,
         form,
-        lambda f: services.save_credit(trainee, f.save(commit=False), expected_version=_version(request)),
+        lambda f: services.save_credit(trainee, f.save(commit=False), expected_version=f.cleaned_data["plan_version"]),
         "credit_form",
     )
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,12 +18,8 @@ from django.utils.translation import gettext_lazy as _
 import rules
 import rules.counting
 from core.errors import DomainError
+from core.locking import bump_version
 from trainees.models import Credit, Leave, Placement, PlanCategory, StatusChange, Trainee, TraineeStatus
-
-
-class PlanConflict(DomainError):
-    pass
-
 
 # ---------------------------------------------------------------------------
 # Judging the plan (asks the rules module)
@@ -158,18 +153,17 @@ def supervisor_findings(trainee: Trainee, *, placements=None) -> list[DisplayFin
 # ---------------------------------------------------------------------------
 
 
+STALE_PLAN = _(
+    "Someone else changed this plan while you were editing it. Reload the page to see their change, then try again."
+)
+
+
 def _bump_version(trainee: Trainee, expected_version: int | None) -> None:
-    """Claim the next plan version, or refuse when someone else changed the plan meanwhile."""
-    qs = Trainee.objects.filter(pk=trainee.pk)
-    if expected_version is not None:
-        qs = qs.filter(plan_version=expected_version)
-    if qs.update(plan_version=F("plan_version") + 1) != 1:
-        raise PlanConflict(
-            _(
-                "Someone else changed this plan while you were editing it. Reload the page to see their change, then try again."
-            )
-        )
-    trainee.refresh_from_db(fields=["plan_version"])
+    """Claim the next plan version, or refuse (StaleEdit) when someone else changed the plan
+    meanwhile. None: no check, for callers that show no form (the import, accepting a proposal)."""
+    trainee.plan_version = bump_version(
+        Trainee.objects.filter(pk=trainee.pk), expected=expected_version, field="plan_version", message=STALE_PLAN
+    )
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import permission
 from core.errors import DomainError
+from core.locking import posted_version
 from trainees import wishes as service
 from trainees.models import WishStrength
 from trainees.permissions import EDIT_WISHES as PERM
@@ -29,7 +30,8 @@ def edit_wishes(request, pk):
             error = _("Choose one of the offered wishes for each unit.")
         if error is None:
             try:
-                service.save_wishes(trainee, chosen, by=request.user, expected_version=request.POST.get("version", ""))
+                expected = posted_version(request.POST, message=service.stale_message())
+                service.save_wishes(trainee, chosen, by=request.user, expected_version=expected)
             except DomainError as exc:
                 error = str(exc)
             else:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.locking import check_version
 from organisations.models import PlacementCategory, Unit
 from trainees.models import Trainee, UnitWish, WishStrength
 
@@ -36,20 +37,24 @@ def current(trainee: Trainee) -> dict[int, int]:
     return dict(UnitWish.objects.filter(trainee=trainee).values_list("unit_id", "strength"))
 
 
-def version(wishes: dict[int, int]) -> str:
-    """A fingerprint of the saved wishes: the form carries it to detect concurrent changes."""
+def stale_message() -> str:
+    return _("Someone else changed these wishes while you were editing them. Reload the page and try again.")
+
+
+def version(wishes: dict[int, int]) -> int:
+    """The version of the saved wishes, for optimistic locking (`core.locking`): a fingerprint of
+    the set (there is no version column; the set is small and read anyway)."""
     text = ",".join(f"{unit}:{strength}" for unit, strength in sorted(wishes.items()))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return int(hashlib.sha256(text.encode()).hexdigest()[:15], 16)
 
 
 @transaction.atomic
-def save_wishes(trainee: Trainee, wishes: dict[int, int], *, by, expected_version: str) -> None:
-    """Replace the trainee's wishes with `wishes` {unit id: strength}; 0 or missing = none."""
+def save_wishes(trainee: Trainee, wishes: dict[int, int], *, by, expected_version: int | None) -> None:
+    """Replace the trainee's wishes with `wishes` {unit id: strength}; 0 or missing = none.
+    A stale `expected_version` (see `version`) raises StaleEdit and changes nothing."""
+    # The trainee row is the lock: the check holds until the new set is saved.
     Trainee.objects.select_for_update().only("pk").get(pk=trainee.pk)
-    if version(current(trainee)) != expected_version:
-        raise DomainError(
-            _("Someone else changed these wishes while you were editing them. Reload the page and try again.")
-        )
+    check_version(version(current(trainee)), expected_version, message=stale_message())
     wishes = {unit: strength for unit, strength in wishes.items() if strength}
     if any(strength not in WishStrength.values for strength in wishes.values()):
         raise DomainError(_("Choose one of the offered wishes for each unit."))

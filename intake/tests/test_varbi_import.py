@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from btportal import factories as f
 from btportal.factories import PASSWORD
+from core.tables import FileProblem
 from intake import varbi
 from intake.models import Application, ApplicationStatus
 from intake.tests.factories import make_application, make_round
-from trainees.import_files import FileProblem
 
 HEADER = "Ansökningsdatum;Förnamn;Efternamn;E-post;Personnummer;Telefon;Tjänst\r\n"
 

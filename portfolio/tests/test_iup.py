@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from core.errors import DomainError
+from core.locking import StaleEdit
 from portfolio import services
 from portfolio.models import IUP, IUPEvent, IUPGoalPlan, IUPRevision, IUPStatus
 
@@ -151,6 +152,28 @@ def test_a_stale_iup_edit_is_refused_and_nothing_is_saved(client, world):
     assert _version(t) == stale + 1
 
 
+def test_a_post_without_its_version_is_stale_and_changes_nothing(client, world):
+    t, me = world.trainee, world.users["bt_lakare"]
+    client.force_login(me)
+    client.get(reverse("portfolio:iup", args=[t.pk]))
+    url = reverse("portfolio:iup_goal_edit", args=[t.pk, "BT2"])
+    for version in ({}, {"version": ""}, {"version": "x"}):
+        response = client.post(url, {"activities": "Andra", **version}, **EN)
+        assert response.status_code == 400
+        # Said above the form (the hidden field shows no errors of its own).
+        assert "Someone else changed this IUP" in response.content.decode()
+    assert IUPGoalPlan.objects.get(iup__trainee=t, goal=goal("BT2")).activities == ""
+    assert _edit(client, t, "BT1", _version(t)).status_code == 302
+    response = client.post(reverse("portfolio:iup_submit", args=[t.pk]), {}, follow=True, **EN)
+    assert "Someone else changed this IUP" in response.content.decode()
+    assert IUP.objects.get(trainee=t).status == IUPStatus.DRAFT
+    client.post(reverse("portfolio:iup_submit", args=[t.pk]), {"version": _version(t)})
+    client.force_login(world.users["huvudhandledare"])
+    response = client.post(reverse("portfolio:iup_approve", args=[t.pk]), {"comment": "Bra"}, follow=True, **EN)
+    assert "Someone else changed this IUP" in response.content.decode()
+    assert IUP.objects.get(trainee=t).status == IUPStatus.SUBMITTED
+
+
 def test_a_stale_approval_is_refused(world):
     t, me = world.trainee, world.users["bt_lakare"]
     iup = services.get_or_create_iup(t)
@@ -158,7 +181,7 @@ def test_a_stale_approval_is_refused(world):
         iup, goal=goal("BT1"), activities="A", assessment_methods="", expected_version=iup.version, by=me
     )
     services.submit_iup(iup, by=me)
-    with pytest.raises(services.IUPConflict):
+    with pytest.raises(StaleEdit):
         services.approve_iup(iup, by=world.users["huvudhandledare"], comment="", expected_version=iup.version - 1)
     iup.refresh_from_db()
     assert iup.status == IUPStatus.SUBMITTED and iup.revisions.count() == 1

@@ -11,11 +11,11 @@ from django.utils import translation
 
 from btportal import factories as f
 from core.errors import DomainError
+from core.locking import StaleEdit
 from organisations.models import UnitCapacity
 from scheduling import editing, planning
 from scheduling.models import ProposalEdit, RunStatus
 from trainees.models import Placement
-from trainees.services import PlanConflict
 
 D = datetime.date
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -280,9 +280,9 @@ def test_a_stale_form_gets_a_clear_message_and_changes_nothing(client, w):
     assert "Someone else changed this proposal while you were editing it." in response.content.decode()
     edit = ProposalEdit.objects.get()
     assert edit.version == 1 and edit.assignments[0]["months"] == 3 and edit.assignments[0]["unit"] == str(w.clinic.pk)
-    with pytest.raises(PlanConflict):
+    with pytest.raises(StaleEdit):
         editing.save_proposal_edit(w.run, w.trainee, second, expected_version=None, by=None)
-    with pytest.raises(PlanConflict):
+    with pytest.raises(StaleEdit):
         editing.reset_proposal(w.run, w.trainee, expected_version=0, by=None)
 
 
@@ -297,6 +297,35 @@ def test_accepting_a_proposal_changed_since_the_page_was_loaded_is_refused(clien
     )
     assert "was changed while you were looking at it" in response.content.decode()
     assert not w.trainee.placements.exists()
+
+
+@pytest.mark.django_db
+def test_a_post_without_its_version_is_stale_and_changes_nothing(client, w):
+    """Editing, resetting and accepting one proposal each need the version the page showed."""
+    client.force_login(w.users["kansli"])
+    rows = plan_rows(w)
+    rows[0]["unit"] = str(w.small_er.pk)
+    data = form_data(rows, version=0)
+    del data["version"]
+    response = client.post(edit_url(w), data, **EN)
+    assert response.status_code == 400
+    assert "Someone else changed this proposal while you were editing it." in response.content.decode()
+    assert not ProposalEdit.objects.exists()
+
+    client.post(edit_url(w), form_data(rows, version=0))  # a real edit: version 1
+    response = client.post(reverse("scheduling:proposal_reset", args=[w.run.pk, w.trainee.pk]), follow=True, **EN)
+    assert "Someone else changed this proposal" in response.content.decode()
+    assert ProposalEdit.objects.get().assignments is not None  # not reset
+
+    for version in ({}, {"version": ""}, {"version": "x"}, {"version": "-1"}):
+        response = client.post(
+            reverse("scheduling:accept", args=[w.run.pk]), {"trainee": w.trainee.pk, **version}, follow=True, **EN
+        )
+        assert "was changed while you were looking at it" in response.content.decode()
+    assert not w.trainee.placements.exists()
+    # "Accept all" answers no single proposal's form: it needs no version.
+    client.post(reverse("scheduling:accept", args=[w.run.pk]), {"trainee": "all"})
+    assert w.trainee.placements.exists()
 
 
 # ---------------------------------------------------------------------------

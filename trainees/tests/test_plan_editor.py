@@ -9,6 +9,7 @@ from trainees import services
 from trainees.models import Leave, Placement
 
 D = datetime.date
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def _placement(world, **data):
@@ -87,6 +88,49 @@ def test_a_stale_form_is_refused_and_changes_nothing(kansli, world):
     assert response.status_code == 400
     assert "Someone else changed this plan" in response.content.decode()
     assert world.trainee.placements.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", [None, "", "abc", "-1"], ids=["missing", "empty", "text", "negative"])
+def test_a_form_without_its_plan_version_is_stale_and_changes_nothing(kansli, world, version):
+    """Leaving the version out used to skip the check; now it is refused like a stale one."""
+    trainee = world.trainee
+    p = Placement.objects.create(
+        trainee=trainee, category="akut", unit=world.clinic, start=D(2026, 11, 1), end=D(2027, 1, 31)
+    )
+    leave = Leave.objects.create(trainee=trainee, kind="sick", start=D(2026, 12, 1), end=D(2026, 12, 2))
+    extra = {} if version is None else {"plan_version": version}
+
+    def post(name, data, *args):
+        data = {k: v for k, v in data.items() if k != "plan_version"} | extra
+        return kansli.post(reverse(f"trainees:{name}", args=[trainee.pk, *args]), data, **EN)
+
+    forms = [
+        post("placement_add", _placement(world, start="2027-02-01", end="2027-03-31")),
+        post("placement_edit", _placement(world, end="2027-02-28"), p.pk),
+        post("leave_add", {"kind": "sick", "start": "2026-11-10", "end": "2026-11-12"}),
+        post("credit_add", {"category": "akut", "months": "2.0", "kind": "foreign"}),
+    ]
+    for response in forms:
+        assert response.status_code == 400
+        assert "Someone else changed this plan" in response.content.decode()
+    for name, pk in (("placement_delete", p.pk), ("leave_delete", leave.pk)):
+        response = post(name, {}, pk)
+        assert response.status_code == 302
+        assert "Someone else changed this plan" in kansli.get(response["Location"], **EN).content.decode()
+    p.refresh_from_db()
+    assert p.end == D(2027, 1, 31)
+    assert list(trainee.placements.all()) == [p] and list(trainee.leave.all()) == [leave]
+    assert not trainee.credits.exists()
+    trainee.refresh_from_db()
+    assert trainee.plan_version == 0
+
+
+@pytest.mark.django_db
+def test_starting_from_the_template_needs_the_plan_version(kansli, world):
+    response = kansli.post(reverse("trainees:plan_template", args=[world.trainee.pk]), {}, follow=True, **EN)
+    assert "Someone else changed this plan" in response.content.decode()
+    assert not world.trainee.placements.exists()
 
 
 @pytest.mark.django_db

@@ -100,3 +100,14 @@ def test_bad_input_is_refused_with_a_message_and_changes_nothing(client, world, 
     assert response.status_code == 400
     assert expected in response.content.decode()
     assert wishes.current(world.trainee) == {world.clinic.pk: 1}
+
+
+@pytest.mark.parametrize("version", [None, "", "abc"], ids=["missing", "empty", "text"])
+def test_a_form_without_its_version_is_stale_and_changes_nothing(client, world, version):
+    client.force_login(world.users["bt_lakare"])
+    post(client, world.trainee, {world.clinic: 3})
+    data = {f"unit-{world.health_centre.pk}": "3"} | ({} if version is None else {"version": version})
+    response = client.post(url(world.trainee), data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "Someone else changed these wishes" in response.content.decode()
+    assert wishes.current(world.trainee) == {world.clinic.pk: 3}
