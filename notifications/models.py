@@ -1,8 +1,9 @@
 """Reminders by email, the log that keeps them from being sent twice, and iCal feeds.
 
-Reminders are background work done by `manage.py send_reminders` (run it daily from cron);
-a `NotificationLog` row per person, item and kind is claimed before an email goes out, so a
-second run — or two runs at once — sends nothing new.
+Reminders are a background job (`notifications.tasks.send_reminders`, queued daily by
+`manage.py send_reminders` from cron and run by `manage.py db_worker`); a `NotificationLog` row
+per person, item and kind is claimed before an email goes out, so a second run — or two runs at
+once — sends nothing new.
 """
 
 import secrets
