@@ -47,12 +47,14 @@ demo: migrate
 
 run: demo
 	@echo "BT-portalen: http://$(HOST)/  (demo logins: see README, password demo-bt-2026)"
-	@# The planning worker runs beside the web server and stops with it.
-	@$(PY) manage.py run_planning_jobs & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	@# The background worker (planning runs, reminders) runs beside the web server and stops with it
+	@# (SIGTERM: it finishes the job in hand first). --no-reload: a code change must not cut a job off.
+	@$(PY) manage.py db_worker --no-reload & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 		$(PY) manage.py runserver $(HOST)
 
+# One more worker (several may run at once; each job runs once).
 worker: migrate
-	$(PY) manage.py run_planning_jobs
+	$(PY) manage.py db_worker --no-reload
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -43,17 +43,21 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    # BT-portalen, in layer order (see README, "Layers")
+    # BT-portalen, in layer order (docs/architecture.md). `core` comes before django_tasks_db so that its
+    # `db_worker` (the library's worker plus recovery of jobs whose worker died) takes the command's name.
     "core",
+    # Background jobs: Django 6's task API (backported) with its database backend.
+    "django_tasks",
+    "django_tasks_db",
     "btportal",
     "accounts",
     "organisations",
     "goals",
     "trainees",
-    "scheduling",
-    "portfolio",
     "assessments",
+    "portfolio",
     "notifications",
+    "scheduling",
     "intake",
     "certificates",
     "demo",
@@ -108,8 +112,24 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "btportal_cache",
-    }
+    },
+    # The background workers' heartbeats (core.jobs): a table of their own, so that culling the
+    # rate-limit counters never drops a live worker's heartbeat.
+    "jobs": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "btportal_jobs",
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    },
 }
+
+# Background jobs (core/jobs.py): tasks stored in the database, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running job whose worker has not been heard from for JOB_TIMEOUT seconds (killed, out of
+# memory, machine gone) is given to another worker; after JOB_MAX_ATTEMPTS such attempts it fails.
+JOB_TIMEOUT = env_int("JOB_TIMEOUT", 300)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
+if JOB_TIMEOUT < 1 or JOB_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("JOB_TIMEOUT and JOB_MAX_ATTEMPTS must be at least 1.")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -3,9 +3,10 @@
 A person's choices (reminders on/off, notice, language of emails) are `accounts.NotificationSetting`:
 other apps send email too and ask the same setting for its language.
 
-Reminders are background work done by `manage.py send_reminders` (run it daily from cron);
-a `NotificationLog` row per person, item and kind is claimed before an email goes out, so a
-second run — or two runs at once — sends nothing new.
+Reminders are a background job (`notifications.tasks.send_reminders`, queued daily by
+`manage.py send_reminders` from cron and run by `manage.py db_worker`); a `NotificationLog` row
+per person, item and kind is claimed before an email goes out, so a second run — or two runs at
+once — sends nothing new.
 """
 
 import secrets

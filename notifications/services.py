@@ -1,6 +1,6 @@
 """Reminders about due and overdue assessments, and the trainee's iCal feed.
 
-`send_reminders(today=…)` is the whole job of `manage.py send_reminders`: for every trainee in
+`send_reminders(today=…)` is the whole reminder job (notifications.tasks): for every trainee in
 training it asks `assessments.cadence` what is due, and emails the trainee, their main
 supervisor and the placement's supervisor about items that are overdue or due within the
 person's notice period. Before an email goes out, one `NotificationLog` row per (person, item,

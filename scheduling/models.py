@@ -1,5 +1,5 @@
-"""Planning runs: a studierektor or kansli asks the cohort planner for a proposal; a worker
-command claims the run (a database row, healthchecks-style) and stores the result; people
+"""Planning runs: a studierektor or kansli asks the cohort planner for a proposal; a background
+job (scheduling.tasks, run by `manage.py db_worker`) solves the run and stores the result; people
 review it and accept it per trainee or for all."""
 
 from django.conf import settings

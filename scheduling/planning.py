@@ -1,17 +1,15 @@
 """The Django side of cohort planning: build the planner's input from the database, run it as
-a background job (a PlanningRun row claimed by `manage.py run_planning_jobs`), and turn an
-accepted proposal into placements — checked by the rules module again."""
+a background job (`scheduling.tasks.solve_planning_run`, run by `manage.py db_worker`), and turn
+an accepted proposal into placements — checked by the rules module again."""
 
 from __future__ import annotations
 
 import datetime
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import rules
@@ -22,6 +20,7 @@ from rules.dates import add_months, first_of_month, month_index
 from rules.dates import month_end as last_day
 from scheduling.models import AcceptedProposal, PlanningRun, ProposalEdit, RunStatus
 from scheduling.permissions import PLAN
+from scheduling.tasks import solve_planning_run
 from trainees import capacity
 from trainees import services as trainee_services
 from trainees.models import Placement, Trainee, TraineeStatus
@@ -148,7 +147,11 @@ def start_run(
     weights: dict[str, int] | None = None,
 ) -> PlanningRun:
     """Queue a planning run; `weights` sets the soft goals' weights (the planner's defaults
-    for those not given)."""
+    for those not given).
+
+    The run and its job are written in one transaction (the job is a row of the same database),
+    so there is never a run without a job or a job without its run.
+    """
     trainees = list(trainees)
     if not trainees:
         raise DomainError(_("Choose at least one BT doctor to plan."))
@@ -165,44 +168,7 @@ def start_run(
         cohort=cohort,
     )
     run.trainees.set(trainees)
-    return run
-
-
-def claim_next_run() -> PlanningRun | None:
-    """Claim the oldest queued run with an atomic conditional update (safe with many workers)."""
-    for run in PlanningRun.objects.filter(status=RunStatus.QUEUED).order_by("created_at")[:5]:
-        claimed = PlanningRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
-            status=RunStatus.RUNNING, claimed_at=timezone.now()
-        )
-        if claimed:
-            run.refresh_from_db()
-            return run
-    return None
-
-
-def execute_run(run: PlanningRun) -> PlanningRun:
-    """Solve and store the proposal; progress is saved at most once a second."""
-    from scheduling.model import Cohort, CohortFormatError
-    from scheduling.solver import solve
-
-    last = [0.0]
-
-    def progress(info: dict) -> None:
-        now = time.monotonic()
-        if now - last[0] >= 1.0:
-            last[0] = now
-            PlanningRun.objects.filter(pk=run.pk).update(progress=info)
-
-    try:
-        cohort = Cohort.from_dict(run.cohort)
-        solution = solve(cohort, run.method, time_limit=run.time_limit, seed=run.pk, progress=progress)
-    except (CohortFormatError, ValueError) as error:
-        run.status, run.message = RunStatus.FAILED, str(error)
-    else:
-        run.result = solution.to_dict()
-        run.status = RunStatus.DONE
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "message", "result", "finished_at"])
+    solve_planning_run.enqueue(run.pk)
     return run
 
 

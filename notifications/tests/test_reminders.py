@@ -3,10 +3,13 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import NotificationSetting
 from assessments.models import Assessment
+from core.tests.jobs import run_ready_jobs
+from notifications import tasks
 from notifications.models import NotificationLog
 from notifications.services import send_reminders
 from trainees.models import Placement
@@ -52,12 +55,30 @@ def test_a_second_run_sends_nothing(world, plan, mailoutbox):
     assert len(mailoutbox) == 3 and NotificationLog.objects.count() == logged
 
 
-def test_the_command_is_idempotent(world, plan, mailoutbox, capsys):
+def test_the_command_queues_a_job_that_the_worker_runs_idempotently(world, plan, mailoutbox, capsys):
     call_command("send_reminders", "--today", "2027-03-05")
+    assert "Queued the reminders as job" in capsys.readouterr().out
+    assert mailoutbox == []  # the worker sends them
+    run_ready_jobs()
     call_command("send_reminders", "--today", "2027-03-05")
+    run_ready_jobs()
+    assert len(mailoutbox) == 3
+    jobs = DBTaskResult.objects.filter(task_path=tasks.send_reminders.module_path).order_by("enqueued_at")
+    assert [(j.status, j.return_value) for j in jobs] == [("SUCCESSFUL", 3), ("SUCCESSFUL", 0)]
+
+
+def test_the_command_sends_here_and_now_when_asked(world, plan, mailoutbox, capsys):
+    call_command("send_reminders", "--today", "2027-03-05", "--now")
+    call_command("send_reminders", "--today", "2027-03-05", "--now")
     out = capsys.readouterr().out
     assert "Sent 3 reminder email(s)." in out and "Sent 0 reminder email(s)." in out
-    assert len(mailoutbox) == 3
+    assert len(mailoutbox) == 3 and not DBTaskResult.objects.exists()
+
+
+def test_the_command_refuses_a_bad_date(world):
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("send_reminders", "--today", "5 March")
+    assert not DBTaskResult.objects.exists()
 
 
 def test_due_soon_items_come_with_the_chosen_notice(world, plan, mailoutbox):
