@@ -16,11 +16,10 @@ minimums) — except the amount findings that an input override deliberately rep
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 
 import rules
 
-from .model import Cohort, month_label
+from .model import Cohort, first_day, last_day, month_label
 from .solution import Solution
 
 #: rules findings about amounts, replaced by an override in the input (requirements / total_months)
@@ -32,16 +31,6 @@ CATEGORY_AMOUNT_CODES = {
     "CATEGORY_TOO_SHORT",
 }
 TOTAL_AMOUNT_CODES = {"PLAN_TOO_SHORT"}
-
-
-def _first_day(cohort: Cohort, index: int) -> date:
-    y, m = divmod(cohort.start[0] * 12 + cohort.start[1] - 1 + index, 12)
-    return date(y, m + 1, 1)
-
-
-def _last_day(cohort: Cohort, index: int) -> date:
-    nxt = _first_day(cohort, index + 1)
-    return date.fromordinal(nxt.toordinal() - 1)
 
 
 def check(cohort: Cohort, solution: Solution) -> list[str]:
@@ -124,12 +113,12 @@ def _rules_errors(cohort: Cohort, t, asg) -> list[str]:
     plan = rules.Plan(
         programme=t.programme,
         bt_type=t.bt_type,
-        start=_first_day(cohort, asg[0].start),
+        start=first_day(cohort.start, asg[0].start),
         placements=tuple(
             rules.Placement(
                 category=a.category,
-                start=_first_day(cohort, a.start),
-                end=_last_day(cohort, a.start + a.months - 1),
+                start=first_day(cohort.start, a.start),
+                end=last_day(cohort.start, a.start + a.months - 1),
                 extent=100,
                 unit=a.unit,
             )

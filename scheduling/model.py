@@ -37,10 +37,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import Any
 
 import rules
+from rules import dates
 
 from .objective import WEIGHT_NAMES, Weights
 
@@ -74,15 +76,24 @@ def parse_month(value: Any) -> tuple[int, int]:
     return year, month
 
 
+def first_day(start: tuple[int, int], index: int) -> date:
+    """The first day of month ``index`` counted from ``start`` (``(2027, 1)``, 14 -> 2028-03-01)."""
+    return dates.month_from_index(dates.month_index(date(start[0], start[1], 1)) + index)
+
+
+def last_day(start: tuple[int, int], index: int) -> date:
+    """The last day of month ``index`` counted from ``start``."""
+    return dates.month_end(first_day(start, index))
+
+
 def month_label(start: tuple[int, int], index: int) -> str:
     """Label of month ``index`` counted from ``start`` (``(2027, 1)``, 14 -> ``"2028-03"``)."""
-    y, m = divmod(start[0] * 12 + start[1] - 1 + index, 12)
-    return f"{y:04d}-{m + 1:02d}"
+    return f"{first_day(start, index):%Y-%m}"
 
 
 def month_index(start: tuple[int, int], label: str) -> int:
     y, m = parse_month(label)
-    return (y * 12 + m - 1) - (start[0] * 12 + start[1] - 1)
+    return dates.month_index(date(y, m, 1)) - dates.month_index(date(start[0], start[1], 1))
 
 
 def month_range_label(start: tuple[int, int], first: int, last: int) -> str:

@@ -298,9 +298,9 @@ def _dated(trainee, assignments, units) -> list[ProposedPlacement]:
     """Real dates for the planner's whole months.
 
     The planner works in calendar months; a BT may start mid-month (e.g. 5 April). The first
-    placement then starts on the BT's start day, each placement follows on from the one
-    before it, and each ends on the first day that gives it its full-time months as the rules
-    module counts them, so a proposal of "3 months" never counts 2.99.
+    placement then starts on the BT's start day, each placement follows on from the one before it,
+    and each ends the day before the same day of the month its months later (the rules module's
+    calendar months: 5 April + 3 months ends 4 July), so a proposal of "3 months" counts exactly 3.
     """
     out, cursor = [], None
     for a in assignments:
@@ -309,23 +309,12 @@ def _dated(trainee, assignments, units) -> list[ProposedPlacement]:
             start = trainee.planned_start
         if cursor and cursor > start:
             start = cursor
-        end = _end_for_months(start, a["months"])
+        end = rules.counting.period_end(start, a["months"])
         key = str(a["unit"])
         unit = units.get(int(key)) if key.isdigit() else None
         out.append(ProposedPlacement(unit=unit, category=a["category"], start=start, end=end, months=a["months"]))
         cursor = end + datetime.timedelta(days=1)
     return out
-
-
-def _end_for_months(start: datetime.date, months: int) -> datetime.date:
-    import rules
-
-    end = add_months(first_of_month(start), months) - datetime.timedelta(days=1)
-    if start.day == 1:
-        return end
-    while rules.months_between(start, end) < months:
-        end += datetime.timedelta(days=1)
-    return end
 
 
 # ---------------------------------------------------------------------------

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
+import rules
+import rules.counting
 from btportal import factories as f
 from core.errors import DomainError
 from core.jobs import TaskResultStatus, reclaim_lost_jobs
@@ -269,6 +271,10 @@ def test_a_mid_month_start_gives_a_valid_plan_with_whole_full_time_months(cohort
         b.start == a.end + datetime.timedelta(days=1) for a, b in zip(proposal.placements, proposal.placements[1:])
     )
     assert proposal.check.valid, [f.message for f in proposal.check.errors]
+    # Each dated placement counts exactly the whole months the planner gave it (calendar months:
+    # 5 January + 3 months ends 4 April).
+    assert all(rules.counting.calendar_months(p.start, p.end) == p.months for p in proposal.placements)
+    assert proposal.placements[0].end.day == 4
 
 
 @pytest.mark.django_db
