@@ -9,6 +9,23 @@ from organisations.models import Region, Unit, UnitKind
 from trainees.models import Trainee
 
 PASSWORD = "test-password-123"
+
+#: Every persona of the `world` fixture (conftest.py): one per role in scope, an outsider, and two
+#: strangers scoped to another region.
+PERSONAS = [
+    "bt_lakare",
+    "handledare",
+    "huvudhandledare",
+    "studierektor",
+    "verksamhetschef",
+    "kansli",
+    "extern_bedomare",
+    "granskare",
+    "admin",
+    "outsider",
+    "stranger_kansli",
+    "stranger_studierektor",
+]
 _seq = itertools.count(1)
 
 

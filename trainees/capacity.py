@@ -87,17 +87,11 @@ def _state(used: int, capacity: int) -> str:
     return FULL if used == capacity else FREE
 
 
-@dataclass
-class Cell:
-    unit: object
-    month: datetime.date
-    capacity: int
-    overridden: bool = False
-    entries: list[Entry] = field(default_factory=list)
+class _Load:
+    """Free places and state of a cell or a total (`used` and `capacity` come from the class)."""
 
-    @property
-    def used(self) -> int:
-        return peak(self.entries, self.month)
+    used: int
+    capacity: int
 
     @property
     def free(self) -> int:
@@ -114,6 +108,19 @@ class Cell:
     @property
     def over_capacity(self) -> bool:
         return self.used > self.capacity
+
+
+@dataclass
+class Cell(_Load):
+    unit: object
+    month: datetime.date
+    capacity: int
+    overridden: bool = False
+    entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def used(self) -> int:
+        return peak(self.entries, self.month)
 
     @property
     def named(self) -> list[Entry]:
@@ -131,26 +138,10 @@ class Row:
 
 
 @dataclass
-class Total:
+class Total(_Load):
     month: datetime.date
     used: int = 0
     capacity: int = 0
-
-    @property
-    def free(self) -> int:
-        return self.capacity - self.used
-
-    @property
-    def over_by(self) -> int:
-        return max(self.used - self.capacity, 0)
-
-    @property
-    def state(self) -> str:
-        return _state(self.used, self.capacity)
-
-    @property
-    def over_capacity(self) -> bool:
-        return self.used > self.capacity
 
 
 @dataclass

@@ -5,23 +5,11 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Addendum, Assessment, AssessmentRequest, RequestStatus, TraineeComment
+from btportal.factories import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
-ALL = [
-    "bt_lakare",
-    "handledare",
-    "huvudhandledare",
-    "studierektor",
-    "verksamhetschef",
-    "kansli",
-    "extern_bedomare",
-    "granskare",
-    "admin",
-    "outsider",
-    "stranger_kansli",
-    "stranger_studierektor",
-]
+ALL = PERSONAS
 # The world trainee's home unit is the VGR clinic; the handledare supervises their placement.
 VIEWERS = {"bt_lakare", "handledare", "huvudhandledare", "studierektor", "verksamhetschef", "kansli", "admin"}
 

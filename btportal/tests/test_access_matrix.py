@@ -3,20 +3,9 @@
 import pytest
 from django.urls import reverse
 
-ALL = [
-    "bt_lakare",
-    "handledare",
-    "huvudhandledare",
-    "studierektor",
-    "verksamhetschef",
-    "kansli",
-    "extern_bedomare",
-    "granskare",
-    "admin",
-    "outsider",
-    "stranger_kansli",
-    "stranger_studierektor",
-]
+from btportal.factories import PERSONAS
+
+ALL = PERSONAS
 STAFF_VGR = {"admin", "kansli", "studierektor", "verksamhetschef"}
 
 

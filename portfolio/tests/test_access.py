@@ -3,25 +3,13 @@
 import pytest
 from django.urls import reverse
 
+from btportal.factories import PERSONAS
 from portfolio import services
 from portfolio.models import IUP, Activity, Evidence, SupervisionMeeting
 
 from .factories import goal, make_activity, make_placement, pdf
 
-ALL = [
-    "bt_lakare",
-    "handledare",
-    "huvudhandledare",
-    "studierektor",
-    "verksamhetschef",
-    "kansli",
-    "extern_bedomare",
-    "granskare",
-    "admin",
-    "outsider",
-    "stranger_kansli",
-    "stranger_studierektor",
-]
+ALL = PERSONAS
 VIEWERS = {"bt_lakare", "huvudhandledare", "studierektor", "verksamhetschef", "kansli", "admin"}
 EDITORS = {"bt_lakare"}
 REVIEWERS = {"huvudhandledare", "admin"}

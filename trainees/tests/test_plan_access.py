@@ -5,24 +5,12 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from btportal.factories import PERSONAS
 from trainees.models import Placement
 
 EDITORS = {"kansli", "studierektor", "verksamhetschef", "admin"}
 VIEWERS = EDITORS | {"bt_lakare", "huvudhandledare"}
-ALL = [
-    "bt_lakare",
-    "handledare",
-    "huvudhandledare",
-    "studierektor",
-    "verksamhetschef",
-    "kansli",
-    "extern_bedomare",
-    "granskare",
-    "admin",
-    "outsider",
-    "stranger_kansli",
-    "stranger_studierektor",
-]
+ALL = PERSONAS
 
 
 @pytest.mark.django_db

@@ -4,24 +4,12 @@ cohort planner's input."""
 import pytest
 from django.urls import reverse
 
+from btportal.factories import PERSONAS
 from trainees import wishes
 from trainees.models import UnitWish, WishStrength
 
 EDITORS = {"bt_lakare", "kansli", "studierektor", "verksamhetschef", "admin"}
-ALL = [
-    "bt_lakare",
-    "handledare",
-    "huvudhandledare",
-    "studierektor",
-    "verksamhetschef",
-    "kansli",
-    "extern_bedomare",
-    "granskare",
-    "admin",
-    "outsider",
-    "stranger_kansli",
-    "stranger_studierektor",
-]
+ALL = PERSONAS
 
 pytestmark = pytest.mark.django_db
 
