@@ -22,7 +22,7 @@ def w(world):
     proposal puts it over capacity that month."""
     from btportal import factories as f
     from organisations.models import UnitCapacity
-    from scheduling.tests.test_proposal_edits import make_run
+    from scheduling.tests.proposals import make_run
 
     D = datetime.date
     world.psychiatry = f.make_unit(world.vgr, "Psykiatri", category="psykiatri", capacity=2)
