@@ -60,7 +60,10 @@ INSTALLED_APPS = [
     "scheduling",
     "intake",
     "certificates",
+    "api",
     "demo",
+    # django-ninja: its templates and static files (the interactive API docs, served locally).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +245,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# The REST API (api/): page sizes of lists.
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 200
 
 # Certificates: the directory holding Socialstyrelsen's blank official forms (HSLF-FS 2021:8
 # bilaga 1–4, fillable PDF). Empty: only the system's own PDFs are produced.

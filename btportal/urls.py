@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.main import api
 from btportal import views
 
 urlpatterns = [
@@ -20,6 +21,8 @@ urlpatterns = [
     path("intake/", include("intake.urls")),
     path("certificates/", include("certificates.urls")),
     path("verify/", include("certificates.verify_urls")),
+    path("api/v1/", api.urls),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 
