@@ -30,3 +30,12 @@ def api(client, token_for):
             return client.post(url, data, content_type="application/json", **self.headers)
 
     return Caller
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are matched in English (the source language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
