@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import LIST_SUPERVISORS
+from api.permissions import IMPORT_RECORD
 from goals.permissions import VIEW as VIEW_GOALS
 from intake.permissions import MANAGE as MANAGE_INTAKE
 from organisations.permissions import VIEW_REGION
@@ -24,4 +25,6 @@ def navigation(request):
         ("goals", _("Goals"), reverse("goals:list"), VIEW_GOALS),
     ]
     items = [(key, label, url) for key, label, url, perm in candidates if perm is None or perm.allows(user)]
-    return {"nav_items": items}
+    # The import of a portable record is the BT office's (api.permissions.IMPORT_RECORD); the
+    # trainees app sits below api and cannot ask itself.
+    return {"nav_items": items, "can_import_record": IMPORT_RECORD.allows(user)}

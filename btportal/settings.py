@@ -249,6 +249,8 @@ LOGGING = {
 # The REST API (api/): page sizes of lists.
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
+# The portable record (api/record): the largest archive an import accepts (also when unpacked).
+RECORD_MAX_BYTES = env_int("RECORD_MAX_BYTES", 500 * 1024 * 1024)
 
 # Certificates: the directory holding Socialstyrelsen's blank official forms (HSLF-FS 2021:8
 # bilaga 1–4, fillable PDF). Empty: only the system's own PDFs are produced.
