@@ -44,6 +44,8 @@ class ValidationErrors(Schema):
 ERRORS = {401: Error, 403: Error, 422: ValidationErrors}
 #: … and those that fetch one object.
 OBJECT_ERRORS = ERRORS | {404: Error}
+#: … and those that take a body (400: the body is not JSON).
+BODY_ERRORS = OBJECT_ERRORS | {400: Error}
 
 
 class RegionOut(Schema):

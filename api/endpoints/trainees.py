@@ -8,6 +8,7 @@ from api.endpoints import choice, object_id
 from api.main import MAX_ID, Pagination
 from api.models import Scope
 from api.schemas import (
+    BODY_ERRORS,
     ERRORS,
     OBJECT_ERRORS,
     Error,
@@ -98,7 +99,7 @@ def get_plan(request, trainee_id: int = object_id()):
 
 @router.post(
     "/{trainee_id}/status",
-    response={200: TraineeDetail, 409: Error} | OBJECT_ERRORS,
+    response={200: TraineeDetail, 409: Error} | BODY_ERRORS,
     summary="Change a BT doctor's status",
 )
 @endpoint(EDIT_PLAN, Scope.WRITE_TRAINEES)

@@ -12,6 +12,21 @@ from api.models import Scope
 EXAMPLES = 4
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Schemathesis calls the WSGI application directly, and Django closes the database connection
+    when a request ends, which would end the test's transaction (PostgreSQL). Django's own test
+    client leaves the connection alone the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def personas(world, token_for):
     """The Authorization headers of two roles with every scope."""
