@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import RoleAssignment, SupervisorProfile, User
+from accounts.models import LoginEvent, RoleAssignment, SupervisorProfile, User
 
 
 class RoleInline(admin.TabularInline):
@@ -16,10 +16,10 @@ class RoleInline(admin.TabularInline):
 class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff"]
-    search_fields = ["email", "first_name", "last_name"]
+    search_fields = ["email", "first_name", "last_name", "hsa_id"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Personal info"), {"fields": ("first_name", "last_name", "phone", "personnummer")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "phone", "personnummer", "hsa_id")}),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
@@ -41,3 +41,21 @@ class SupervisorProfileAdmin(SimpleHistoryAdmin):
     list_display = ["user", "specialty", "specialist_since", "supervisor_training_date", "bt_supervisor_training_date"]
     search_fields = ["user__email", "user__last_name", "specialty"]
     autocomplete_fields = ["user", "workplace"]
+
+
+@admin.register(LoginEvent)
+class LoginEventAdmin(admin.ModelAdmin):
+    """The login log: read-only (written by the login adapters)."""
+
+    list_display = ["at", "outcome", "reason", "method", "provider", "identifier", "user", "ip_address"]
+    list_filter = ["outcome", "reason", "method", "provider", "at"]
+    search_fields = ["identifier", "user__email", "user__last_name", "ip_address", "provider"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+    readonly_fields = [f.name for f in LoginEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -166,6 +166,10 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "BT-portalen"
 
+# Off: staff (kansli, studierektor, verksamhetschef, admin) may not log in with a password (only through an
+# identity provider).
+STAFF_PASSWORD_LOGIN = env_bool("STAFF_PASSWORD_LOGIN", True)
+
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 
