@@ -172,6 +172,30 @@ def test_the_admin_sees_the_login_log_and_cannot_change_it(client):
     assert event.identifier == "anna@example.se"
 
 
+# -- the login page ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_login_page_has_no_idp_buttons_without_providers(client):
+    body = client.get(LOGIN).content.decode()
+    assert "e-legitimation" not in body
+
+
+@pytest.mark.django_db
+def test_the_login_page_has_a_button_per_provider(client, saml, oidc):
+    body = client.get(f"{LOGIN}?next=/people/profile/").content.decode()
+    assert 'action="/accounts/saml/region-saml/login/"' in body
+    assert 'action="/accounts/oidc/region-oidc/login/"' in body
+    assert "Logga in med e-legitimation: Region Test" in body
+    assert body.count('name="next" value="/people/profile/"') == 3  # both buttons and the password form
+
+
+@pytest.mark.django_db
+def test_the_login_page_says_staff_use_e_identification_when_password_login_is_off(client, saml, settings):
+    settings.STAFF_PASSWORD_LOGIN = False
+    assert "loggar bara in med e-legitimation" in client.get(LOGIN).content.decode()
+
+
 # -- the strong-login contract -----------------------------------------------------------------------------
 
 
