@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -36,6 +36,12 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
+#: An HSA-id: the country code, the issuing organisation's number, a dash and the serial (SE2321000131-P000000123456).
+validate_hsa_id = RegexValidator(
+    r"^[A-Z]{2}[0-9]{10}-[0-9A-Za-z]+$", _("Enter an HSA-id such as SE2321000131-P000000123456.")
+)
+
+
 class User(AbstractUser):
     """A person who logs in with their email address."""
 
@@ -47,6 +53,18 @@ class User(AbstractUser):
         blank=True,
         default="",
         help_text=_("Swedish personnummer or samordningsnummer, stored as 12 digits."),
+    )
+    # The person's HSA-id in the national directory (e.g. SE2321000131-P000000123456): the region's identity
+    # provider may give it instead of, or beside, the personnummer.
+    hsa_id = models.CharField(
+        _("HSA-id"),
+        max_length=64,
+        blank=True,
+        default="",
+        validators=[validate_hsa_id],
+        help_text=_(
+            "The person's HSA-id, e.g. SE2321000131-P000000123456. Used to match a login through the region's identity provider."
+        ),
     )
     phone = models.CharField(_("telephone"), max_length=40, blank=True, default="")
     # Postal address: asked for by the application to Socialstyrelsen (Bilaga 1).
@@ -67,7 +85,8 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(
                 fields=["personnummer"], condition=~Q(personnummer=""), name="user_personnummer_unique"
-            )
+            ),
+            models.UniqueConstraint(fields=["hsa_id"], condition=~Q(hsa_id=""), name="user_hsa_id_unique"),
         ]
 
     def __str__(self):
@@ -269,3 +288,67 @@ def language_for(user) -> str:
     if user is None or not getattr(user, "pk", None):
         return settings.LANGUAGE_CODE
     return settings_for(user).language or settings.LANGUAGE_CODE
+
+
+# ---------------------------------------------------------------------------
+# The login log: every login and every refused or failed attempt
+# ---------------------------------------------------------------------------
+
+
+class LoginMethod(models.TextChoices):
+    PASSWORD = "password", _("Password")
+    PASSWORD_MFA = "password_mfa", _("Password and two-factor code")
+    IDP = "idp", _("Identity provider")
+
+
+class LoginOutcome(models.TextChoices):
+    SUCCESS = "success", _("Logged in")
+    REFUSED = "refused", _("Refused")
+
+
+class LoginRefusal(models.TextChoices):
+    """Why a login was refused (the reason is stored; the person saw a message saying as much as is safe)."""
+
+    WRONG_CREDENTIALS = "wrong_credentials", _("Wrong email address or password")
+    RATE_LIMITED = "rate_limited", _("Too many failed attempts")
+    INACTIVE = "inactive", _("Account inactive")
+    PASSWORD_LOGIN_OFF = "password_login_off", _("Password login is switched off for staff")
+    UNKNOWN_PERSON = "unknown_person", _("No account with this personnummer or HSA-id")
+    AMBIGUOUS_PERSON = "ambiguous_person", _("Personnummer and HSA-id belong to different accounts")
+    NO_IDENTITY = "no_identity", _("The identity provider gave neither personnummer nor HSA-id")
+    ASSURANCE_TOO_LOW = "assurance_too_low", _("Assurance level too low")
+    IDP_ERROR = "idp_error", _("Invalid or refused answer from the identity provider")
+    CANCELLED = "cancelled", _("Cancelled at the identity provider")
+
+
+class LoginEvent(models.Model):
+    """One login or attempt. Written by the login adapters (accounts/adapters.py), read in the Django admin."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="login_events"
+    )
+    # Who tried: the email typed, or what the identity provider said (personnummer masked, HSA-id).
+    identifier = models.CharField(_("identifier"), max_length=200, blank=True, default="")
+    method = models.CharField(_("method"), max_length=20, choices=LoginMethod.choices)
+    provider = models.CharField(_("identity provider"), max_length=200, blank=True, default="")
+    assurance = models.CharField(_("assurance level"), max_length=200, blank=True, default="")
+    outcome = models.CharField(_("outcome"), max_length=10, choices=LoginOutcome.choices)
+    reason = models.CharField(_("reason"), max_length=30, blank=True, default="", choices=LoginRefusal.choices)
+    detail = models.CharField(_("detail"), max_length=500, blank=True, default="")
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("login event")
+        verbose_name_plural = _("login events")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="success", reason="") | (Q(outcome="refused") & ~Q(reason="")),
+                name="login_event_reason_iff_refused",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_method_display()} {self.get_outcome_display()}"

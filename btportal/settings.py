@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from accounts.sso_settings import socialaccount_providers
 from btportal.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,6 +44,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Single sign-on through the regions' identity providers (accounts/sso.py).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     # BT-portalen, in layer order (docs/architecture.md). `core` comes before django_tasks_db so that its
     # `db_worker` (the library's worker plus recovery of jobs whose worker died) takes the command's name.
     "core",
@@ -168,6 +173,18 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "BT-portalen"
+
+# Single sign-on through the regions' identity providers (SAML 2.0, OpenID Connect): allauth's providers,
+# configured in the file SSO_PROVIDERS_FILE (README) and/or in the admin (Social applications). A person is
+# matched to their account by personnummer or HSA-id, never by email, and no account is ever created.
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = socialaccount_providers(env_str("SSO_PROVIDERS_FILE", ""))
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# Off: staff (kansli, studierektor, verksamhetschef, admin) may log in only through an identity provider.
+STAFF_PASSWORD_LOGIN = env_bool("STAFF_PASSWORD_LOGIN", True)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True

@@ -4,6 +4,9 @@ from django.urls import include, path
 from api.main import api
 from btportal import views
 
+# Before admin.site.urls is read below: the admin's login page sends people to the one login page.
+admin.site.login = views.admin_login
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
