@@ -39,8 +39,9 @@ def test_own_bilaga3_lists_every_placement_with_months_and_sum(ready):
     assert "Sahlgrenska, Medicinkliniken" in text
     assert "261101-270228" in text and "270301-270630" in text and "270701-271231" in text
     assert "Psykiatrimottagning Östra" in text and " 75 " in text
-    assert "4.5" in text  # 6 months at 75 %
-    assert "12.5" in text  # 4 + 4 + 4.5
+    assert "4,50" in text  # 6 months at 75 %, decimal comma
+    assert "4,00" in text  # exactly four calendar months (never 3,99)
+    assert "12,50" in text and "12.5" not in text  # 4 + 4 + 4.5
     assert "Vårdcentralen Majorna 270301-270630" in text  # primärvård part
 
 
@@ -75,8 +76,9 @@ def test_official_bilaga3_fields_are_filled(ready, settings):
     assert f["Tjänstgöringsställe sjukhus klinik enhet eller annan specificeringRow1"] == "Sahlgrenska, Medicinkliniken"
     assert f["Period ååmmddååmmddRow1"] == "261101-270228"
     assert f["Tjänstgöringens omfatt ning i procent av heltidRow3"] == "75"
-    assert f["Tjänstgöringens omfatt ning omräknad till månader på heltidRow3"] == "4,5"
-    assert f["Tjänstgöringens omfatt ning omräknad till månader på heltidSumma"] == "12,5"
+    assert f["Tjänstgöringens omfatt ning omräknad till månader på heltidRow1"] == "4,00"
+    assert f["Tjänstgöringens omfatt ning omräknad till månader på heltidRow3"] == "4,50"
+    assert f["Tjänstgöringens omfatt ning omräknad till månader på heltidSumma"] == "12,50"
     assert (
         "Vårdcentralen Majorna"
         in f["Redogör för vilken eller vilka delar av tjänstgöringen som genomförts inom primärvård"]
