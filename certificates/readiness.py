@@ -123,6 +123,11 @@ def _months(value) -> str:
     return formats.number_format(float(rules.counting.round_half_up(rules.counting.to_fraction(value))), 2)
 
 
+def _plain(value) -> str:
+    """A required number of months as the regulation states it (3, 1,5), in the reader's language."""
+    return rules.messages.format_number(float(value)).replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+
+
 def _contributions(trainee, count, plan) -> dict[str, list[str]]:
     """Per category: which placements and credits make up its months ("Medicinkliniken 4,00")."""
     placements = sorted(trainee.placements.select_related("unit__parent"), key=lambda p: (p.start, p.end))
@@ -144,7 +149,7 @@ def _requirements(trainee, result, count, plan, figures) -> list[RequirementRow]
     required_total = max(reg.min_total_months, prog.total_months.min)
     rows.append(
         RequirementRow(
-            gettext("At least %(months)s full-time months of service") % {"months": _months(required_total)},
+            gettext("At least %(months)s full-time months of service") % {"months": _plain(required_total)},
             "PLAN_TOO_SHORT" not in codes,
             gettext("%(service)s in the placements (the sum on Bilaga 3) + %(credited)s credited = %(total)s")
             % {
@@ -169,7 +174,7 @@ def _requirements(trainee, result, count, plan, figures) -> list[RequirementRow]
             rows.append(
                 RequirementRow(
                     gettext("At least %(months)s months within %(category)s")
-                    % {"months": _months(req), "category": label},
+                    % {"months": _plain(req), "category": label},
                     not fired,
                     gettext("%(months)s full-time months: %(parts)s")
                     % {"months": _months(result.exact_months_by_category.get(cat, 0)), "parts": parts},

@@ -122,7 +122,7 @@ class DecisionForm(BootstrapFormMixin, forms.Form):
         for row in self.missing:
             self.fields[f"missing_{row.item}"] = forms.CharField(
                 label=_("Reason to admit without: %(item)s") % {"item": row.label},
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),  # added after styling
                 required=False,
                 max_length=1000,
                 help_text=_("Needed only to admit: the item is missing from the checklist."),

@@ -112,14 +112,16 @@ class DetailsForm(BootstrapFormMixin, forms.Form):
         self.trainee = trainee
         others = list(trainee.other_licences.all())
         for n in range(OTHER_LICENCE_ROWS):
+            # Added after BootstrapFormMixin styled the declared fields: styled here.
             self.fields[f"other_country_{n}"] = forms.CharField(
                 label=_("Licence in another country %(number)s: country") % {"number": n + 1},
                 max_length=80,
                 required=False,
+                widget=forms.TextInput(attrs={"class": "form-control"}),
             )
             self.fields[f"other_date_{n}"] = forms.DateField(
                 label=_("Licence in another country %(number)s: date") % {"number": n + 1},
-                widget=DateInput,
+                widget=DateInput(attrs={"class": "form-control"}),
                 required=False,
             )
             if n < len(others):

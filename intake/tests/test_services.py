@@ -214,7 +214,11 @@ def test_it_admits_with_missing_items_only_with_a_reason_for_each(world, kansli)
     app = make_application(round, unit=world.hospital)
     complete_manual_items(app, kansli, skip=(ChecklistItem.REFERENCES, ChecklistItem.CRIMINAL_RECORD))
     # A reason for one of the two missing items is not enough; blank reasons do not count.
-    for reasons in ({}, {"references": "Referenser tas efter intervjun."}, {"references": "x", "criminal_record": "  "}):
+    for reasons in (
+        {},
+        {"references": "Referenser tas efter intervjun."},
+        {"references": "x", "criminal_record": "  "},
+    ):
         with pytest.raises(DomainError) as refused:
             services.admit(app, by=kansli, reason="Uppfyller kraven", missing_reasons=reasons)
         assert "Check against the criminal-records register done" in str(refused.value)
