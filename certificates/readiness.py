@@ -80,6 +80,7 @@ class Readiness:
     figures: Figures
     blockers: list[Blocker] = field(default_factory=list)
     override: ReadinessOverride | None = None
+    regulation_title: str = ""
 
     @property
     def errors(self) -> list:
@@ -362,6 +363,7 @@ def readiness(trainee, *, viewer=None) -> Readiness:
         figures,
         blockers,
         trainee.readiness_overrides.first(),
+        reg.title_sv if (get_language() or "sv").startswith("sv") else reg.title_en,
     )
 
 
