@@ -39,6 +39,7 @@ PAD_X = 2.0  # the left/right inset viewers use for text fields
 PAD_Y = 1.0
 MULTILINE = 1 << 12  # Ff bit 13
 CONTINUED = "(forts. på fortsättningsbladet)"
+CONTINUED_SHORT = "(forts.)"  # in a field too narrow for the long marker
 
 _BASE_CODECS = {"/MacRomanEncoding": "mac_roman", "/WinAnsiEncoding": "cp1252"}
 
@@ -249,7 +250,8 @@ def fit(text: str, box: FieldBox) -> Fit:
     size = MIN_SIZE
     lines = wrap(text, box.font, size, box.inner_width)
     keep = max(0, box.capacity(size) - 1)
-    shown = lines[:keep] + [CONTINUED]
+    marker = CONTINUED if box.font.width(CONTINUED, size) <= box.inner_width else CONTINUED_SHORT
+    shown = lines[:keep] + [marker]
     return Fit(size, shown, rest="\n".join(lines[keep:]), wrapped=True)
 
 
@@ -384,3 +386,8 @@ def fill(writer, values: dict[str, str]) -> list[tuple[str, str, str]]:
             continued.append((name, box.label, result.rest))
     writer._root_object["/AcroForm"][NameObject("/NeedAppearances")] = BooleanObject(False)
     return continued
+
+
+def continues(lines: list[str]) -> bool:
+    """Whether the drawn lines end with the marker that the text continues on a continuation page."""
+    return bool(lines) and lines[-1] in (CONTINUED, CONTINUED_SHORT)

@@ -244,7 +244,7 @@ def test_the_verification_page_says_what_was_attested_by_whom_and_when(client, w
         "Psykiatrimottagning Östra",
         "4,50",  # six calendar months at 75 %, as on the certificate
         "12,50",
-        f"Head of unit (verksamhetschef): <strong>{head.get_full_name()}</strong> (Verksamhetschef)",
+        f"Head of unit (verksamhetschef): <strong>{head.get_full_name()}</strong> – signed",
         "in Göteborg",
         world.users["kansli"].get_full_name(),
     ):

@@ -77,7 +77,7 @@ def assert_everything_fits(data: bytes) -> dict[str, dict]:
             assert font.width(line, size) <= fd["width"] - 2 * formfill.PAD_X + 0.01, (name, line, size)
         assert len(fd["lines"]) * size * font.leading <= fd["height"] - 2 * formfill.PAD_Y + 0.01, (name, fd["lines"])
         shown = " ".join(fd["lines"])
-        if fd["lines"][-1] != formfill.CONTINUED:  # all of it is on the form
+        if not formfill.continues(fd["lines"]):  # all of it is on the form
             assert " ".join(shown.split()) == " ".join(fd["value"].split()), name
         assert "\ufffd" not in shown, (name, shown)
     return fields
@@ -226,7 +226,7 @@ def test_text_too_long_for_its_field_continues_on_a_continuation_page(world, com
     assert len(parts) == 4  # three forms; the first followed by its continuation page
     assert_everything_fits(parts[0])
     shown = drawn(parts[0])[official.B2_ACTIVITIES]["lines"]
-    assert shown[-1] == formfill.CONTINUED
+    assert formfill.continues(shown) and shown[-1] == formfill.CONTINUED
     cont = " ".join(text_of(parts[1]).split())
     assert "Bilaga 2, fortsättning" in cont
     # Every course is on the form or on its continuation page, none lost.
@@ -238,3 +238,23 @@ def test_text_too_long_for_its_field_continues_on_a_continuation_page(world, com
     assert_everything_fits(b3[0])
     assert "Bilaga 3, fortsättning" in text_of(b3[1])
     png(parts[0], "fit-bilaga2-long")
+
+
+def test_the_layout_rules_of_a_field(db):
+    """Smaller before wrapped, wrapped before cut; even the marker that text continues fits."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(str(FORMS / official.OFFICIAL_FILES[DocumentKind.BILAGA3])))
+    boxes = formfill.field_boxes(writer)
+    unit, months = boxes[official.B3_UNIT.format(1)], boxes[official.B3_MONTHS.format(1)]
+    assert (unit.size, unit.font.resource) == (10, "/CenturyGothic")  # as the blank form says
+    assert formfill.fit("Vårdcentralen Majorna", unit).lines == ["Vårdcentralen Majorna"]
+    assert formfill.fit("Vårdcentralen Majorna", unit).size == 10
+    smaller = formfill.fit("Sahlgrenska Universitetssjukhuset", unit)
+    assert len(smaller.lines) == 1 and 6 <= smaller.size < 10
+    for text, box in (("ord " * 200, months), ("Ängelholms sjukhus " * 30, unit)):
+        result = formfill.fit(text, box)
+        assert formfill.continues(result.lines) and result.rest and result.size == formfill.MIN_SIZE
+        assert all(box.font.width(line, result.size) <= box.inner_width for line in result.lines)
+        assert len(result.lines) * result.size * box.font.leading <= box.inner_height
+    assert formfill.fit("ord " * 200, boxes["Bilaga nr"]).lines[-1] == formfill.CONTINUED_SHORT  # 72 pt wide
