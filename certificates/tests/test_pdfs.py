@@ -167,3 +167,22 @@ def test_the_qr_code_is_an_inline_svg_of_the_verification_url(settings):
     assert uri.startswith("data:image/svg+xml;base64,")
     assert b"<svg" in base64.b64decode(uri.split(",", 1)[1])
     assert pdf.verify_url("ABCDEFGHJKLMNPQRSTUV") == "https://bt.example.se/verify/ABCDEFGHJKLMNPQRSTUV/"
+
+
+def test_the_own_pdfs_use_the_wording_of_the_official_forms(ready):
+    def flat(kind):
+        return " ".join(text_of(pdf.render_own(ready, kind)).split())
+
+    b2, b3, b4 = flat(DocumentKind.BILAGA2), flat(DocumentKind.BILAGA3), flat(DocumentKind.BILAGA4)
+    assert "Intygsutfärdande handledare bedömer att sökanden har uppnått delmålet/-n." in b2
+    assert "Tjänsteställe" in b2 and "Arbetsplats" not in b2
+    assert "Utbildningsaktiviteter som sökanden genomfört för att uppnå delmål" in b2
+    assert "Intygsutfärdande huvudansvarig verksamhetschef/motsvarande intygar att sökanden har fullgjort" in b3
+    assert "omräknad till månader på heltid" in b3 and "Tjänsteförteckning" in b3, b3
+    for who in ("huvudansvarig handledare", "extern bedömare"):
+        assert (
+            f"Intygsutfärdande {who} bedömer att sökanden har uppnått samtliga delmål i målbeskrivningen för "
+            "bastjänstgöringen" in b4
+        )
+    b1 = flat(DocumentKind.BILAGA1)
+    assert "Telefon arbetet (inkl. riktnummer)" in b1 and "Legitimation/motsvarande bevis om behörighet" in b1
