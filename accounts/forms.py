@@ -30,7 +30,16 @@ class ProfileForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "phone", "personnummer", "street_address", "postal_code", "city"]
+        fields = [
+            "first_name",
+            "last_name",
+            "phone",
+            "work_phone",
+            "personnummer",
+            "street_address",
+            "postal_code",
+            "city",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

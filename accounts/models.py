@@ -67,6 +67,7 @@ class User(AbstractUser):
         ),
     )
     phone = models.CharField(_("telephone"), max_length=40, blank=True, default="")
+    work_phone = models.CharField(_("telephone at work"), max_length=40, blank=True, default="")
     # Postal address: asked for by the application to Socialstyrelsen (Bilaga 1).
     street_address = models.CharField(_("street address"), max_length=200, blank=True, default="")
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True, default="")

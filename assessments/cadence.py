@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 import rules
 import rules.counting
 from assessments.instruments import PANEL_REVIEW, PLACEMENT_FINAL
+from trainees.services import leave_policy
 
 REGULAR = "assessment"
 FINAL = "final"
@@ -78,11 +79,7 @@ def cadence_for(trainee) -> rules.AssessmentCadence:
 
 
 def _excluded_leave(trainee, leave) -> list[tuple[datetime.date, datetime.date]]:
-    try:
-        kinds = rules.regulation_for(trainee.planned_start).make_up_leave
-    except LookupError:
-        kinds = rules.counting.DEFAULT_MAKE_UP_LEAVE
-    return rules.counting.deducted_leave([rules.Leave(kind=x.kind, start=x.start, end=x.end) for x in leave], kinds)
+    return leave_policy(trainee).deducted([rules.Leave(kind=x.kind, start=x.start, end=x.end) for x in leave])
 
 
 def _spread(start: datetime.date, end: datetime.date, n: int) -> list[datetime.date]:

@@ -99,7 +99,7 @@ class ApprovedAssessorForm(BootstrapFormMixin, forms.ModelForm):
 
 class ServiceSignatureForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label=_("Your title"), max_length=120, initial="verksamhetschef")
-    place = forms.CharField(label=_("Place (ort)"), max_length=80, required=False)
+    place = forms.CharField(label=_("Place (ort)"), max_length=80)
     sha256 = forms.CharField(widget=forms.HiddenInput)
     confirm = forms.BooleanField(
         label=_("I certify that the BT doctor has completed the service listed above."), required=True

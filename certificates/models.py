@@ -45,10 +45,12 @@ class FinalAssessment(SignedRecord, models.Model):
     main_verdict = models.BooleanField(_("main supervisor: all goals attained"), null=True)
     main_comment = models.TextField(blank=True, default="")
     main_signed_at = models.DateTimeField(null=True, blank=True)
+    main_place = models.CharField(_("place (ort)"), max_length=80, blank=True, default="")
     external = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     external_verdict = models.BooleanField(_("external assessor: all goals attained"), null=True)
     external_comment = models.TextField(blank=True, default="")
     external_signed_at = models.DateTimeField(null=True, blank=True)
+    external_place = models.CharField(_("place (ort)"), max_length=80, blank=True, default="")
     history = HistoricalRecords()
 
     objects = SignedQuerySet.as_manager()
@@ -118,7 +120,12 @@ def document_path(instance, filename: str) -> str:
 
 
 class IssuedDocument(SignedRecord, models.Model):
-    """An issued intyg PDF. Immutable; only revocation (with a reason) is recorded."""
+    """An issued intyg PDF. Immutable; only revocation (with a reason) is recorded.
+
+    `attested` is what the document attests as it was when issued (the content, who signed and
+    when; `certificates.issuing.attestation`) with its SHA-256: verification recomputes it from
+    the data, so a document whose content changed afterwards (placements edited) no longer
+    verifies."""
 
     signed_rows = None  # every issued document
     updatable_when_signed = frozenset({"revoked_at", "revoked_reason", "revoked_by"})
@@ -130,6 +137,11 @@ class IssuedDocument(SignedRecord, models.Model):
     code = models.CharField(_("verification code"), max_length=32, unique=True, default=new_code, editable=False)
     file = models.FileField(upload_to=document_path)
     sha256 = models.CharField(max_length=64, editable=False)
+    attested = models.JSONField(_("attested content"), default=dict, editable=False)
+    attested_sha256 = models.CharField(max_length=64, blank=True, default="", editable=False)
+    service_signature = models.ForeignKey(
+        "certificates.ServiceSignature", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     subject_name = models.CharField(max_length=200)
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -26,11 +26,11 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import DomainError
 from trainees.models import Trainee, TraineeStatus
 
+from .content import unit_name
 from .models import ServiceSignature
 
-# A head of unit may sign shortly before the last placement ends (the certificate is prepared
-# for the application); not months ahead.
-SIGN_AHEAD_DAYS = 30
+# Bilaga 3 certifies *completed* service ("har fullgjort bastjänstgöring"): it is signed on the
+# last placement's end date at the earliest, never ahead of it.
 # The list shows trainees whose service has ended or ends within this many days.
 NEARLY_DAYS = 60
 
@@ -41,7 +41,7 @@ def content_hash(content: dict) -> str:
 
 
 def current_content(trainee) -> dict:
-    from .services import bilaga3_content
+    from .content import bilaga3_content
 
     return bilaga3_content(trainee)
 
@@ -81,11 +81,8 @@ def service_end(trainee) -> datetime.date | None:
 
 
 def signable_from(end: datetime.date) -> datetime.date:
-    return end - datetime.timedelta(days=SIGN_AHEAD_DAYS)
-
-
-def _unit_name(unit) -> str:
-    return f"{unit.parent.name}, {unit.name}" if unit.parent_id else unit.name
+    """The first day Bilaga 3 may be signed: the last placement's end date."""
+    return end
 
 
 @transaction.atomic
@@ -96,6 +93,8 @@ def sign_service(trainee, *, user, title: str, place: str = "", expected_sha256:
     title, place = (title or "").strip(), (place or "").strip()
     if not title:
         raise DomainError(_("Give your title (for example verksamhetschef)."))
+    if not place:
+        raise DomainError(_("Give the place (ort) where you sign: Bilaga 3 states place and date."))
     if len(title) > 120 or len(place) > 80:
         raise DomainError(_("The title or the place is too long."))
     content = current_content(trainee)
@@ -105,8 +104,8 @@ def sign_service(trainee, *, user, title: str, place: str = "", expected_sha256:
     today = timezone.localdate()
     if signable_from(end) > today:
         raise DomainError(
-            _("The service ends on %(end)s; Bilaga 3 can be signed from %(date)s.")
-            % {"end": end.isoformat(), "date": signable_from(end).isoformat()}
+            _("Bilaga 3 certifies completed service: it can be signed on the last day of service (%(end)s) or later.")
+            % {"end": end.isoformat()}
         )
     state = signature_state(trainee, content)
     if expected_sha256 and expected_sha256 != state.sha256:
@@ -120,7 +119,7 @@ def sign_service(trainee, *, user, title: str, place: str = "", expected_sha256:
         signed_by=user,
         signer_name=user.get_full_name() or user.email,
         signer_title=title,
-        workplace=_unit_name(trainee.home_unit),
+        workplace=unit_name(trainee.home_unit),
         place=place,
         content=content,
         content_sha256=state.sha256,

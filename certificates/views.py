@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from portfolio.progress import goals_for
 from trainees.models import AssessorAssignment, Trainee
 
 from . import pdf, register, services, signatures
+from . import readiness as readiness_module
 from .forms import ApprovedAssessorForm, ServiceSignatureForm
 from .models import DocumentKind, FinalAssessment, GoalJudgement, IssuedDocument
 from .permissions import (
@@ -43,7 +45,7 @@ def readiness(request, pk):
     final = getattr(trainee, "final_assessment", None) if hasattr(trainee, "final_assessment") else None
     ctx = {
         "trainee": trainee,
-        "r": services.readiness(trainee),
+        "r": services.readiness(trainee, viewer=request.user),
         "final": final,
         "can_manage": MANAGE.allows(request.user, trainee),
         "can_sign": SIGN_FINAL.allows(request.user, trainee),
@@ -51,6 +53,7 @@ def readiness(request, pk):
         "kinds": [(k, label, pdf.has_official(k)) for k, label in DocumentKind.choices],
         "assignments": trainee.assessor_assignments.select_related("assessor__user"),
         "documents": trainee.issued_documents.all(),
+        "issued_valid": trainee.issued_documents.filter(revoked_at=None).exists(),
         "b3_state": signatures.signature_state(trainee),
         "can_sign_service": SIGN_SERVICE.allows(request.user, trainee),
         "b3_overflow": pdf.bilaga3_overflow(trainee),
@@ -134,7 +137,7 @@ def final(request, pk):
             raise PermissionDenied
         try:
             if request.POST.get("action") == "sign":
-                services.sign_final(fa, user=request.user)
+                services.sign_final(fa, user=request.user, place=request.POST.get("place", ""))
                 messages.success(request, _("You have signed the final assessment."))
             else:
                 judgements = {
@@ -232,9 +235,14 @@ def issued_file(request, pk, doc):
 
 @public
 def verify(request, code):
-    state, doc = services.verify(code)
-    status = 200 if state == services.VerifyState.VALID else (404 if state in ("unknown", "malformed") else 200)
-    return render(request, "certificates/verify.html", {"state": state, "doc": doc, "code": code[:40]}, status=status)
+    v = services.verification(code)
+    status = 404 if v.state in (services.VerifyState.UNKNOWN, services.VerifyState.MALFORMED) else 200
+    return render(
+        request,
+        "certificates/verify.html",
+        {"v": v, "state": v.state, "doc": v.doc, "attested": v.attested, "code": code[:40]},
+        status=status,
+    )
 
 
 @permission(BUNDLE)
@@ -242,6 +250,11 @@ def bundle(request, pk):
     """One PDF: Bilaga 1 first, then the others in the order Bilaga 1's list numbers them,
     then a checklist of signatures still needed. Official forms when available."""
     trainee = _trainee(request, pk, BUNDLE)
+    blockers = readiness_module.bundle_blockers(trainee, viewer=request.user)
+    if blockers:
+        for b in blockers:
+            messages.error(request, b.reason)
+        return redirect(blockers[0].fix_url or reverse("certificates:readiness", args=[trainee.pk]))
     parts = []
     for kind in (DocumentKind.BILAGA1, DocumentKind.BILAGA2, DocumentKind.BILAGA3, DocumentKind.BILAGA4):
         issued = trainee.issued_documents.filter(kind=kind, revoked_at=None).first()

@@ -46,6 +46,7 @@ LOGIN_EMAILS = frozenset(email for email, _role in LOGINS)
 STAFF_SINCE = datetime.date(2025, 1, 1)  # valid_from of the staff logins' role assignments
 SUPERVISOR_SINCE = datetime.date(2024, 1, 1)  # … and of the supervisors'
 LATEST_TRAINEE_SINCE = datetime.date(2026, 10, 1)  # planned trainees can already log in
+ST_BEFORE_BT_MONTHS = 6  # integrated BT: months of ST before BT starts (seed 004: 6–12)
 
 # A unit in the plan: (region slug, parent name or None, name).
 UnitKey = tuple[str, "str | None", str]
@@ -113,6 +114,7 @@ class TraineePlan:
     degree_country: str
     degree_date: datetime.date
     main_supervisor: str
+    st_start: datetime.date | None = None
 
 
 @dataclass
@@ -289,11 +291,28 @@ def build_plan() -> Plan:
             hhl = rng.choice(sorted(candidates, key=lambda s: s.email))
         homes = index.named(region, data.SPECIALTY_HOME.get(st_specialty, [])) if bt_type == "integrerad" else []
         home = rng.choice(homes) if homes else hhl.workplace
+        # Integrated BT starts some months into the ST employment (seed 004: 6–12 months).
+        st_start = rules.dates.add_months(start, -ST_BEFORE_BT_MONTHS) if bt_type == "integrerad" else None
         plan.trainees.append(
-            TraineePlan(email, region, home, bt_type, st_specialty, status, start, licence, country, degree, hhl.email)
+            TraineePlan(
+                email, region, home, bt_type, st_specialty, status, start, licence, country, degree, hhl.email, st_start
+            )
         )
         since = min(start - datetime.timedelta(days=90), LATEST_TRAINEE_SINCE)
         plan.roles.append(RolePlan(email, Role.BT_LAKARE, region, None, since))
+
+    # A head (verksamhetschef) for the home unit of every BT-läkare who has completed BT: they sign
+    # Bilaga 3 (demo.story). Drawn after everyone else, so the rest of the demo stays as it was.
+    headed = {r.unit for r in plan.roles if r.role == Role.VERKSAMHETSCHEF and r.unit}
+    names = iter(data.HEADS_OF_UNIT)
+    for trainee in plan.trainees:
+        if trainee.status != "completed" or trainee.home_unit in headed:
+            continue
+        first, last, sex = next(names)
+        email = person_email(first, last, trainee.region)
+        plan.people.append(PersonPlan(email, first, last, numbers.make(numbers.born_in(1962, 1982), sex)))
+        plan.roles.append(RolePlan(email, Role.VERKSAMHETSCHEF, None, trainee.home_unit, STAFF_SINCE))
+        headed.add(trainee.home_unit)
     return plan
 
 
@@ -460,6 +479,7 @@ def seed() -> SeedResult:
                 "licence_date": trainee.licence_date,
                 "degree_country": trainee.degree_country,
                 "degree_date": trainee.degree_date,
+                "st_start": trainee.st_start,
                 "main_supervisor": users[trainee.main_supervisor],
             },
         )

@@ -8,11 +8,14 @@ the same rules as one made in the browser):
   begun a logged activity and a signed assessment linked to that placement's share of the
   delmål — so progress and readiness show real, partly complete portfolios;
 * the external assessor login (extern@example.se) is in Västra Götaland's register of approved
-  assessors and assigned to two BT-läkare; for the one whose service is complete the final
-  assessment is signed by both and the certificate set is issued (so `/verify/<code>/` has
-  something to show); for the other it is waiting for the huvudhandledare;
+  assessors and assigned to two BT-läkare; for the one whose service is complete the head of the
+  home unit has signed Bilaga 3, the final assessment is signed by both and the certificate set is
+  issued (issuing requires those signatures; `/verify/<code>/` has something to show); for the
+  other the final assessment is waiting for the huvudhandledare and Bilaga 3 for
+  verksamhetschef@example.se;
 * each region has an intake round in progress with admitted, pending, draft and declined
-  applications;
+  applications, decided through the intake services (an application admitted with items missing
+  from its checklist records a reason for each);
 * the BT-läkare of the next intake (left unplanned for the cohort planner) have placement wishes.
 
 Every step is skipped when its data already exists, so running the seed again changes nothing.
@@ -30,10 +33,12 @@ from django.utils import timezone
 from accounts.models import ApprovedAssessor, Role, RoleAssignment, User
 from assessments import services as assessment_services
 from certificates import services as cert
+from certificates import signatures
+from certificates.permissions import SIGN_SERVICE
 from demo.data import RANDOM_SEED, SEED_REGIONS
 from demo.personnummer import InventedPersonnummer
 from intake import services as intake_services
-from intake.models import Application, ApplicationStatus, ChecklistItem, Position, Round
+from intake.models import COMPUTED_ITEMS, STATEMENT_AREAS, ChecklistItem, Position, Round
 from organisations.models import Region, Unit, UnitKind
 from portfolio import services as portfolio_services
 from portfolio.models import Activity, ActivityKind
@@ -215,9 +220,9 @@ def _certification(trainees, today: datetime.date, created: Counter) -> None:
         if not finish:
             continue
         goals = list(goals_for(trainee))
-        for user, comment in (
-            (trainee.main_supervisor, "Har uppnått delmålen under tjänstgöringen."),
-            (extern, "Styrkt av bedömningar och aktiviteter i portföljen."),
+        for user, comment, place in (
+            (trainee.main_supervisor, "Har uppnått delmålen under tjänstgöringen.", "Göteborg"),
+            (extern, "Styrkt av bedömningar och aktiviteter i portföljen.", "Jönköping"),
         ):
             cert.record_judgement(
                 final,
@@ -226,10 +231,76 @@ def _certification(trainees, today: datetime.date, created: Counter) -> None:
                 comment=comment,
                 judgements=dict.fromkeys(goals, (True, "Uppnått.")),
             )
-            cert.sign_final(final, user=user)
-        final.refresh_from_db()
+            cert.sign_final(final, user=user, place=place)
+        head = _head_of_home_unit(trainee)
+        if head is None:
+            continue
+        signatures.sign_service(trainee, user=head, title="Verksamhetschef", place="Göteborg")
+        created["service signature"] += 1
         cert.issue_certificates(trainee, by=kansli)
         created["issued document"] += 3
+
+
+def _head_of_home_unit(trainee):
+    """A verksamhetschef who may sign the trainee's Bilaga 3 (the head of their home unit)."""
+    heads = User.objects.filter(role_assignments__role=Role.VERKSAMHETSCHEF).distinct().order_by("email")
+    return next((user for user in heads if SIGN_SERVICE.allows(user, trainee)), None)
+
+
+# What the office had not yet seen when it admitted the next intake, item by item (the intake
+# service refuses an admission with a missing item without a reason for it).
+MISSING_REASONS = {
+    ChecklistItem.ASSESSMENTS: "Bedömningarna görs under ST-tjänstgöringen fram till BT-starten; studierektor följer upp.",
+    ChecklistItem.IUP: "IUP upprättas med huvudhandledaren vid BT-starten.",
+}
+
+
+def _admit(round, trainee, by, today: datetime.date) -> None:
+    """One BT-läkare of the next intake admitted through the intake services: applied, the
+    recruitment items confirmed (an integrated ST doctor also has the supervisor's statement), and
+    admitted — with a reason for each item still missing. Their plan is left to the cohort planner."""
+    application = intake_services.create_application(
+        round=round,
+        by=by,
+        data={
+            "bt_type": trainee.bt_type,
+            "st_specialty": trainee.st_specialty,
+            "unit": trainee.home_unit,
+            "first_name": trainee.user.first_name,
+            "last_name": trainee.user.last_name,
+            "email": trainee.user.email,
+            "personnummer": trainee.user.personnummer,
+            "phone": trainee.user.phone,
+            "trainee": trainee,
+            "source": "demo",
+        },
+    )
+    intake_services.submit(application, by=by)
+    for item in intake_services.applicable_items(application):
+        if item not in COMPUTED_ITEMS:
+            intake_services.confirm_item(application, item=item, done_on=today - datetime.timedelta(days=14), by=by)
+    if ChecklistItem.STATEMENT in intake_services.applicable_items(application):
+        intake_services.save_statement(
+            application,
+            by=by,
+            data={"supervisor_name": str(trainee.main_supervisor or "Huvudhandledaren"), "given_on": today}
+            | {key: "Motsvarar förväntad nivå." for key, _label in STATEMENT_AREAS},
+        )
+    missing = intake_services.missing_items(application)
+    if not missing:
+        intake_services.complete_checklist(application, by=by)
+    reason = (
+        "Uppfyller kraven; checklistan är komplett."
+        if not missing
+        else "Uppfyller kraven för antagning; det som återstår i checklistan följs upp före BT-starten."
+    )
+    intake_services.admit(
+        application,
+        by=by,
+        reason=reason,
+        missing_reasons={m.item: MISSING_REASONS.get(m.item, "Följs upp före BT-starten.") for m in missing},
+        draft_plan=False,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -288,27 +359,8 @@ def _intake(trainees, today: datetime.date, created: Counter) -> None:
         created["intake round"] += 1
         hospital = Unit.objects.filter(region=region, kind=UnitKind.HOSPITAL).order_by("path").first()
         position = Position.objects.create(round=round, title="BT-tjänst", unit=hospital, places=len(admitted) + 2)
-        decided = timezone.now()
         for trainee in admitted:
-            Application.objects.create(
-                round=round,
-                bt_type=trainee.bt_type,
-                st_specialty=trainee.st_specialty,
-                unit=trainee.home_unit,
-                first_name=trainee.user.first_name,
-                last_name=trainee.user.last_name,
-                email=trainee.user.email,
-                personnummer=trainee.user.personnummer,
-                phone=trainee.user.phone,
-                status=ApplicationStatus.ADMITTED,
-                decision_reason="Uppfyller kraven; checklistan komplett.",
-                decided_at=decided,
-                decided_by=by,
-                admitted_trainee=trainee,
-                trainee=trainee,
-                source="demo",
-                created_by=by,
-            )
+            _admit(round, trainee, by, today)
             created["application"] += 1
         for first, last, sex, bt_type, specialty, state in APPLICANTS:
             integrated = bt_type == "integrerad"

@@ -1,5 +1,7 @@
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 
+import rules
 from accounts.permissions import permission
 from goals.models import Goal
 from goals.permissions import VIEW
@@ -13,8 +15,25 @@ def goal_list(request):
     goals = Goal.objects.filter(regulation=regulation)
     regulations = Goal.objects.order_by().values_list("regulation", flat=True).distinct()
     return render(
-        request, "goals/goal_list.html", {"goals": goals, "regulation": regulation, "regulations": regulations}
+        request,
+        "goals/goal_list.html",
+        {
+            "goals": goals,
+            "regulation": regulation,
+            "regulation_title": regulation_title(regulation),
+            "regulations": regulations,
+        },
     )
+
+
+def regulation_title(regulation_id: str) -> str:
+    """The regulation as it is cited: "Socialstyrelsens föreskrifter och allmänna råd (HSLF-FS 2021:8)
+    om läkarnas specialiseringstjänstgöring" (the id alone for a version the rules do not know)."""
+    try:
+        reg = rules.load_regulation(regulation_id)
+    except KeyError:
+        return regulation_id
+    return reg.title_en if (get_language() or "sv").startswith("en") else reg.title_sv
 
 
 @permission(VIEW)

@@ -110,8 +110,26 @@ class ReasonForm(BootstrapFormMixin, forms.Form):
 
 
 class DecisionForm(BootstrapFormMixin, forms.Form):
+    """The decision with its reason; to admit with checklist items missing, a reason for each
+    (one field per missing item, `missing_<item>`)."""
+
     decision = forms.ChoiceField(label=_("Decision"), choices=[("admit", _("Admit")), ("decline", _("Decline"))])
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, missing=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.missing = list(missing)
+        for row in self.missing:
+            self.fields[f"missing_{row.item}"] = forms.CharField(
+                label=_("Reason to admit without: %(item)s") % {"item": row.label},
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),  # added after styling
+                required=False,
+                max_length=1000,
+                help_text=_("Needed only to admit: the item is missing from the checklist."),
+            )
+
+    def missing_reasons(self) -> dict[str, str]:
+        return {row.item: self.cleaned_data.get(f"missing_{row.item}", "") for row in self.missing}
 
 
 class StatementForm(BootstrapFormMixin, forms.ModelForm):

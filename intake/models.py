@@ -132,6 +132,9 @@ class Application(models.Model):
         _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
     )
     decision_reason = models.TextField(_("reason for the decision"), blank=True, default="")
+    # Admitted with checklist items missing: each item with the reason recorded in the decision
+    # ([{"item", "label", "reason"}]); empty when the checklist was complete.
+    admitted_without = models.JSONField(_("checklist items missing at admission"), default=list, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
         "accounts.User",

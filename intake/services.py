@@ -7,8 +7,9 @@ State machine of an application:
                     ↘            ↘→ declined
     draft / submitted / checklist_complete → withdrawn
 
-One function per transition; a decision (admit/decline) needs a reason; admission needs a
-complete checklist and a free place.
+One function per transition; a decision (admit/decline) needs a reason; admission needs a free
+place and a complete checklist — or, for every item still missing, a reason recorded in the
+decision (kept on the application with the item, `Application.admitted_without`).
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ def _refuse(current: Application) -> None:
 
 
 def _sync(application: Application, current: Application) -> None:
-    for name in ("status", "decision_reason", "decided_at", "decided_by_id", "admitted_trainee_id"):
+    for name in ("status", "decision_reason", "admitted_without", "decided_at", "decided_by_id", "admitted_trainee_id"):
         setattr(application, name, getattr(current, name))
 
 
@@ -277,18 +278,29 @@ def places_left(round: Round) -> int:
 
 
 @transaction.atomic
-def admit(application: Application, *, by, reason: str) -> Application:
-    """checklist complete → admitted: register the BT doctor (or update their existing BT
-    record) with a draft plan from the region's programme, from the data already on the
-    application — nothing is typed twice."""
+def admit(
+    application: Application,
+    *,
+    by,
+    reason: str,
+    missing_reasons: dict[str, str] | None = None,
+    draft_plan: bool = True,
+) -> Application:
+    """submitted / checklist complete → admitted: register the BT doctor (or update their existing
+    BT record) from the data already on the application — nothing is typed twice — with a draft
+    plan from the region's programme unless `draft_plan` is false (the cohort planner will place
+    them). Items missing from the checklist need a reason each (`missing_reasons`: item → reason)."""
     current = _locked(application)
     reason = _require_reason(reason)
     if current.status not in (S.SUBMITTED, S.CHECKLIST_COMPLETE):
         _refuse(current)
     missing = missing_items(current)
-    if missing:
+    missing_reasons = {k: (v or "").strip() for k, v in (missing_reasons or {}).items()}
+    unexplained = [m for m in missing if not missing_reasons.get(m.item)]
+    if unexplained:
         raise DomainError(
-            _("The checklist is not complete. Missing: %(items)s") % {"items": "; ".join(str(m.label) for m in missing)}
+            _("The checklist is not complete. Give a reason for admitting without each missing item: %(items)s")
+            % {"items": "; ".join(str(m.label) for m in unexplained)}
         )
     round = Round.objects.select_for_update().get(pk=current.round_id)
     if places_left(round) <= 0:
@@ -313,7 +325,7 @@ def admit(application: Application, *, by, reason: str) -> Application:
         if current.st_specialty:
             trainee.st_specialty = current.st_specialty
         trainee.save(update_fields=["bt_type", "st_specialty"])
-        if not trainee.placements.exists():
+        if draft_plan and not trainee.placements.exists():
             create_plan_from_template(trainee)
         StatusChange.objects.create(
             trainee=trainee,
@@ -343,7 +355,7 @@ def admit(application: Application, *, by, reason: str) -> Application:
                 "st_specialty": current.st_specialty,
                 "programme": round.region.programme,
                 "planned_start": round.bt_start,
-                "draft_plan": True,
+                "draft_plan": draft_plan,
             },
         )
         StatusChange.objects.create(
@@ -356,10 +368,15 @@ def admit(application: Application, *, by, reason: str) -> Application:
         )
     current.status = S.ADMITTED
     current.decision_reason = reason
+    current.admitted_without = [
+        {"item": m.item, "label": str(m.label), "reason": missing_reasons[m.item]} for m in missing
+    ]
     current.decided_at, current.decided_by = timezone.now(), by
     current.admitted_trainee = trainee
     current._history_user = by
-    current.save(update_fields=["status", "decision_reason", "decided_at", "decided_by", "admitted_trainee"])
+    current.save(
+        update_fields=["status", "decision_reason", "admitted_without", "decided_at", "decided_by", "admitted_trainee"]
+    )
     _sync(application, current)
     return application
 

@@ -263,7 +263,7 @@ def application_detail(request, pk):
             "complete": all(r.met for r in rows),
             "manual_items": [i.value for i in MANUAL_ITEMS],
             "confirm_form": ConfirmForm(initial={"done_on": timezone.localdate()}),
-            "decision_form": DecisionForm(),
+            "decision_form": DecisionForm(missing=[r for r in rows if not r.met]),
             "reason_form": ReasonForm(),
             "personnummer": pnr.formatted(application.personnummer),
             "duplicates": application.matching_users(),
@@ -339,7 +339,7 @@ def application_complete(request, pk):
 @require_POST
 def application_decide(request, pk):
     application = _manager_only(request.user, pk)
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, missing=services.missing_items(application))
     if not form.is_valid():
         if "reason" in form.errors:
             messages.error(request, _("Give a reason for the decision."))
@@ -351,7 +351,7 @@ def application_decide(request, pk):
         return _run(
             request,
             application,
-            lambda: services.admit(application, by=request.user, reason=reason),
+            lambda: services.admit(application, by=request.user, reason=reason, missing_reasons=form.missing_reasons()),
             _("The applicant was admitted and registered as a BT doctor with a draft plan."),
         )
     return _run(

@@ -23,7 +23,8 @@ How service is counted (full-time months)
 * Extent (% of full time) scales pro rata: 6 calendar months at 50 % = 3.0 months.
 * Days of parental, sick and unpaid leave inside a placement do not count (they must be
   made up); vacation counts as service. Overlapping leave is deducted once, each day at its
-  worth in the placement. The leave kinds come from the regulation data (``make_up_leave``).
+  worth in the placement. The leave kinds come from the regulation data (``make_up_leave``);
+  a region may let short sick-leave spells count (``rules.leave``, uncertain for BT: data).
 * Credited earlier service (tillgodoräknande; abroad or before the licence) counts toward
   its category and the total, and is reported with an info finding CREDITED_SERVICE.
 * Computation is exact with ``fractions.Fraction``. Because months run from each
@@ -39,6 +40,8 @@ when it has no error finding.
 from .checks import check_plan
 from .counting import count_service, months_between, placement_months, service_months
 from .findings import CODES as FINDING_CODES
+from .findings import COMPLETENESS_CODES
+from .leave import LeavePolicy, leave_policy
 from .messages import CATEGORY_NAMES, MESSAGES, render
 from .model import (
     BT_TYPES,
@@ -84,6 +87,7 @@ __all__ = [
     "BT_TYPES",
     "CATEGORIES",
     "CATEGORY_NAMES",
+    "COMPLETENESS_CODES",
     "CREDIT_KINDS",
     "DEFAULT_REGULATION",
     "FINDING_CODES",
@@ -96,6 +100,7 @@ __all__ = [
     "Finding",
     "Goal",
     "Leave",
+    "LeavePolicy",
     "MonthRange",
     "OrderRules",
     "Placement",
@@ -113,6 +118,7 @@ __all__ = [
     "check_supervisor",
     "count_service",
     "goals",
+    "leave_policy",
     "load_programme",
     "load_regulation",
     "months_between",

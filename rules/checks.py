@@ -18,10 +18,21 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
-from .counting import ServiceCount, apportion, as_number, count_service, round_down, round_half_up, to_fraction
-from .dates import ONE_DAY, add_months, overlap_days
+from .counting import (
+    ServiceCount,
+    apportion,
+    as_number,
+    count_service,
+    credit_months,
+    period_end,
+    round_down,
+    round_half_up,
+    to_fraction,
+)
+from .dates import ONE_DAY, overlap_days
 from .findings import ERROR, finding, sort_findings
-from .model import Finding, Plan, Result
+from .leave import leave_policy
+from .model import INTRODUCTION, Finding, Plan, Result
 from .programmes import Programme, resolve
 from .regulations import Regulation, load_regulation, regulation_for
 
@@ -50,15 +61,20 @@ def check_plan(plan: Plan, programme: Programme | str | None = None) -> Result:
                 "REGULATION_NOT_IN_FORCE", start=plan.start.isoformat(), in_force_from=reg.in_force_from.isoformat()
             )
         )
-    count = count_service(plan, reg.make_up_leave)
+    count = count_service(plan, leave_policy(reg, prog))
+    places = count_places(plan, reg)
 
     findings += _period_and_dates(plan)
+    findings += _licence(plan)
     findings += _placements(plan, prog, reg)
     findings += _overlaps_and_gaps(plan)
     findings += _order(plan, prog)
     findings += _amounts(count, prog, reg)
-    findings += _places(plan, reg)
+    findings += _met_by_credit(plan, count, prog, reg)
+    if places > reg.max_places_of_service:
+        findings.append(finding("TOO_MANY_PLACES", actual=places, maximum=reg.max_places_of_service))
     findings += _integrated(plan, reg)
+    findings += _completeness(plan)
     findings += _credits_and_leave(plan, count)
 
     findings = sort_findings(findings)
@@ -72,6 +88,8 @@ def check_plan(plan: Plan, programme: Programme | str | None = None) -> Result:
         exact_fte=count.total,
         exact_months_by_category=exact,
         regulation=reg.id,
+        exact_credited_by_category=dict(count.credited_by_category),
+        places=places,
     )
 
 
@@ -221,8 +239,59 @@ def _amounts(count: ServiceCount, prog: Programme, reg: Regulation) -> list[Find
     return out
 
 
-def _places(plan: Plan, reg: Regulation) -> list[Finding]:
-    """A place = a distinct unit name (case-insensitive); each unnamed placement is its own place."""
+def _licence(plan: Plan) -> list[Finding]:
+    """BT is done after the licence (legitimation): a licence dated after BT start is an error."""
+    if plan.licence_date is None:
+        return [finding("LICENCE_DATE_MISSING")]
+    if plan.licence_date > plan.start:
+        return [finding("LICENCE_AFTER_START", licence_date=_iso(plan.licence_date), start=_iso(plan.start))]
+    return []
+
+
+def _met_by_credit(plan: Plan, count: ServiceCount, prog: Programme, reg: Regulation) -> list[Finding]:
+    """A mandatory category that reaches its minimum only with credited earlier service: allowed,
+    but the credit needs an individual assessment, so the credited periods are named."""
+    minimums = dict(reg.category_minimums)
+    for cat, req in prog.category_minimums.items():
+        minimums[cat] = max(minimums.get(cat, 0), req)
+    out = []
+    for cat, req in minimums.items():
+        required = to_fraction(req)
+        served = count.by_category[cat] - count.credited_by_category[cat]
+        if count.credited_by_category[cat] and count.by_category[cat] >= required > served:
+            credits = [
+                {"index": i, "months": as_number(credit_months(c)), "kind": c.kind, "note": c.note or ""}
+                for i, c in enumerate(plan.credited)
+                if c.category == cat and credit_months(c)
+            ]
+            out.append(
+                finding(
+                    "MINIMUM_MET_BY_CREDIT", category=cat, required=_num(req), served=_down(served), credits=credits
+                )
+            )
+    return out
+
+
+def _completeness(plan: Plan) -> list[Finding]:
+    """What the plan still lacks (warnings: it meets the rules but is not complete). A handledare
+    is asked for once the placement has its unit; introduction placements have neither."""
+    out = []
+    if not (plan.main_supervisor or "").strip():
+        out.append(finding("MAIN_SUPERVISOR_MISSING"))
+    for i in _valid_indices(plan):
+        p = plan.placements[i]
+        if p.category == INTRODUCTION:
+            continue
+        if not (p.unit or "").strip():
+            out.append(finding("PLACEMENT_WITHOUT_UNIT", index=i))
+        elif not (p.supervisor or "").strip():
+            out.append(finding("PLACEMENT_WITHOUT_SUPERVISOR", index=i))
+    return out
+
+
+def count_places(plan: Plan, reg: Regulation) -> int:
+    """Places of service as the regulation counts them: distinct unit names (case- and
+    space-insensitive); every unnamed placement is its own place; introduction excluded."""
     names: set[str] = set()
     unnamed = 0
     for i in _valid_indices(plan):
@@ -233,27 +302,28 @@ def _places(plan: Plan, reg: Regulation) -> list[Finding]:
             names.add(" ".join(p.unit.split()).casefold())
         else:
             unnamed += 1
-    places = len(names) + unnamed
-    if places > reg.max_places_of_service:
-        return [finding("TOO_MANY_PLACES", actual=places, maximum=reg.max_places_of_service)]
-    return []
+    return len(names) + unnamed
 
 
 def _integrated(plan: Plan, reg: Regulation) -> list[Finding]:
+    """Integrated BT should be done within the first two years of ST service, counted from the
+    start of the ST employment (seed 004: BT may start 6–12 months into ST), in calendar months."""
     if plan.bt_type != "integrerad":
         return []
+    if plan.st_start is None:
+        return [finding("ST_START_MISSING", months=reg.integrated_max_months)]
     ends = [plan.placements[i].end for i in _valid_indices(plan)]
     if plan.end is not None:
         ends.append(plan.end)
     if not ends:
         return []
-    deadline = add_months(plan.start, reg.integrated_max_months) - ONE_DAY
+    deadline = period_end(plan.st_start, reg.integrated_max_months)
     last = max(ends)
     if last > deadline:
         return [
             finding(
                 "INTEGRATED_BEYOND_TWO_YEARS",
-                start=_iso(plan.start),
+                start=_iso(plan.st_start),
                 end=_iso(last),
                 deadline=_iso(deadline),
                 months=reg.integrated_max_months,

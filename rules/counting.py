@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
-from .dates import ONE_DAY, days_in_month, merge_ranges, month_index, overlap_days
+from .dates import ONE_DAY, days_in_month, month_index, overlap_days
+from .leave import DEFAULT_POLICY, LeavePolicy
 from .model import CATEGORIES, Credit, Leave, Placement, Plan
 
 #: Leave kinds whose days do not count and must be made up unless a regulation says otherwise.
-DEFAULT_MAKE_UP_LEAVE: frozenset[str] = frozenset({"parental", "sick", "unpaid"})
+DEFAULT_MAKE_UP_LEAVE: frozenset[str] = DEFAULT_POLICY.make_up
 
 
 def to_fraction(value: int | float | Fraction | str) -> Fraction:
@@ -102,12 +103,19 @@ def months_between(start: date, end: date, excluded: Iterable[tuple[date, date]]
     return total
 
 
+def as_policy(policy: LeavePolicy | Iterable[str]) -> LeavePolicy:
+    """A leave policy from a policy or from the kinds that must be made up (no short sick leave)."""
+    if isinstance(policy, LeavePolicy):
+        return policy
+    return LeavePolicy(make_up=frozenset(policy))
+
+
 def deducted_leave(
-    leave: Iterable[Leave], make_up_kinds: Iterable[str] = DEFAULT_MAKE_UP_LEAVE
+    leave: Iterable[Leave], make_up_kinds: LeavePolicy | Iterable[str] = DEFAULT_MAKE_UP_LEAVE
 ) -> list[tuple[date, date]]:
-    """Merged day ranges of leave that does not count as service (it must be made up)."""
-    kinds = frozenset(make_up_kinds)
-    return merge_ranges([(x.start, x.end) for x in leave if x.kind in kinds])
+    """Merged day ranges of leave that does not count as service (it must be made up); see
+    :class:`rules.leave.LeavePolicy` (``make_up_kinds`` may be one or the kinds alone)."""
+    return as_policy(make_up_kinds).deducted(leave)
 
 
 def placement_months(placement: Placement, excluded: Iterable[tuple[date, date]] = ()) -> Fraction:
@@ -132,7 +140,7 @@ class ServiceCount:
         return sum(self.by_category.values(), Fraction(0))
 
 
-def count_service(plan: Plan, make_up_kinds: Iterable[str] = DEFAULT_MAKE_UP_LEAVE) -> ServiceCount:
+def count_service(plan: Plan, make_up_kinds: LeavePolicy | Iterable[str] = DEFAULT_MAKE_UP_LEAVE) -> ServiceCount:
     """Count a plan's service exactly (see :func:`months_between`); credits count toward their category."""
     excluded = deducted_leave(plan.leave, make_up_kinds)
     by_category = {c: Fraction(0) for c in CATEGORIES}
@@ -159,7 +167,7 @@ def credit_months(credit: Credit) -> Fraction:
 
 
 def service_months(
-    plan: Plan, *, include_credited: bool = True, make_up_kinds: Iterable[str] = DEFAULT_MAKE_UP_LEAVE
+    plan: Plan, *, include_credited: bool = True, make_up_kinds: LeavePolicy | Iterable[str] = DEFAULT_MAKE_UP_LEAVE
 ) -> dict[str, Fraction]:
     """Exact full-time months per category (every category present, zero included).
 

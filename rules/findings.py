@@ -33,6 +33,8 @@ CODES: dict[str, tuple[str, tuple[str, ...]]] = {
     "ORDER_LAST": (ERROR, ("category", "actual_category", "index")),
     "INTRODUCTION_NOT_FIRST": (ERROR, ("index",)),
     "EXTENT_OUT_OF_RANGE": (ERROR, ("index", "extent")),
+    # BT is done after the licence (legitimation).
+    "LICENCE_AFTER_START": (ERROR, ("licence_date", "start")),
     # --- warnings: allowed, but against a recommendation or the programme -----------
     "TOO_MANY_PLACES": (WARNING, ("actual", "maximum")),
     "LONGER_THAN_PROGRAMME": (WARNING, ("actual", "maximum")),
@@ -40,6 +42,15 @@ CODES: dict[str, tuple[str, tuple[str, ...]]] = {
     "INTEGRATED_BEYOND_TWO_YEARS": (WARNING, ("start", "end", "deadline", "months")),
     "CATEGORY_NOT_IN_PROGRAMME": (WARNING, ("index", "category")),
     "REGULATION_NOT_IN_FORCE": (WARNING, ("start", "in_force_from")),
+    # A mandatory category reaches its minimum only with credited earlier service, which needs an
+    # individual assessment; credits: [{index, months, kind, note}].
+    "MINIMUM_MET_BY_CREDIT": (WARNING, ("category", "required", "served", "credits")),
+    # The plan meets the rules but is not complete (COMPLETENESS_CODES).
+    "LICENCE_DATE_MISSING": (WARNING, ()),
+    "MAIN_SUPERVISOR_MISSING": (WARNING, ()),
+    "PLACEMENT_WITHOUT_UNIT": (WARNING, ("index",)),
+    "PLACEMENT_WITHOUT_SUPERVISOR": (WARNING, ("index",)),
+    "ST_START_MISSING": (WARNING, ("months",)),
     # --- information -----------------------------------------------------------------
     "GAP_BETWEEN_PLACEMENTS": (INFO, ("indices", "start", "end", "days")),
     "BELOW_NORM": (INFO, ("actual", "norm")),
@@ -51,6 +62,17 @@ CODES: dict[str, tuple[str, tuple[str, ...]]] = {
     # warning when the programme requires BT-handledarutbildning, info when it recommends it
     "SUPERVISOR_NO_BT_TRAINING": (WARNING, ("requirement",)),
 }
+
+#: Warnings that information is missing: the plan meets the rules but is not complete.
+COMPLETENESS_CODES: frozenset[str] = frozenset(
+    {
+        "LICENCE_DATE_MISSING",
+        "MAIN_SUPERVISOR_MISSING",
+        "PLACEMENT_WITHOUT_UNIT",
+        "PLACEMENT_WITHOUT_SUPERVISOR",
+        "ST_START_MISSING",
+    }
+)
 
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 

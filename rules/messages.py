@@ -89,12 +89,28 @@ MESSAGES: dict[str, str] = {
         "Placement %(number)s is at %(extent)s %% of full time, below the recommended %(minimum)s %%"
     ),
     "INTEGRATED_BEYOND_TWO_YEARS": gettext_noop(
-        "Integrated BT should be finished within %(months)s months of its start (by %(deadline)s); "
-        "the plan ends %(end)s"
+        "Integrated BT should be finished within %(months)s months of the start of the ST employment "
+        "(%(start)s), that is by %(deadline)s; the plan ends %(end)s"
     ),
     "CATEGORY_NOT_IN_PROGRAMME": gettext_noop("Placement %(number)s: %(category)s is not part of this programme"),
     "REGULATION_NOT_IN_FORCE": gettext_noop(
         "The BT starts %(start)s, before the regulation came into force on %(in_force_from)s"
+    ),
+    "LICENCE_AFTER_START": gettext_noop(
+        "The licence (legitimation) is dated %(licence_date)s, after the start of BT (%(start)s): "
+        "BT is done after the licence"
+    ),
+    "MINIMUM_MET_BY_CREDIT": gettext_noop(
+        "%(category)s reaches the required %(required)s months only with credited earlier service "
+        "(%(credits)s); the plan itself gives %(served)s months. Credit needs an individual assessment"
+    ),
+    "LICENCE_DATE_MISSING": gettext_noop("The date of the licence (legitimation) is missing"),
+    "MAIN_SUPERVISOR_MISSING": gettext_noop("The plan has no main supervisor (huvudhandledare)"),
+    "PLACEMENT_WITHOUT_UNIT": gettext_noop("Placement %(number)s has no unit yet"),
+    "PLACEMENT_WITHOUT_SUPERVISOR": gettext_noop("Placement %(number)s has no supervisor (handledare)"),
+    "ST_START_MISSING": gettext_noop(
+        "Integrated BT: the start date of the ST employment is missing, so the plan cannot be checked "
+        "against the %(months)s months within which BT should be finished"
     ),
     "GAP_BETWEEN_PLACEMENTS": gettext_noop(
         "%(days)s days without a placement between placements %(first)s and %(second)s (%(start)s to %(end)s)"
@@ -109,7 +125,21 @@ MESSAGES: dict[str, str] = {
     "SUPERVISOR_NO_BT_TRAINING": gettext_noop("The supervisor has no BT supervisor training"),
 }
 
+#: One credited period named in a finding (MINIMUM_MET_BY_CREDIT's ``credits``).
+CREDIT_ITEM = gettext_noop("credit %(number)s: %(months)s months of %(kind)s")
+CREDIT_ITEM_NOTE = gettext_noop("credit %(number)s: %(months)s months of %(kind)s, %(note)s")
+
 _CATEGORY_KEYS = ("category", "actual_category")
+
+
+def mid_sentence(name: str) -> str:
+    """A category name as it reads inside a sentence: lower case ("inom akut sjukvård")."""
+    return name[:1].lower() + name[1:]
+
+
+def sentence(text: str) -> str:
+    """A message starts with a capital letter (a category may open it: "Psykiatri: 2 av …")."""
+    return text[:1].upper() + text[1:]
 
 
 def format_number(value: int | float) -> str:
@@ -134,7 +164,9 @@ def message_context(
     ctx: dict[str, Any] = {}
     for key, value in finding.params.items():
         if key in _CATEGORY_KEYS and value in CATEGORY_NAMES:
-            ctx[key] = translate(CATEGORY_NAMES[value])
+            ctx[key] = mid_sentence(translate(CATEGORY_NAMES[value]))
+        elif key == "credits" and isinstance(value, list):
+            ctx[key] = "; ".join(_credit_item(c, fmt_number, translate) for c in value)
         elif key == "bt_type" and value in BT_TYPE_NAMES:
             ctx[key] = translate(BT_TYPE_NAMES[value])
         elif key == "kind" and value in CREDIT_KIND_NAMES:
@@ -155,6 +187,17 @@ def message_context(
     return ctx
 
 
+def _credit_item(credit: dict, fmt_number: Callable[[Any], str], translate: Callable[[str], str]) -> str:
+    kind = credit.get("kind")
+    values = {
+        "number": int(credit.get("index", 0)) + 1,
+        "months": fmt_number(credit.get("months", 0)),
+        "kind": translate(CREDIT_KIND_NAMES[kind]) if kind in CREDIT_KIND_NAMES else kind,
+        "note": credit.get("note") or "",
+    }
+    return translate(CREDIT_ITEM_NOTE if values["note"] else CREDIT_ITEM) % values
+
+
 def render(
     finding: Finding,
     fmt_number: Callable[[Any], str] = format_number,
@@ -168,6 +211,6 @@ def render(
         return finding.code
     ctx = message_context(finding, fmt_number=fmt_number, translate=translate, fmt_date=fmt_date)
     try:
-        return translate(template) % ctx
+        return sentence(translate(template) % ctx)
     except (KeyError, ValueError, TypeError):
         return f"{finding.code} {finding.params}"

@@ -4,10 +4,17 @@ The JSON plan format (``Plan.from_dict`` / ``Plan.to_dict``)::
 
     {"programme": "national", "bt_type": "fristaende" | "integrerad",
      "start": "2026-09-01", "end": "2027-08-31",            # end is optional
-     "placements": [{"category": "akut", "unit": "optional name",
+     "licence_date": "2026-08-15",                          # the Swedish licence (legitimation)
+     "st_start": "2026-03-01",                              # integrated BT: start of the ST employment
+     "main_supervisor": "name or id",                       # the huvudhandledare
+     "placements": [{"category": "akut", "unit": "optional name", "supervisor": "optional name",
                      "start": "2026-09-01", "end": "2026-11-30", "extent": 100}],
      "leave": [{"kind": "parental|sick|unpaid|vacation", "start": "...", "end": "..."}],
-     "credited": [{"category": "akut", "months": 2.0, "kind": "foreign|before_licence"}]}
+     "credited": [{"category": "akut", "months": 2.0, "kind": "foreign|before_licence",
+                   "note": "optional: where and when"}]}
+
+``licence_date``, ``st_start``, ``main_supervisor`` and a placement's ``unit`` and ``supervisor``
+are optional: a plan without them is judged all the same, with warnings that it is not complete.
 
 Format problems raise :class:`PlanFormatError` whose message starts with the offending
 field, e.g. ``placements[2].end: not a date (expected YYYY-MM-DD)``. Unknown keys are
@@ -66,11 +73,15 @@ class Placement:
     end: date
     extent: int | float = 100
     unit: str | None = None
+    #: The placement's handledare (a name or id; only whether there is one is judged).
+    supervisor: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"category": self.category}
         if self.unit is not None:
             d["unit"] = self.unit
+        if self.supervisor is not None:
+            d["supervisor"] = self.supervisor
         d.update(start=self.start.isoformat(), end=self.end.isoformat(), extent=self.extent)
         return d
 
@@ -94,9 +105,14 @@ class Credit:
     category: str
     months: float
     kind: str
+    #: What was credited (where and when), to name the credit in findings.
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"category": self.category, "months": self.months, "kind": self.kind}
+        d: dict[str, Any] = {"category": self.category, "months": self.months, "kind": self.kind}
+        if self.note is not None:
+            d["note"] = self.note
+        return d
 
 
 @dataclass(frozen=True)
@@ -113,6 +129,12 @@ class Plan:
     leave: tuple[Leave, ...] = ()
     credited: tuple[Credit, ...] = ()
     end: date | None = None
+    #: Date of the Swedish licence (legitimation); BT is done after it.
+    licence_date: date | None = None
+    #: Integrated BT: the start of the ST employment (the two years are counted from it).
+    st_start: date | None = None
+    #: The huvudhandledare (a name or id; only whether there is one is judged).
+    main_supervisor: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("placements", "leave", "credited"):
@@ -124,7 +146,20 @@ class Plan:
     def from_dict(cls, d: Any) -> Plan:
         """Build a plan from the JSON format; raise :class:`PlanFormatError` naming the field."""
         obj = _Obj(d, "plan")
-        obj.allow({"programme", "bt_type", "start", "end", "placements", "leave", "credited"})
+        obj.allow(
+            {
+                "programme",
+                "bt_type",
+                "start",
+                "end",
+                "licence_date",
+                "st_start",
+                "main_supervisor",
+                "placements",
+                "leave",
+                "credited",
+            }
+        )
         placements = tuple(_placement(_Obj(p, f"placements[{i}]")) for i, p in enumerate(obj.list("placements")))
         leave = tuple(_leave(_Obj(x, f"leave[{i}]")) for i, x in enumerate(obj.list("leave", required=False)))
         credited = tuple(_credit(_Obj(x, f"credited[{i}]")) for i, x in enumerate(obj.list("credited", required=False)))
@@ -133,6 +168,9 @@ class Plan:
             bt_type=obj.choice("bt_type", BT_TYPES),
             start=obj.date("start"),
             end=obj.date("end", required=False),
+            licence_date=obj.date("licence_date", required=False),
+            st_start=obj.date("st_start", required=False),
+            main_supervisor=obj.text("main_supervisor", required=False),
             placements=placements,
             leave=leave,
             credited=credited,
@@ -143,6 +181,11 @@ class Plan:
         d: dict[str, Any] = {"programme": self.programme, "bt_type": self.bt_type, "start": self.start.isoformat()}
         if self.end is not None:
             d["end"] = self.end.isoformat()
+        for key in ("licence_date", "st_start"):
+            if getattr(self, key) is not None:
+                d[key] = getattr(self, key).isoformat()
+        if self.main_supervisor is not None:
+            d["main_supervisor"] = self.main_supervisor
         d["placements"] = [p.to_dict() for p in self.placements]
         d["leave"] = [x.to_dict() for x in self.leave]
         d["credited"] = [c.to_dict() for c in self.credited]
@@ -178,6 +221,27 @@ class Result:
     exact_fte: Fraction = Fraction(0)
     exact_months_by_category: dict[str, Fraction] = field(default_factory=dict)
     regulation: str | None = None
+    #: Credited earlier service per category (included in the totals above), exact.
+    exact_credited_by_category: dict[str, Fraction] = field(default_factory=dict)
+    #: Places of service as the regulation counts them (distinct units; introduction excluded).
+    places: int = 0
+
+    @property
+    def exact_credited(self) -> Fraction:
+        """Credited earlier service (tillgodoräknande), full-time months."""
+        return sum(self.exact_credited_by_category.values(), Fraction(0))
+
+    @property
+    def exact_service(self) -> Fraction:
+        """Service in the placements alone (the sum of Bilaga 3), full-time months."""
+        return self.exact_fte - self.exact_credited
+
+    @property
+    def complete(self) -> bool:
+        """No warning that the plan lacks information (licence date, a unit, a supervisor …)."""
+        from .findings import COMPLETENESS_CODES
+
+        return not any(f.code in COMPLETENESS_CODES for f in self.findings)
 
     @property
     def errors(self) -> list[Finding]:
@@ -281,13 +345,14 @@ class _Obj:
 
 
 def _placement(obj: _Obj) -> Placement:
-    obj.allow({"category", "unit", "start", "end", "extent"})
+    obj.allow({"category", "unit", "supervisor", "start", "end", "extent"})
     return Placement(
         category=obj.choice("category", CATEGORIES),
         start=obj.date("start"),
         end=obj.date("end"),
         extent=obj.number("extent", required=False, default=100),
         unit=obj.text("unit", required=False),
+        supervisor=obj.text("supervisor", required=False),
     )
 
 
@@ -297,8 +362,13 @@ def _leave(obj: _Obj) -> Leave:
 
 
 def _credit(obj: _Obj) -> Credit:
-    obj.allow({"category", "months", "kind"})
+    obj.allow({"category", "months", "kind", "note"})
     months = obj.number("months")
     if months < 0:
         raise PlanFormatError(obj._key("months"), "must not be negative")
-    return Credit(category=obj.choice("category", CATEGORIES), months=months, kind=obj.choice("kind", CREDIT_KINDS))
+    return Credit(
+        category=obj.choice("category", CATEGORIES),
+        months=months,
+        kind=obj.choice("kind", CREDIT_KINDS),
+        note=obj.text("note", required=False),
+    )

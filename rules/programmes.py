@@ -125,6 +125,9 @@ class Programme:
     supervisor_requirements: SupervisorRequirements
     goal_categories: Mapping[str, tuple[str, ...]]
     intake: tuple[int, ...]
+    #: Sick-leave spells of at most this many days count as service in this region (None: the
+    #: regulation's threshold; see rules.leave).
+    short_sick_leave_days: int | None = None
     raw: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
 
     # --- what a scheduler needs -----------------------------------------------------
@@ -281,6 +284,7 @@ def _parse(d: dict[str, Any]) -> Programme:
         ),
         goal_categories=MappingProxyType({g: tuple(c) for g, c in (d.get("goal_categories") or {}).items()}),
         intake=tuple(d.get("intake") or ()),
+        short_sick_leave_days=(d.get("leave") or {}).get("short_sick_leave_days"),
         raw=MappingProxyType(d),
     )
     _validate(p)
@@ -313,5 +317,8 @@ def _validate(p: Programme) -> None:
         fail("supervisor_requirements.bt_handledarutbildning")
     if not all(isinstance(m, int) and 1 <= m <= 12 for m in p.intake):
         fail("intake: months 1..12")
+    days = p.short_sick_leave_days
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 0):
+        fail("leave.short_sick_leave_days: a whole number of days >= 0, or null")
     if p.order.introduction_first and "introduktion" not in {s.category for s in p.slots}:
         fail("order.introduction_first without an introduction slot")

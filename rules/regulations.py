@@ -17,7 +17,8 @@ from types import MappingProxyType
 from typing import Any
 
 from .dates import parse_iso_date
-from .model import CATEGORIES, LEAVE_KINDS
+from .leave import check_kinds
+from .model import CATEGORIES
 
 DEFAULT_REGULATION = "HSLF-FS 2021:8"
 
@@ -52,6 +53,8 @@ class Regulation:
     (12), ``category_minimums`` ({"akut": 3, "primarvard": 3}), ``max_places_of_service``
     (4, a recommendation), ``places_exclude_categories`` (categories that are not places of
     service, e.g. the introduction), ``make_up_leave`` (leave kinds that do not count),
+    ``counts_as_service_leave`` (the kinds that do), ``short_sick_leave_days`` (sick-leave spells
+    this short count as service; 0 nationally until a source says otherwise — see rules.leave),
     ``min_extent_percent`` (50, a recommendation) and ``integrated_max_months`` (24).
     """
 
@@ -65,6 +68,8 @@ class Regulation:
     max_places_of_service: int
     places_exclude_categories: frozenset[str]
     make_up_leave: frozenset[str]
+    counts_as_service_leave: frozenset[str]
+    short_sick_leave_days: int
     min_extent_percent: int | float
     integrated_max_months: int
     goals: tuple[Goal, ...]
@@ -115,6 +120,8 @@ def _parse(d: dict[str, Any], source: str) -> Regulation:
             max_places_of_service=p["max_places_of_service"],
             places_exclude_categories=frozenset(p.get("places_exclude_categories", ())),
             make_up_leave=frozenset(p["make_up_leave"]),
+            counts_as_service_leave=frozenset(p["counts_as_service_leave"]),
+            short_sick_leave_days=int(p["short_sick_leave_days"]),
             min_extent_percent=p["min_extent_percent"],
             integrated_max_months=p["integrated_max_months"],
             goals=goals,
@@ -123,8 +130,10 @@ def _parse(d: dict[str, Any], source: str) -> Regulation:
     except (KeyError, TypeError, ValueError) as exc:
         raise RulesDataError(f"{source}: malformed regulation ({exc!r})") from None
     unknown = (set(reg.category_minimums) | reg.places_exclude_categories) - set(CATEGORIES)
-    if unknown or not reg.make_up_leave <= set(LEAVE_KINDS):
-        raise RulesDataError(f"{source}: unknown category or leave kind")
+    if unknown or not check_kinds(reg.make_up_leave, reg.counts_as_service_leave):
+        raise RulesDataError(f"{source}: unknown category, or a leave kind not classified exactly once")
+    if reg.short_sick_leave_days < 0:
+        raise RulesDataError(f"{source}: short_sick_leave_days must not be negative")
     if len(set(reg.goal_ids)) != len(reg.goals):
         raise RulesDataError(f"{source}: duplicate goal ids")
     return reg

@@ -127,9 +127,8 @@ def region_sheets(user, region) -> list[Sheet]:
             "degree_country": trainee.degree_country,
             "degree_date": trainee.degree_date,
         }
-        excluded = rules.counting.deducted_leave(
-            [rules.Leave(kind=x.kind, start=x.start, end=x.end) for x in leave],
-            rules.regulation_for(trainee.planned_start).make_up_leave,
+        excluded = services.leave_policy(trainee).deducted(
+            [rules.Leave(kind=x.kind, start=x.start, end=x.end) for x in leave]
         )
         for placement in placements or [None]:
             cells = dict(trainee_cells)

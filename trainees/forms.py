@@ -86,6 +86,72 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
         return data
 
 
+#: Bilaga 1 has three licence rows: the Swedish licence and up to two from other countries.
+OTHER_LICENCE_ROWS = 2
+
+
+class DetailsForm(BootstrapFormMixin, forms.Form):
+    """The facts about a BT-läkare's qualifications that the rules and Bilaga 1 need: the licence
+    (legitimation) and licences from other countries, the medical degree, and for BT integrated in
+    ST the start of the ST employment."""
+
+    licence_date = forms.DateField(label=_("Date of licence (legitimation)"), widget=DateInput, required=False)
+    degree_country = forms.CharField(label=_("Country of medical degree"), max_length=80, required=False)
+    degree_date = forms.DateField(label=_("Date of medical degree"), widget=DateInput, required=False)
+    st_start = forms.DateField(
+        label=_("Start of the ST employment"),
+        widget=DateInput,
+        required=False,
+        help_text=_(
+            "For BT integrated in ST: BT should be finished within the first two years of ST, counted from here."
+        ),
+    )
+
+    def __init__(self, *args, trainee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.trainee = trainee
+        others = list(trainee.other_licences.all())
+        for n in range(OTHER_LICENCE_ROWS):
+            # Added after BootstrapFormMixin styled the declared fields: styled here.
+            self.fields[f"other_country_{n}"] = forms.CharField(
+                label=_("Licence in another country %(number)s: country") % {"number": n + 1},
+                max_length=80,
+                required=False,
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+            self.fields[f"other_date_{n}"] = forms.DateField(
+                label=_("Licence in another country %(number)s: date") % {"number": n + 1},
+                widget=DateInput(attrs={"class": "form-control"}),
+                required=False,
+            )
+            if n < len(others):
+                self.initial.setdefault(f"other_country_{n}", others[n].country)
+                self.initial.setdefault(f"other_date_{n}", others[n].date)
+        for name in ("licence_date", "degree_country", "degree_date", "st_start"):
+            self.initial.setdefault(name, getattr(trainee, name))
+        if trainee.bt_type != BtType.INTEGRATED:
+            del self.fields["st_start"]
+
+    def clean(self):
+        data = super().clean()
+        licence, degree = data.get("licence_date"), data.get("degree_date")
+        if degree and licence and degree > licence:
+            self.add_error("degree_date", _("The medical degree must come before the licence."))
+        st_start = data.get("st_start")
+        if st_start and st_start > self.trainee.planned_start:
+            self.add_error("st_start", _("BT integrated in ST starts within the ST employment, not before it."))
+        data["other_licences"] = []
+        for n in range(OTHER_LICENCE_ROWS):
+            country, day = (data.get(f"other_country_{n}") or "").strip(), data.get(f"other_date_{n}")
+            if bool(country) != bool(day):
+                self.add_error(
+                    f"other_country_{n}" if not country else f"other_date_{n}", _("Give both country and date.")
+                )
+            elif country:
+                data["other_licences"].append((country, day))
+        return data
+
+
 class VersionedForm(VersionedFormMixin, BootstrapFormMixin, forms.ModelForm):
     """Carries the plan version the user saw, so concurrent edits are detected (a form without
     it is refused as stale)."""

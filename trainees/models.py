@@ -49,6 +49,14 @@ class Trainee(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=TraineeStatus.choices, default=TraineeStatus.PLANNED)
     planned_start = models.DateField(_("planned start"))
     licence_date = models.DateField(_("date of licence (legitimation)"), null=True, blank=True)
+    st_start = models.DateField(
+        _("start of the ST employment"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For BT integrated in ST: BT should be finished within the first two years of ST, counted from here."
+        ),
+    )
     degree_country = models.CharField(_("country of medical degree"), max_length=80, blank=True, default="")
     degree_date = models.DateField(_("date of medical degree"), null=True, blank=True)
     main_supervisor = models.ForeignKey(
@@ -91,6 +99,24 @@ class Trainee(models.Model):
 
     def get_absolute_url(self):
         return reverse("trainees:detail", args=[self.pk])
+
+
+class OtherLicence(models.Model):
+    """A licence (legitimation or equivalent proof of competence) from another country. Bilaga 1
+    lists the Swedish licence (`Trainee.licence_date`) and up to two of these."""
+
+    trainee = models.ForeignKey(Trainee, on_delete=models.CASCADE, related_name="other_licences")
+    country = models.CharField(_("country"), max_length=80)
+    date = models.DateField(_("date of licence"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("licence in another country")
+        verbose_name_plural = _("licences in other countries")
+        ordering = ["trainee", "date", "pk"]
+
+    def __str__(self):
+        return f"{self.country} {self.date:%Y-%m-%d}"
 
 
 #: Placement categories (from the rules module's enumeration).

@@ -44,6 +44,11 @@ class PlanCheck:
         return self.result.valid
 
     @property
+    def complete(self) -> bool:
+        """No warning that information is missing (a unit, a handledare, the licence date …)."""
+        return self.result.complete
+
+    @property
     def months_by_category(self) -> list[tuple[str, float]]:
         return [
             (PlanCategory(c).label, m)
@@ -70,6 +75,9 @@ def to_rules_plan(trainee: Trainee, *, placements=None, leave=None, credits=None
         bt_type=trainee.bt_type,
         start=trainee.planned_start,
         end=trainee.bt_end,
+        licence_date=trainee.licence_date,
+        st_start=trainee.st_start,
+        main_supervisor=str(trainee.main_supervisor_id) if trainee.main_supervisor_id else None,
         placements=tuple(
             rules.Placement(
                 category=p.category,
@@ -78,12 +86,27 @@ def to_rules_plan(trainee: Trainee, *, placements=None, leave=None, credits=None
                 extent=p.extent,
                 # A place of service is the unit; unplaced template slots count one each.
                 unit=str(p.unit_id) if p.unit_id else None,
+                supervisor=str(p.supervisor_id) if p.supervisor_id else None,
             )
             for p in sorted(placements, key=lambda p: (p.start, p.end))
         ),
         leave=tuple(rules.Leave(kind=x.kind, start=x.start, end=x.end) for x in leave),
-        credited=tuple(rules.Credit(category=c.category, months=float(c.months), kind=c.kind) for c in credits),
+        credited=tuple(
+            rules.Credit(category=c.category, months=float(c.months), kind=c.kind, note=c.note or None) for c in credits
+        ),
     )
+
+
+def leave_policy(trainee: Trainee) -> rules.LeavePolicy:
+    """How leave counts for this trainee: the regulation in force at their start, with their
+    programme's own threshold for short sick leave (rules.leave). As check_plan: a start before
+    the regulation came into force is judged by the programme's regulation."""
+    programme = trainee.programme_rules
+    try:
+        regulation = rules.regulation_for(trainee.planned_start)
+    except LookupError:
+        regulation = rules.load_regulation(programme.regulation)
+    return rules.leave_policy(regulation, programme)
 
 
 def _number(value) -> str:
@@ -199,19 +222,13 @@ def save_leave(trainee: Trainee, leave: Leave, *, expected_version: int | None, 
     placements = list(trainee.placements.order_by("start", "pk"))
     old_leave = list(trainee.leave.all())
     leave.save()
-    if extend_plan and leave.kind in _make_up_kinds(trainee):
+    if extend_plan and leave_policy(trainee).must_make_up(leave.kind):
         _extend_for_leave(trainee, placements, old_leave, old_leave + [leave])
     return leave
 
 
-def _make_up_kinds(trainee) -> frozenset[str]:
-    return rules.regulation_for(trainee.planned_start).make_up_leave
-
-
 def _excluded(trainee, leave_rows):
-    return rules.counting.deducted_leave(
-        [rules.Leave(kind=x.kind, start=x.start, end=x.end) for x in leave_rows], _make_up_kinds(trainee)
-    )
+    return leave_policy(trainee).deducted([rules.Leave(kind=x.kind, start=x.start, end=x.end) for x in leave_rows])
 
 
 def _extend_for_leave(trainee, placements, old_leave, new_leave) -> None:
@@ -360,6 +377,26 @@ def register_trainee(*, by, data: dict) -> Trainee:
     )
     if data.get("draft_plan"):
         create_plan_from_template(trainee)
+    return trainee
+
+
+@transaction.atomic
+def update_details(trainee: Trainee, *, data: dict, by=None) -> Trainee:
+    """Record the licence, licences from other countries, the medical degree and (integrated BT)
+    the start of the ST employment. A licence dated after BT start is kept as recorded: the plan
+    check reports it as an error (BT is done after the licence)."""
+    from trainees.models import OtherLicence
+
+    fields = ["licence_date", "degree_country", "degree_date"]
+    if "st_start" in data:
+        fields.append("st_start")
+    for name in fields:
+        setattr(trainee, name, data.get(name) or ("" if name == "degree_country" else None))
+    trainee._history_user = by
+    trainee.save(update_fields=fields)
+    trainee.other_licences.all().delete()
+    for country, day in data.get("other_licences", []):
+        OtherLicence.objects.create(trainee=trainee, country=country, date=day)
     return trainee
 
 

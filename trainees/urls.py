@@ -11,6 +11,7 @@ urlpatterns = [
     path("region/<slug:slug>/export.xlsx", import_views.export_region, name="export_region"),
     path("<int:pk>/", views.trainee_detail, name="detail"),
     path("<int:pk>/status/", views.change_status, name="status"),
+    path("<int:pk>/details/", views.edit_details, name="details"),
     path("<int:pk>/wishes/", wish_views.edit_wishes, name="wishes"),
     path("<int:pk>/plan/", plan_views.plan_editor, name="plan"),
     path("<int:pk>/plan/check/", plan_views.check, name="plan_check"),

@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import permission
 from core.errors import DomainError
 from trainees import services
-from trainees.forms import RegistrationForm, StatusForm
+from trainees.forms import DetailsForm, RegistrationForm, StatusForm
 from trainees.models import Trainee, TraineeStatus
 from trainees.permissions import EDIT_PLAN, EDIT_WISHES, IMPORT, LIST_TRAINEES, REGISTER, VIEW_TRAINEE
 from trainees.timeline import trainee_timeline
@@ -77,6 +78,22 @@ def register(request):
         messages.success(request, _("%(name)s is registered as a BT doctor.") % {"name": trainee.user})
         return redirect("trainees:plan", pk=trainee.pk)
     return render(request, "trainees/register.html", {"form": form})
+
+
+@permission(EDIT_PLAN)
+@require_http_methods(["GET", "POST"])
+def edit_details(request, pk):
+    """The licence(s), the medical degree and the start of the ST employment."""
+    trainee = _trainee_for(request, pk, EDIT_PLAN)
+    form = DetailsForm(request.POST or None, trainee=trainee)
+    if request.method == "POST" and form.is_valid():
+        services.update_details(trainee, data=form.cleaned_data, by=request.user)
+        messages.success(request, _("The details were saved."))
+        back = request.GET.get("next", "")
+        if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            return redirect(back)
+        return redirect("trainees:detail", pk=trainee.pk)
+    return render(request, "trainees/details.html", {"trainee": trainee, "form": form})
 
 
 @permission(EDIT_PLAN)

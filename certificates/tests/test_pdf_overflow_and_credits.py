@@ -161,7 +161,7 @@ def test_the_own_bilaga1_lists_the_credited_service(credited):
     assert "Tjänstgöring före legitimation" in text and "7–8" in text
     assert "Utländsk tjänstgöring" in text
     assert "Rigshospitalet, Danmark" in text and "Underläkare före legitimation, SU 2025" in text
-    assert "1.5" in text
+    assert "1,50" in text and "1.5" not in text  # decimal comma, two decimals
 
 
 def test_the_own_bilaga1_without_credits_shows_dashes(ready):

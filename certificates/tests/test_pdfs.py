@@ -39,8 +39,9 @@ def test_own_bilaga3_lists_every_placement_with_months_and_sum(ready):
     assert "Sahlgrenska, Medicinkliniken" in text
     assert "261101-270228" in text and "270301-270630" in text and "270701-271231" in text
     assert "Psykiatrimottagning Östra" in text and " 75 " in text
-    assert "4.5" in text  # 6 months at 75 %
-    assert "12.5" in text  # 4 + 4 + 4.5
+    assert "4,50" in text  # 6 months at 75 %, decimal comma
+    assert "4,00" in text  # exactly four calendar months (never 3,99)
+    assert "12,50" in text and "12.5" not in text  # 4 + 4 + 4.5
     assert "Vårdcentralen Majorna 270301-270630" in text  # primärvård part
 
 
@@ -75,8 +76,9 @@ def test_official_bilaga3_fields_are_filled(ready, settings):
     assert f["Tjänstgöringsställe sjukhus klinik enhet eller annan specificeringRow1"] == "Sahlgrenska, Medicinkliniken"
     assert f["Period ååmmddååmmddRow1"] == "261101-270228"
     assert f["Tjänstgöringens omfatt ning i procent av heltidRow3"] == "75"
-    assert f["Tjänstgöringens omfatt ning omräknad till månader på heltidRow3"] == "4,5"
-    assert f["Tjänstgöringens omfatt ning omräknad till månader på heltidSumma"] == "12,5"
+    assert f["Tjänstgöringens omfatt ning omräknad till månader på heltidRow1"] == "4,00"
+    assert f["Tjänstgöringens omfatt ning omräknad till månader på heltidRow3"] == "4,50"
+    assert f["Tjänstgöringens omfatt ning omräknad till månader på heltidSumma"] == "12,50"
     assert (
         "Vårdcentralen Majorna"
         in f["Redogör för vilken eller vilka delar av tjänstgöringen som genomförts inom primärvård"]
@@ -165,3 +167,22 @@ def test_the_qr_code_is_an_inline_svg_of_the_verification_url(settings):
     assert uri.startswith("data:image/svg+xml;base64,")
     assert b"<svg" in base64.b64decode(uri.split(",", 1)[1])
     assert pdf.verify_url("ABCDEFGHJKLMNPQRSTUV") == "https://bt.example.se/verify/ABCDEFGHJKLMNPQRSTUV/"
+
+
+def test_the_own_pdfs_use_the_wording_of_the_official_forms(ready):
+    def flat(kind):
+        return " ".join(text_of(pdf.render_own(ready, kind)).split())
+
+    b2, b3, b4 = flat(DocumentKind.BILAGA2), flat(DocumentKind.BILAGA3), flat(DocumentKind.BILAGA4)
+    assert "Intygsutfärdande handledare bedömer att sökanden har uppnått delmålet/-n." in b2
+    assert "Tjänsteställe" in b2 and "Arbetsplats" not in b2
+    assert "Utbildningsaktiviteter som sökanden genomfört för att uppnå delmål" in b2
+    assert "Intygsutfärdande huvudansvarig verksamhetschef/motsvarande intygar att sökanden har fullgjort" in b3
+    assert "omräknad till månader på heltid" in b3 and "Tjänsteförteckning" in b3, b3
+    for who in ("huvudansvarig handledare", "extern bedömare"):
+        assert (
+            f"Intygsutfärdande {who} bedömer att sökanden har uppnått samtliga delmål i målbeskrivningen för "
+            "bastjänstgöringen" in b4
+        )
+    b1 = flat(DocumentKind.BILAGA1)
+    assert "Telefon arbetet (inkl. riktnummer)" in b1 and "Legitimation/motsvarande bevis om behörighet" in b1

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from btportal import factories as f
-from certificates import pdf, signatures
+from certificates import pdf, services, signatures
 from certificates.models import DocumentKind, ServiceSignature
 from core.errors import DomainError
 from trainees.models import Placement
@@ -91,7 +91,7 @@ def test_changed_placements_make_the_signature_out_of_date(served, head):
     p.save()
     state = signatures.signature_state(served)
     assert state.status == "outdated" and state.signature == first and state.valid_signature is None
-    b3 = pdf.services.bilaga3(served)
+    b3 = services.bilaga3(served)
     assert b3["signature"] is None and b3["signer"]["name"] == ""
     second = sign(served, head)
     assert signatures.signature_state(served).valid_signature == second
@@ -107,6 +107,8 @@ def test_it_refuses_bad_input(served, head, world):
     with pytest.raises(DomainError):
         sign(served, head, title="x" * 121)
     with pytest.raises(DomainError):
+        sign(served, head, place="  ")  # Bilaga 3 states place and date
+    with pytest.raises(DomainError):
         sign(served, head, expected_sha256="0" * 64)  # the content shown is not the content now
     empty = f.make_trainee(home_unit=world.clinic)
     with pytest.raises(DomainError):
@@ -116,6 +118,20 @@ def test_it_refuses_bad_input(served, head, world):
     with pytest.raises(DomainError):
         sign(served, head)
     assert not ServiceSignature.objects.exists()
+
+
+def test_it_cannot_be_signed_before_the_last_placement_ends(served, head, world):
+    """Bilaga 3 certifies *completed* service: not even a week ahead of the last day."""
+    last = Placement.objects.create(trainee=served, category="valfri", unit=world.clinic, start=days(-9), end=days(7))
+    with pytest.raises(DomainError, match="last day of service"):
+        sign(served, head)
+    last.end = days(1)
+    last.save()
+    with pytest.raises(DomainError):
+        sign(served, head)
+    last.end = days(0)  # the last day itself
+    last.save()
+    assert sign(served, head).content["rows"][-1]["period"].endswith(f"{days(0):%y%m%d}")
 
 
 # --- pages and access ------------------------------------------------------------------------
@@ -145,7 +161,11 @@ def test_the_head_of_unit_lists_and_signs_through_the_page(client, served, head,
     p = served.placements.first()
     p.end = p.end - datetime.timedelta(days=1)
     p.save()
-    r = client.post(url, {"title": "Verksamhetschef", "sha256": sha, "confirm": "on"}, HTTP_ACCEPT_LANGUAGE="en")
+    r = client.post(
+        url,
+        {"title": "Verksamhetschef", "place": "Göteborg", "sha256": sha, "confirm": "on"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert "changed while you were reviewing" in r.content.decode()
     assert ServiceSignature.objects.count() == 1
 
@@ -160,7 +180,7 @@ def test_the_list_shows_nearly_complete_service_and_all_on_request(client, world
     assert [c.trainee for c in r.context["rows"]] == [soon]
     r = client.get(reverse("certificates:service_list") + "?all=1")
     assert [c.trainee for c in r.context["rows"]] == [soon, later]
-    # Nearly complete but more than 30 days ahead: shown, but not yet signable.
+    # Nearly complete: shown, but not yet signable (Bilaga 3 certifies completed service).
     page = client.get(reverse("certificates:service_sign", args=[later.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert 'data-testid="not-yet"' in page.content.decode()
 
@@ -261,6 +281,8 @@ def test_the_signature_fills_the_own_and_the_official_bilaga_3(served, head, set
 def test_the_bundle_checklist_shows_the_bilaga_3_signature(client, world, served, head):
     from certificates.tests.test_pdfs import text_of
 
+    served.user.street_address, served.user.postal_code, served.user.city = "Storgatan 1", "411 38", "Göteborg"
+    served.user.save()
     client.force_login(world.users["bt_lakare"])
     url = reverse("certificates:bundle", args=[served.pk])
     checklist = text_of(pdf.render_checklist(served))

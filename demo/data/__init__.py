@@ -10,7 +10,7 @@ Unit references in SUPERVISORS, STAFF_LOGINS and CAPACITY_EXCEPTIONS are either 
 leaf name that is unique within the region (e.g. "Vårdcentralen Majorna").
 """
 
-from demo.data.staff import STAFF_LOGINS, SUPERVISORS
+from demo.data.staff import HEADS_OF_UNIT, STAFF_LOGINS, SUPERVISORS
 from demo.data.trainees import SPECIALTY_HOME, TRAINEES
 from demo.data.units import CAPACITY_EXCEPTIONS, KLINIK_CATEGORY, SEED_REGIONS, UNIT_TREES
 
@@ -23,6 +23,7 @@ __all__ = [
     "AS_OF",
     "CAPACITY_EXCEPTIONS",
     "DEMO_PASSWORD",
+    "HEADS_OF_UNIT",
     "KLINIK_CATEGORY",
     "RANDOM_SEED",
     "SEED_REGIONS",

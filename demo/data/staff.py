@@ -15,6 +15,18 @@ STAFF_LOGINS = [
     ("admin@example.se", "Johan", "Berglund", "M", "admin", None, None),
 ]
 
+# Heads of unit (verksamhetschef) made for the home units of the BT-läkare who have completed BT, in
+# this order (demo.seed.build_plan): (first, last, sex). Not logins.
+HEADS_OF_UNIT = [
+    ("Lena", "Dahl", "F"),
+    ("Per", "Ekström", "M"),
+    ("Sofia", "Lindqvist", "F"),
+    ("Johan", "Hedlund", "M"),
+    ("Maja", "Forsberg", "F"),
+    ("Nils", "Holmgren", "M"),
+    ("Eva", "Sandström", "F"),
+]
+
 # Supervisors: (region, first, last, sex, specialty, workplace, role, specialist_since,
 # handledarutbildning, BT-handledarutbildning, email or None for first.last@<region>.example.se).
 # Some qualifications are deliberately missing so the rules have something to warn about:

@@ -250,7 +250,24 @@ def test_the_demo_story_portfolios_certification_and_intake(client):
     assert waiting.final_assessment.main_signed_at is None
     assert cert.current_assignment(waiting, User.objects.get(email="extern@example.se"))
 
+    # The certificate set was issued as issuing requires: Bilaga 3 signed by the head of the home unit.
+    b3 = certified.issued_documents.get(kind="bilaga3")
+    assert b3.service_signature and b3.service_signature.trainee == certified
+    assert cert.verify(b3.code)[0] == cert.VerifyState.VALID
+
     assert Round.objects.count() == len(demo_data.SEED_REGIONS)
+    # Admitted through the intake service: every item missing from the checklist has a recorded
+    # reason, and no decision says the checklist is complete when it is not.
+    from intake import services as intake_services
+
+    admitted = Application.objects.filter(status=ApplicationStatus.ADMITTED)
+    assert admitted.exists()
+    for app in admitted:
+        missing = {m.item for m in intake_services.missing_items(app)}
+        assert missing == {m["item"] for m in app.admitted_without}, app
+        assert all(m["reason"].strip() for m in app.admitted_without)
+        assert not missing or "komplett" not in app.decision_reason
+    assert any(app.admitted_without for app in admitted)
     statuses = set(Application.objects.values_list("status", flat=True))
     assert statuses == {s.value for s in ApplicationStatus} - {ApplicationStatus.WITHDRAWN}
 

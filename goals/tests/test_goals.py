@@ -37,3 +37,13 @@ def test_goal_titles_follow_the_language(client, world):
 def test_an_unknown_goal_is_404(client, world):
     client.force_login(world.users["bt_lakare"])
     assert client.get(reverse("goals:detail", args=["BT99"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_list_cites_the_regulation_by_its_title(client, world):
+    client.force_login(world.users["bt_lakare"])
+    sv = client.get(reverse("goals:list"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert (
+        "Socialstyrelsens föreskrifter och allmänna råd (HSLF-FS 2021:8) om läkarnas specialiseringstjänstgöring" in sv
+    )
+    assert "om läkarnas bastjänstgöring" not in sv

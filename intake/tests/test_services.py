@@ -195,7 +195,7 @@ def test_it_admits_a_new_applicant_as_a_bt_doctor_with_a_draft_plan(world, kansl
     round = make_round(world.vgr, places=1)
     app = make_application(round, unit=world.hospital, first_name="Nils", last_name="Ny", email="Nils@Example.se")
     services.confirm_item(app, item=ChecklistItem.LANGUAGE, done_on=datetime.date(2026, 1, 1), by=kansli)
-    with pytest.raises(DomainError, match="Missing"):
+    with pytest.raises(DomainError, match="Give a reason for admitting without each missing item"):
         services.admit(app, by=kansli, reason="Good")
     complete_manual_items(app, kansli, skip=(ChecklistItem.LANGUAGE,))
     services.admit(app, by=kansli, reason="Good")
@@ -207,6 +207,52 @@ def test_it_admits_a_new_applicant_as_a_bt_doctor_with_a_draft_plan(world, kansl
     assert trainee.programme == world.vgr.programme
     assert trainee.placements.exists()
     assert services.places_left(round) == 0
+
+
+def test_it_admits_with_missing_items_only_with_a_reason_for_each(world, kansli):
+    round = make_round(world.vgr, places=2)
+    app = make_application(round, unit=world.hospital)
+    complete_manual_items(app, kansli, skip=(ChecklistItem.REFERENCES, ChecklistItem.CRIMINAL_RECORD))
+    # A reason for one of the two missing items is not enough; blank reasons do not count.
+    for reasons in (
+        {},
+        {"references": "Referenser tas efter intervjun."},
+        {"references": "x", "criminal_record": "  "},
+    ):
+        with pytest.raises(DomainError) as refused:
+            services.admit(app, by=kansli, reason="Uppfyller kraven", missing_reasons=reasons)
+        assert "Check against the criminal-records register done" in str(refused.value)
+    assert Application.objects.get(pk=app.pk).status == S.SUBMITTED
+    services.admit(
+        app,
+        by=kansli,
+        reason="Uppfyller kraven",
+        missing_reasons={
+            "references": "Referenser tas efter intervjun.",
+            "criminal_record": "Utdraget beställt; kontrolleras före BT-start.",
+            "language": "ignored: not missing",
+        },
+    )
+    app = Application.objects.get(pk=app.pk)
+    assert app.status == S.ADMITTED
+    assert app.admitted_without == [
+        {"item": "references", "label": "References taken", "reason": "Referenser tas efter intervjun."},
+        {
+            "item": "criminal_record",
+            "label": "Check against the criminal-records register done",
+            "reason": "Utdraget beställt; kontrolleras före BT-start.",
+        },
+    ]
+    assert app.history.first().admitted_without == app.admitted_without  # audited
+
+
+def test_a_complete_checklist_records_nothing_missing_and_the_plan_may_wait_for_the_planner(world, kansli):
+    round = make_round(world.vgr, places=1)
+    app = make_application(round, unit=world.hospital)
+    complete_manual_items(app, kansli)
+    services.admit(app, by=kansli, reason="Uppfyller kraven", draft_plan=False)
+    app = Application.objects.get(pk=app.pk)
+    assert app.admitted_without == [] and not app.admitted_trainee.placements.exists()
 
 
 def test_it_admits_an_st_doctor_with_an_existing_record_and_keeps_the_credit(world, kansli):

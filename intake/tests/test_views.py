@@ -230,6 +230,26 @@ def test_a_decision_without_a_complete_checklist_is_refused(client, world, appli
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
 
 
+def test_admission_with_missing_items_needs_a_reason_for_each_on_the_page(client, world, application):
+    login(client, world, "kansli")
+    complete_manual_items(application, skip=(ChecklistItem.REFERENCES,))
+    url = reverse("intake:application", args=[application.pk])
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="missing_references"' in body and "Reason to admit without: References taken" in body
+    assert 'name="missing_language"' not in body  # only the missing items
+    decide = reverse("intake:application_decide", args=[application.pk])
+    client.post(decide, {"decision": "admit", "reason": "Uppfyller kraven", "missing_references": " "})
+    assert Application.objects.get(pk=application.pk).status == S.SUBMITTED
+    client.post(
+        decide,
+        {"decision": "admit", "reason": "Uppfyller kraven", "missing_references": "Tas efter intervjun."},
+    )
+    app = Application.objects.get(pk=application.pk)
+    assert app.status == S.ADMITTED and app.admitted_without[0]["reason"] == "Tas efter intervjun."
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="admitted-without"' in body and "Tas efter intervjun." in body
+
+
 def test_a_decision_without_a_reason_is_refused(client, world, application):
     login(client, world, "kansli")
     complete_manual_items(application)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from rules import FINDING_CODES, MESSAGES, check_plan, load_programme, template_plan
+from rules import FINDING_CODES, MESSAGES, check_plan, load_programme, render, template_plan
+from rules.findings import COMPLETENESS_CODES
 
 from .factories import credit, d, leave, make_plan, national_valid, pl
 
@@ -228,18 +229,124 @@ def test_below_norm_is_info():
     assert only(r, "BELOW_NORM").severity == "info"
 
 
-def test_integrated_bt_beyond_two_years_is_a_warning():
+def test_integrated_bt_beyond_two_years_is_measured_from_the_st_start():
+    """Seed 004: BT may start 6–12 months into ST; the two years run from the ST employment."""
+    placements = (
+        pl("akut", "2026-09-01", "2027-02-28"),
+        pl("primarvard", "2027-03-01", "2027-08-31"),
+        pl("psykiatri", "2027-09-01", "2027-10-31"),
+    )
+    # ST started a year before BT: the plan ends 14 months after the deadline's start... too late.
+    r = check_plan(make_plan(*placements, bt_type="integrerad", st_start="2025-09-15"))
+    f = only(r, "INTEGRATED_BEYOND_TWO_YEARS")
+    assert f.severity == "warning" and r.valid
+    # 24 calendar months from 2025-09-15 end on 2027-09-14 (lag 1930:173).
+    assert f.params == {"start": "2025-09-15", "end": "2027-10-31", "deadline": "2027-09-14", "months": 24}
+    # Measured from BT start the same plan would be well inside two years: not how it is measured.
+    r = check_plan(make_plan(*placements, bt_type="integrerad", st_start="2026-03-01"))
+    assert "INTEGRATED_BEYOND_TWO_YEARS" not in r.codes
+    # The last day itself is inside.
+    inside = make_plan(pl("akut", "2026-09-01", "2027-09-14"), bt_type="integrerad", st_start="2025-09-15")
+    assert "INTEGRATED_BEYOND_TWO_YEARS" not in codes(inside)
+    assert "INTEGRATED_BEYOND_TWO_YEARS" not in codes(make_plan(*placements, bt_type="fristaende"))
+
+
+def test_integrated_bt_without_an_st_start_cannot_be_checked_and_says_so():
+    r = check_plan(make_plan(pl("akut", "2026-09-01", "2029-10-31"), bt_type="integrerad"))
+    assert only(r, "ST_START_MISSING").params == {"months": 24}
+    assert "INTEGRATED_BEYOND_TWO_YEARS" not in r.codes and not r.complete
+    assert "ST_START_MISSING" not in codes(make_plan(pl("akut", "2026-09-01", "2027-10-31")))
+
+
+def test_a_licence_after_bt_start_is_an_error_and_a_missing_one_a_warning():
+    r = check_plan(national_valid(licence_date="2026-09-02"))
+    f = only(r, "LICENCE_AFTER_START")
+    assert not r.valid and f.severity == "error"
+    assert f.params == {"licence_date": "2026-09-02", "start": "2026-09-01"}
+    assert check_plan(national_valid(licence_date="2026-09-01")).findings == []  # the same day is fine
+    r = check_plan(national_valid(licence_date=None))
+    assert r.valid and not r.complete and only(r, "LICENCE_DATE_MISSING").severity == "warning"
+
+
+def test_missing_units_and_supervisors_are_warnings_the_plan_is_not_complete():
+    """A plan with no unit on two of three placements and no huvudhandledare meets the rules but
+    is not complete, and says what is missing."""
     plan = make_plan(
-        pl("akut", "2026-09-01", "2027-08-31", extent=50),
-        pl("primarvard", "2027-09-01", "2028-08-31", extent=50),
-        pl("psykiatri", "2028-09-01", "2028-10-31", extent=50),
-        bt_type="integrerad",
+        pl("akut", "2026-09-01", "2026-12-31"),
+        pl("psykiatri", "2027-01-01", "2027-02-28"),
+        pl("primarvard", "2027-03-01", "2027-08-31", unit="VC Centrum"),
+        pl("introduktion", "2026-08-25", "2026-08-31"),
+        licence_date="2026-08-01",
+        start="2026-08-25",
     )
     r = check_plan(plan)
-    f = only(r, "INTEGRATED_BEYOND_TWO_YEARS")
-    assert f.params == {"start": "2026-09-01", "end": "2028-10-31", "deadline": "2028-08-31", "months": 24}
-    assert r.valid
-    assert "INTEGRATED_BEYOND_TWO_YEARS" not in codes(make_plan(*plan.placements, bt_type="fristaende"))
+    assert r.valid and not r.complete
+    unit = [f.params["index"] for f in r.findings if f.code == "PLACEMENT_WITHOUT_UNIT"]
+    assert unit == [0, 1]  # not the introduction
+    assert [f.params["index"] for f in r.findings if f.code == "PLACEMENT_WITHOUT_SUPERVISOR"] == [2]
+    assert "MAIN_SUPERVISOR_MISSING" in r.codes
+    assert all(f.severity == "warning" for f in r.findings if f.code in COMPLETENESS_CODES)
+
+
+def test_a_minimum_met_only_by_credit_names_the_credited_periods():
+    plan = national_valid(
+        credited=[
+            credit("akut", 2, "foreign", note="Rigshospitalet 2024"),
+            credit("primarvard", 1, "before_licence"),
+            credit("akut", 1, "before_licence"),
+        ]
+    )
+    # The plan's own akut is 4 months: the credit is not needed for the minimum.
+    assert "MINIMUM_MET_BY_CREDIT" not in check_plan(plan).codes
+    short = make_plan(
+        pl("akut", "2026-09-01", "2026-09-30", unit="Medicin", supervisor="X"),
+        pl("primarvard", "2026-10-01", "2027-06-30", unit="VC", supervisor="Y"),
+        credited=plan.credited,
+        licence_date="2026-08-01",
+        main_supervisor="Z",
+    )
+    r = check_plan(short)
+    assert r.valid  # 1 + 2 + 1 credited months reach the 3 months of akut
+    f = only(r, "MINIMUM_MET_BY_CREDIT")
+    assert f.severity == "warning"
+    assert f.params == {
+        "category": "akut",
+        "required": 3,
+        "served": 1,
+        "credits": [
+            {"index": 0, "months": 2, "kind": "foreign", "note": "Rigshospitalet 2024"},
+            {"index": 2, "months": 1, "kind": "before_licence", "note": ""},
+        ],
+    }
+    text = render(f)
+    assert text.startswith("Emergency care reaches the required 3 months only with credited earlier service")
+    assert "credit 1: 2 months of service abroad, Rigshospitalet 2024; credit 3: 1 months" in text
+    assert "individual assessment" in text
+
+
+def test_results_keep_service_credit_and_places_apart():
+    plan = national_valid(credited=[credit("akut", 1.5, "foreign")])
+    r = check_plan(plan)
+    assert r.exact_fte == 13.5 and r.exact_credited == 1.5 and r.exact_service == 12
+    assert r.places == 3
+    same_unit = make_plan(
+        pl("akut", "2026-09-01", "2026-12-31", unit="Medicin"),
+        pl("akut", "2027-01-01", "2027-02-28", unit="  medicin "),
+        pl("primarvard", "2027-03-01", "2027-08-31"),
+    )
+    assert check_plan(same_unit).places == 2
+
+
+def test_category_names_are_lower_case_inside_a_sentence():
+    r = check_plan(make_plan(pl("akut", "2026-09-01", "2027-02-28"), programme="gavleborg"))
+    f = only(r, "ORDER_FIRST")
+    assert render(f) == "The BT must start with primary care, not emergency care"
+    short = next(
+        f
+        for f in check_plan(make_plan(pl("akut", "2026-09-01", "2026-12-31"), programme="vgr")).findings
+        if f.code == "CATEGORY_TOO_SHORT"
+    )
+    assert render(short).startswith("Psychiatry: 0 of at least 2 months")
 
 
 def test_gaps_between_placements_are_info():

@@ -42,6 +42,7 @@ def test_check_a_valid_plan_exits_0():
     assert set(out) == {"valid", "fte_months", "months_by_category", "findings"}
     assert out["valid"] is True and out["fte_months"] == 12.0
     assert out["months_by_category"]["primarvard"] == 6.0
+    assert out["findings"] == []  # complete: licence date, huvudhandledare, units and handledare
 
 
 @pytest.mark.parametrize(

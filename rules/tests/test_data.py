@@ -28,6 +28,7 @@ PROGRAMME_KEYS = {
     "supervisor_requirements",
     "goal_categories",
     "intake",
+    "leave",
     "sources",
     "notes",
 }
@@ -147,3 +148,11 @@ def test_regional_numbers_from_domain():
     assert [s.category for s in gav.slots] == ["primarvard", "akut", "psykiatri", "valfri", "primarvard"]
     vgr = rules.load_programme("vgr")
     assert all(s.required for s in vgr.slots) and vgr.total_months.norm == 12
+
+
+def test_the_regulation_is_cited_by_its_title():
+    reg = rules.load_regulation("HSLF-FS 2021:8")
+    assert reg.title_sv == (
+        "Socialstyrelsens föreskrifter och allmänna råd (HSLF-FS 2021:8) om läkarnas specialiseringstjänstgöring"
+    )
+    assert "(HSLF-FS 2021:8)" in reg.title_en and "specialist training" in reg.title_en

@@ -81,9 +81,36 @@ def test_the_signing_pages_pass_axe(page, base_url, data, viewport):
     page.locator("form[novalidate] button[type=submit]").click()  # without the confirmation
     expect(page.locator(".invalid-feedback").first).to_be_visible()
     check_axe(page, "service-sign with errors")
+    page.locator("#id_place").fill("Göteborg")  # Bilaga 3 states place and date
     page.locator("#id_confirm").check()
     page.locator("form[novalidate] button[type=submit]").click()
     expect(page.locator("[data-testid=b3-signed]")).to_be_visible()
     check_axe(page, "service-sign signed")
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/service-signed{'-phone' if viewport else ''}.png", full_page=True)
+
+
+@pytest.mark.parametrize("viewport", [None, MOBILE], ids=["desktop", "phone"])
+def test_the_verification_readiness_and_details_pages_pass_axe(
+    page, base_url, world, completed, approved_assessor, viewport
+):
+    """An issued Bilaga 3 on the public verification page (what it attests, who signed it), the
+    readiness page with nothing left to hold issuing back, and the licence and degree page."""
+    from certificates import services
+    from certificates.tests.conftest import sign_bilaga3
+    from certificates.tests.test_final_and_issue import assign, judge_and_sign
+
+    sign_bilaga3(completed, world.users["verksamhetschef"])
+    assign(world, completed, approved_assessor)
+    final = services.start_final_assessment(completed, by=world.users["kansli"])
+    judge_and_sign(final, world.users["huvudhandledare"])
+    judge_and_sign(final, world.users["extern_bedomare"])
+    log_in_by_cookie(page.context, world.users["kansli"], base_url)
+    _check(page, f"/certificates/{completed.pk}/", "readiness-can-issue", viewport=viewport)
+    expect(page.locator("[data-testid=can-issue]")).to_be_visible()
+    _check(page, f"/trainees/{completed.pk}/details/", "trainee-details", viewport=viewport)
+    docs = services.issue_certificates(completed, by=world.users["kansli"])
+    page.context.clear_cookies()
+    _check(page, f"/verify/{docs[1].code}/", "verify-valid", viewport=viewport)
+    expect(page.locator("[data-testid=verify-valid]")).to_be_visible()
+    expect(page.locator("[data-testid=signatures]")).to_contain_text(world.users["verksamhetschef"].get_full_name())
