@@ -111,13 +111,46 @@ def is_small(value: int) -> bool:
 
 
 def suppress(ledger: Ledger) -> dict[Hashable, Count]:
-    """Every count of the ledger as it may be published (see the module's docstring)."""
+    """Every count of the ledger as it may be published (see the module's docstring). Counts that no
+    sum connects (the people and the placements) are independent: each group is handled on its own."""
+    out: dict[Hashable, Count] = {}
+    for part in components(ledger):
+        out.update(_suppress(part))
+    return out
+
+
+def components(ledger: Ledger) -> list[Ledger]:
+    """The ledger split into groups of counts connected through sums."""
+    parent = {k: k for k in ledger.values}
+
+    def root(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for total, parts in ledger.sums:
+        for part in parts:
+            parent[root(part)] = root(total)
+    groups: dict[Hashable, Ledger] = {}
+    for key, value in ledger.values.items():
+        group = groups.setdefault(root(key), Ledger())
+        group.values[key] = value
+        if key in ledger.lower_bounds:
+            group.lower_bounds[key] = ledger.lower_bounds[key]
+    for total, parts in ledger.sums:
+        groups[root(total)].sums.append((total, parts))
+    return list(groups.values())
+
+
+def _suppress(ledger: Ledger) -> dict[Hashable, Count]:
     values = ledger.values
     small = {k for k, v in values.items() if is_small(v)}
     hidden = set(small)
     unprotected = set(small)
     while unprotected:
-        unprotected = {k for k in unprotected if largest_possible(k, hidden, ledger) < THRESHOLD - _TOLERANCE}
+        check = _Check(hidden, ledger)
+        unprotected = {k for k in unprotected if check.largest(k) < THRESHOLD - _TOLERANCE}
         for key in sorted(unprotected, key=repr):
             if largest_possible(key, hidden, ledger) < THRESHOLD - _TOLERANCE:
                 choice = _complement(key, hidden, ledger)
@@ -157,31 +190,44 @@ def _complement(key, hidden: set, ledger: Ledger):
 
 def largest_possible(key, hidden: set, ledger: Ledger) -> float:
     """The largest value the hidden count `key` can take, given every shown count and every sum."""
-    from ortools.linear_solver import pywraplp
+    return _Check(hidden, ledger).largest(key)
 
-    values = ledger.values
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    bound = float(sum(values.values()) + 10 * THRESHOLD)  # "unbounded": larger than any count
-    variables = {
-        k: solver.NumVar(float(ledger.lower_bounds.get(k, 0)), bound, f"x{i}")
-        for i, k in enumerate(sorted(hidden, key=repr))
-    }
-    for total, parts in ledger.sums:
-        if not hidden.intersection((total, *parts)):
-            continue
-        expression, constant = 0, 0
-        for part in parts:
-            if part in hidden:
-                expression += variables[part]
+
+class _Check:
+    """The reader's knowledge as a linear programme: a variable per hidden count (at least 0, or its
+    published lower bound), an equation per published sum that involves a hidden count. Built once
+    for a set of hidden counts; `largest` changes only the objective (GLOP starts from the last basis)."""
+
+    def __init__(self, hidden: set, ledger: Ledger):
+        from ortools.linear_solver import pywraplp
+
+        values = ledger.values
+        self.solver = solver = pywraplp.Solver.CreateSolver("GLOP")
+        bound = float(sum(values.values()) + 10 * THRESHOLD)  # "unbounded": larger than any count
+        self.variables = {
+            k: solver.NumVar(float(ledger.lower_bounds.get(k, 0)), bound, f"x{i}")
+            for i, k in enumerate(sorted(hidden, key=repr))
+        }
+        for total, parts in ledger.sums:
+            if not hidden.intersection((total, *parts)):
+                continue
+            expression, constant = 0, 0
+            for part in parts:
+                if part in hidden:
+                    expression += self.variables[part]
+                else:
+                    constant -= values[part]
+            if total in hidden:
+                expression -= self.variables[total]
             else:
-                constant -= values[part]
-        if total in hidden:
-            expression -= variables[total]
-        else:
-            constant += values[total]
-        solver.Add(expression == constant)
-    solver.Maximize(variables[key])
-    status = solver.Solve()
-    if status != pywraplp.Solver.OPTIMAL:  # pragma: no cover - the true values are always a solution
-        raise RuntimeError(f"suppression check failed for {key!r} (solver status {status})")
-    return variables[key].solution_value()
+                constant += values[total]
+            solver.Add(expression == constant)
+
+    def largest(self, key) -> float:
+        from ortools.linear_solver import pywraplp
+
+        self.solver.Maximize(self.variables[key])
+        status = self.solver.Solve()
+        if status != pywraplp.Solver.OPTIMAL:  # pragma: no cover - the true values are always a solution
+            raise RuntimeError(f"suppression check failed for {key!r} (solver status {status})")
+        return self.variables[key].solution_value()
