@@ -20,6 +20,7 @@ urlpatterns = [
     path("intake/", include("intake.urls")),
     path("certificates/", include("certificates.urls")),
     path("verify/", include("certificates.verify_urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

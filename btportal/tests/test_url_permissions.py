@@ -15,6 +15,7 @@ PROJECT_PACKAGES = (
     "notifications",
     "intake",
     "certificates",
+    "reports",
 )
 
 
