@@ -143,8 +143,11 @@ def export_download(request, token):
     export = EXPORTS.get_object(request.user, EXPORTS.queryset(request.user), token=token)
     if not export.ready:
         raise Http404
-    name = export.file.name.rsplit("/", 1)[-1]
-    return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)
+    try:
+        handle = export.file.open("rb")
+    except FileNotFoundError:  # removed from the storage (e.g. pruned): gone, not an error
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=export.file.name.rsplit("/", 1)[-1])
 
 
 @permission(PORTFOLIO_PDF)

@@ -84,3 +84,26 @@ def test_the_exports_page_takes_the_same_queries_for_few_and_many(client, world)
 def test_only_xlsx_and_csv(client, world):
     client.force_login(world.users["kansli"])
     assert client.post(reverse("reports:export_start"), {"format": "exe"}).status_code == 404
+
+
+def test_old_exports_are_pruned_with_their_files(client, world):
+    import datetime
+    import os
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    make_cohort(world, 1)
+    client.force_login(world.users["kansli"])
+    client.post(reverse("reports:export_start"), {"format": "csv"})
+    client.post(reverse("reports:export_start"), {"format": "xlsx"})
+    run_ready_jobs()
+    old, new = Export.objects.order_by("pk")
+    Export.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    path = old.file.path
+    call_command("prune_exports", stdout=io.StringIO())
+    assert list(Export.objects.all()) == [new]
+    assert not os.path.exists(path)
+    # A file gone from the storage is a 404, not an error
+    os.remove(new.file.path)
+    assert client.get(new.get_absolute_url()).status_code == 404
