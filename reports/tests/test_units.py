@@ -73,3 +73,17 @@ def test_the_number_of_queries_does_not_grow_with_the_unit(client, world):
         response = client.get(url)
     assert response.context["total"] == 33 and len(response.context["page"]) == 25
     assert len(many) == len(few)
+
+
+def test_the_unit_list_takes_the_same_queries_for_few_and_many_units(client, world):
+    client.force_login(world.users["kansli"])
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("reports:units"))
+    for i in range(30):
+        f.make_unit(world.vgr, f"Klinik {i}", parent=world.hospital)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("reports:units"))
+    assert (
+        len(response.context["page"]) == 25 and response.context["page"].paginator.count == 33
+    )  # the hospital, its clinic, the vårdcentral
+    assert len(many) == len(few)
