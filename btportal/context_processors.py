@@ -6,6 +6,7 @@ from api.permissions import IMPORT_RECORD
 from goals.permissions import VIEW as VIEW_GOALS
 from intake.permissions import MANAGE as MANAGE_INTAKE
 from organisations.permissions import VIEW_REGION
+from reports.permissions import DASHBOARD, STATISTICS, UNIT_REPORT
 from scheduling.permissions import PLAN
 from trainees.permissions import LIST_TRAINEES
 
@@ -25,6 +26,21 @@ def navigation(request):
         ("goals", _("Goals"), reverse("goals:list"), VIEW_GOALS),
     ]
     items = [(key, label, url) for key, label, url, perm in candidates if perm is None or perm.allows(user)]
+    reports = _reports_home(user)
+    if reports:
+        items.append(("reports", _("Reports"), reports))
     # The import of a portable record is the BT office's (api.permissions.IMPORT_RECORD); the
     # trainees app sits below api and cannot ask itself.
     return {"nav_items": items, "can_import_record": IMPORT_RECORD.allows(user)}
+
+
+def _reports_home(user) -> str:
+    """Where "Reports" leads: the cohort dashboard, else the unit reports, else the statistics."""
+    for perm, name in (
+        (DASHBOARD, "reports:dashboard"),
+        (UNIT_REPORT, "reports:units"),
+        (STATISTICS, "reports:statistics"),
+    ):
+        if perm.allows(user):
+            return reverse(name)
+    return ""

@@ -73,6 +73,11 @@ def _trainee(user) -> Section:
             reverse("certificates:readiness", args=[trainee.pk]) if trainee else "",
             coming=not trainee,
         ),
+        Step(
+            _("Download your whole portfolio as a PDF"),
+            reverse("reports:portfolio_pdf", args=[trainee.pk]) if trainee else "",
+            coming=not trainee,
+        ),
     ]
     section = Section(Role.BT_LAKARE, _("Your BT"), _("Your training, goals and assessments."), steps)
     if trainee:
@@ -131,6 +136,8 @@ def _director(user) -> Section:
         _("You plan and follow the BT doctors of your units."),
         [
             Step(_("BT doctors at your units"), reverse("trainees:list")),
+            Step(_("Cohort dashboard: phase, months, goals, assessments"), reverse("reports:dashboard")),
+            Step(_("Charts and statistics"), reverse("reports:charts")),
             Step(_("Units and capacity"), reverse("organisations:regions")),
             Step(_("Supervisors and their training"), reverse("accounts:supervisors")),
             Step(_("Register a BT doctor"), reverse("trainees:register")),
@@ -147,6 +154,8 @@ def _head(user) -> Section:
         _("You are responsible for BT at your unit and sign the certificate of completed service."),
         [
             Step(_("BT doctors at your unit"), reverse("trainees:list")),
+            Step(_("Capacity use per month and the BT doctors of your unit"), reverse("reports:units")),
+            Step(_("Statistics for every region"), reverse("reports:statistics")),
             Step(_("Your unit and its BT capacity"), reverse("organisations:regions")),
             Step(_("Register a BT doctor"), reverse("trainees:register")),
             Step(_("Apply for BT integrated in ST"), reverse("intake:apply")),
@@ -162,6 +171,8 @@ def _office(user) -> Section:
         _("You run BT in your region: registration, intake, assessors and certificates."),
         [
             Step(_("All BT doctors in your region"), reverse("trainees:list")),
+            Step(_("Cohort dashboard: phase, months, goals, assessments"), reverse("reports:dashboard")),
+            Step(_("Charts and statistics"), reverse("reports:charts")),
             Step(_("Regions, units and capacity"), reverse("organisations:regions")),
             Step(_("Supervisors"), reverse("accounts:supervisors")),
             Step(_("Register a BT doctor"), reverse("trainees:register")),
@@ -182,6 +193,7 @@ def _reviewer(user) -> Section:
         _("You review the quality of BT at units (SPUR)."),
         [
             Step(_("Units under review"), reverse("organisations:regions")),
+            Step(_("Statistics for every region"), reverse("reports:statistics")),
             Step(_("Self-assessments, visits, reports and indicators"), coming=True),
         ],
     )
@@ -196,6 +208,7 @@ def _admin(user) -> Section:
             Step(_("Administration and audit history"), reverse("admin:index")),
             Step(_("Regions and units"), reverse("organisations:regions")),
             Step(_("All BT doctors"), reverse("trainees:list")),
+            Step(_("Cohort dashboard and statistics"), reverse("reports:dashboard")),
         ],
     )
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "scheduling",
     "intake",
     "certificates",
+    "reports",
     "api",
     "demo",
     # django-ninja: its templates and static files (the interactive API docs, served locally).
@@ -136,6 +137,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # memory, machine gone) is given to another worker; after JOB_MAX_ATTEMPTS such attempts it fails.
 JOB_TIMEOUT = env_int("JOB_TIMEOUT", 300)
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
+# Dashboard exports of more rows than this are made as a background job (reports.tasks) and downloaded
+# from the exports page when ready; smaller ones download at once.
+REPORTS_INLINE_EXPORT_ROWS = env_int("REPORTS_INLINE_EXPORT_ROWS", 1000)
+# The national statistics (every region's figures, suppression checked by linear programming: about a
+# second at national scale) are kept this long in the cache; 0 computes them at every request.
+REPORTS_STATISTICS_CACHE_SECONDS = env_int("REPORTS_STATISTICS_CACHE_SECONDS", 0 if TESTING else 300)
 if JOB_TIMEOUT < 1 or JOB_MAX_ATTEMPTS < 1:
     raise ImproperlyConfigured("JOB_TIMEOUT and JOB_MAX_ATTEMPTS must be at least 1.")
 

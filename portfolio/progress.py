@@ -132,6 +132,15 @@ def _placement_name(placement) -> str:
     return gettext("%(category)s (%(period)s)") % {"category": placement.get_category_display(), "period": period}
 
 
+def state_of(*, activity: bool, signed: bool, unsigned: bool) -> str:
+    """The state of one delmål from what is linked to it (the one rule; see the module's docstring)."""
+    if activity and signed:
+        return ProgressState.EVIDENCED
+    if activity or signed or unsigned:
+        return ProgressState.IN_PROGRESS
+    return ProgressState.NOT_STARTED
+
+
 def progress(trainee, *, today: datetime.date | None = None) -> list[GoalProgress]:
     """One GoalProgress per delmål of the trainee's regulation (BT1 … BT18), in order."""
     from assessments.models import Assessment
@@ -157,10 +166,9 @@ def progress(trainee, *, today: datetime.date | None = None) -> list[GoalProgres
                 (gp.signed_assessments if assessment.signed else gp.unsigned_assessments).append(assessment)
 
     for gp in by_goal.values():
-        if gp.activities and gp.signed_assessments:
-            gp.state = ProgressState.EVIDENCED
-        elif gp.activities or gp.signed_assessments or gp.unsigned_assessments:
-            gp.state = ProgressState.IN_PROGRESS
+        gp.state = state_of(
+            activity=bool(gp.activities), signed=bool(gp.signed_assessments), unsigned=bool(gp.unsigned_assessments)
+        )
         if not gp.activities:
             gp.missing.append(gettext("No activity linked to this goal"))
         if not gp.signed_assessments:
@@ -208,3 +216,42 @@ def _placement_warnings(trainee, by_goal, placements, today) -> None:
 
 def progress_summary(trainee, *, today: datetime.date | None = None) -> ProgressSummary:
     return ProgressSummary(trainee=trainee, goals=progress(trainee, today=today))
+
+
+def goal_states(trainees, *, queryset=None) -> dict[int, dict[str, str]]:
+    """trainee id → {delmål code → state} for the `trainees` (a list), in three queries whatever
+    their number: the goals; the delmål linked to their activities; those linked to their
+    assessments, signed or not. The same states as `progress` gives for one trainee, without its
+    lists of evidence and warnings: for dashboards over many trainees. `queryset`: the same
+    trainees as a queryset, used as a subquery instead of a list of ids."""
+    from assessments.models import Assessment
+    from portfolio.models import Activity
+
+    among = queryset.values("pk") if queryset is not None else [t.pk for t in trainees]
+    goals_by_regulation: dict[str, list[Goal]] = {}
+    for goal in Goal.objects.order_by("number"):
+        goals_by_regulation.setdefault(goal.regulation, []).append(goal)
+    activity = set(
+        Activity.goals.through.objects.filter(activity__trainee__in=among)
+        .values_list("activity__trainee_id", "goal_id")
+        .distinct()
+        .order_by()
+    )
+    signed, unsigned = set(), set()
+    for trainee_id, goal_id, signed_at in (
+        Assessment.goals.through.objects.filter(assessment__trainee__in=among)
+        .values_list("assessment__trainee_id", "goal_id", "assessment__signed_at")
+        .order_by()
+    ):
+        (signed if signed_at else unsigned).add((trainee_id, goal_id))
+    return {
+        trainee.pk: {
+            g.code: state_of(
+                activity=(trainee.pk, g.pk) in activity,
+                signed=(trainee.pk, g.pk) in signed,
+                unsigned=(trainee.pk, g.pk) in unsigned,
+            )
+            for g in goals_by_regulation.get(regulation_id(trainee), [])
+        }
+        for trainee in trainees
+    }

@@ -211,3 +211,26 @@ def as_number(value: Fraction, places: int = 2) -> int | float:
     if rounded.denominator == 1:
         return int(rounded)
     return float(rounded)
+
+
+def service_done(plan: Plan, on: date, make_up_kinds: Iterable[str] = DEFAULT_MAKE_UP_LEAVE) -> Fraction:
+    """Full-time months of the plan served by the end of ``on``: each placement counted from its start
+    through ``on`` at the most (one not yet begun counts nothing), leave deducted as in
+    :func:`count_service`, credited earlier service counted in full (it is served already)."""
+    done = [
+        Placement(category=p.category, start=p.start, end=min(p.end, on), extent=p.extent, unit=p.unit)
+        for p in plan.placements
+        if p.start <= on
+    ]
+    return count_service(
+        Plan(
+            programme=plan.programme,
+            bt_type=plan.bt_type,
+            start=plan.start,
+            placements=tuple(done),
+            leave=plan.leave,
+            credited=plan.credited,
+            end=plan.end,
+        ),
+        make_up_kinds,
+    ).total

@@ -39,6 +39,20 @@ def _urls(w):
             reverse("accounts:supervisor_edit", args=[w.supervisor_profile.pk]),
             STAFF_VGR | {"handledare"},
         ),
+        "reports_dashboard": (
+            reverse("reports:dashboard"),
+            {"admin", "kansli", "studierektor", "stranger_kansli", "stranger_studierektor"},
+        ),
+        "reports_unit": (reverse("reports:unit", args=[w.clinic.pk]), STAFF_VGR),
+        # Statistics hold no personal data: every staff role and the reviewers, whatever their region.
+        "reports_statistics": (
+            reverse("reports:region_statistics", args=["vgr"]),
+            STAFF_VGR | {"granskare", "stranger_kansli", "stranger_studierektor"},
+        ),
+        "reports_portfolio_pdf": (
+            reverse("reports:portfolio_pdf", args=[w.trainee.pk]),
+            STAFF_VGR | {"bt_lakare", "huvudhandledare"},
+        ),
     }
 
 
@@ -60,6 +74,10 @@ CASES = [
         "supervisors",
         "supervisor",
         "supervisor_edit",
+        "reports_dashboard",
+        "reports_unit",
+        "reports_statistics",
+        "reports_portfolio_pdf",
     ]
     for persona in ALL
 ]

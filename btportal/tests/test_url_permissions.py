@@ -19,6 +19,7 @@ PROJECT_PACKAGES = (
     "notifications",
     "intake",
     "certificates",
+    "reports",
     "api",
 )
 API_PREFIX = "api/v1/"

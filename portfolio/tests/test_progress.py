@@ -152,3 +152,23 @@ def test_the_trainee_page_links_to_the_portfolio(client, world):
     body = client.get(world.trainee.get_absolute_url()).content.decode()
     for name in ("portfolio:iup", "portfolio:activities", "portfolio:progress"):
         assert reverse(name, args=[world.trainee.pk]) in body
+
+
+def test_goal_states_of_many_trainees_agree_with_progress_in_three_queries(world, django_assert_num_queries):
+    from btportal import factories as f
+    from portfolio.progress import goal_states
+    from trainees.models import Trainee
+
+    t, other = world.trainee, f.make_trainee(home_unit=world.clinic)
+    make_activity(t, "BT1", "BT2")
+    make_assessment(t, "BT1")
+    make_assessment(t, "BT3", signed=False)
+    make_activity(other, "BT4")
+    make_assessment(other, "BT4")
+    trainees = list(Trainee.objects.filter(pk__in=[t.pk, other.pk]))
+    with django_assert_num_queries(3):
+        states = goal_states(trainees, queryset=Trainee.objects.filter(pk__in=[t.pk, other.pk]))
+    for trainee in trainees:
+        assert states[trainee.pk] == {gp.goal.code: gp.state for gp in services.progress(trainee)}
+    assert states[other.pk]["BT4"] == ProgressState.EVIDENCED
+    assert goal_states(trainees) == states

@@ -123,3 +123,18 @@ def test_result_months_add_up_to_fte():
     r = check_plan(p)
     assert sum(r.exact_months_by_category.values()) == r.exact_fte
     assert round(sum(r.months_by_category.values()), 2) == r.fte_months
+
+
+def test_service_done_counts_placements_through_the_day_and_credits_in_full():
+    from rules.counting import service_done
+
+    p = make_plan(
+        pl("akut", "2026-09-01", "2026-11-30"),
+        pl("primarvard", "2026-12-01", "2027-02-28", extent=50),
+        leave=[leave("sick", "2026-09-01", "2026-09-15")],
+        credited=[credit("psykiatri", 1)],
+    )
+    assert service_done(p, d("2026-08-31")) == 1  # nothing served yet; the credit counts
+    assert service_done(p, d("2026-10-31")) == 1 + 2 - Fraction(15, 30)
+    assert service_done(p, d("2026-12-31")) == 1 + 3 - Fraction(15, 30) + Fraction(1, 2)
+    assert service_done(p, d("2030-01-01")) == service_months(p)["akut"] + Fraction(3, 2) + 1

@@ -1,0 +1,61 @@
+"""Exports made in the background: a file for its owner to download when the job is done."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Being made")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ExportFormat(models.TextChoices):
+    XLSX = "xlsx", _("Excel (xlsx)")
+    CSV = "csv", _("CSV")
+
+
+class ExportKind(models.TextChoices):
+    COHORT = "cohort", _("Cohort dashboard")
+
+
+def export_path(instance, filename: str) -> str:
+    # A random name: the file is served only through the owner's download view, never by URL.
+    return f"exports/{instance.token}/{filename}"
+
+
+class Export(models.Model):
+    """A large export made by a background job (`reports.tasks.make_export`). The parameters are
+    the dashboard's query; the job applies the owner's permissions as they are when it runs."""
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("export"), max_length=16, choices=ExportKind.choices)
+    format = models.CharField(_("format"), max_length=8, choices=ExportFormat.choices)
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    file = models.FileField(upload_to=export_path, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    message = models.TextField(_("message"), blank=True, default="")
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.format}, {self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("reports:export_download", args=[self.token])
+
+    @property
+    def ready(self) -> bool:
+        return self.status == ExportStatus.DONE and bool(self.file)

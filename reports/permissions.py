@@ -1,0 +1,50 @@
+"""Who may see the cohort dashboard, a unit's report, the statistics and the exports.
+
+- The cohort dashboard is for those who run BT for a region or a unit subtree (studierektor, kansli):
+  the BT-läkare whose *home unit* is in their scope (their cohort; those only placed at their units
+  appear on the unit report).
+- The unit report is for the managers of a unit (verksamhetschef, and studierektor/kansli above it):
+  its capacity month by month and the BT-läkare who belong to or serve at it.
+- The statistics hold no personal data (small counts are suppressed, `reports.suppression`), so every
+  staff role and the quality reviewers may read every region's figures and the national ones.
+- A portfolio PDF is the portfolio page on paper: the portfolio's own permission (`portfolio.VIEW`).
+"""
+
+from django.db.models import QuerySet
+
+from accounts.models import Role
+from accounts.permissions import STAFF_ROLES, Permission, is_admin, is_authenticated, unit_q, unit_scope
+from organisations.models import Region
+from organisations.permissions import manageable_units
+from portfolio.permissions import VIEW as VIEW_PORTFOLIO
+from trainees.models import Trainee
+
+COHORT_ROLES = frozenset({Role.STUDIEREKTOR, Role.KANSLI, Role.ADMIN})
+
+
+def cohort_trainees(user) -> QuerySet:
+    """BT-läkare whose home unit is in the user's studierektor or kansli scope (admin: all)."""
+    if not is_authenticated(user):
+        return Trainee.objects.none()
+    if is_admin(user):
+        return Trainee.objects.all()
+    return Trainee.objects.filter(unit_q("home_unit__", *unit_scope(user, {Role.STUDIEREKTOR, Role.KANSLI})))
+
+
+def all_regions(user) -> QuerySet:
+    return Region.objects.all()
+
+
+def own_exports(user) -> QuerySet:
+    from reports.models import Export
+
+    return Export.objects.filter(user=user) if is_authenticated(user) else Export.objects.none()
+
+
+DASHBOARD = Permission("reports.dashboard", roles=COHORT_ROLES, scope=cohort_trainees)
+UNIT_REPORT = Permission(
+    "reports.unit", roles={Role.VERKSAMHETSCHEF, Role.STUDIEREKTOR, Role.KANSLI, Role.ADMIN}, scope=manageable_units
+)
+STATISTICS = Permission("reports.statistics", roles=STAFF_ROLES | {Role.GRANSKARE}, scope=all_regions)
+EXPORTS = Permission("reports.exports", roles=COHORT_ROLES, scope=own_exports)
+PORTFOLIO_PDF = VIEW_PORTFOLIO

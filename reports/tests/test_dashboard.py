@@ -1,0 +1,158 @@
+"""The cohort dashboard and its charts: who sees it, filters, search, sorting, pages, exports, queries."""
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from portfolio.tests.factories import make_placement
+from reports.dashboard import PAGE_SIZE
+
+from .factories import make_cohort
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+ALL = {"status": "all"}
+
+
+def _names(response) -> list[str]:
+    return [row.trainee.user.last_name for row in response.context["page"]]
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    [
+        ("kansli", 200),
+        ("studierektor", 200),
+        ("admin", 200),
+        ("verksamhetschef", 403),
+        ("huvudhandledare", 403),
+        ("bt_lakare", 403),
+        ("granskare", 403),
+        ("stranger_kansli", 200),
+    ],
+)
+def test_it_is_for_those_who_run_bt(client, world, persona, status):
+    client.force_login(world.users[persona])
+    for name in ("reports:dashboard", "reports:charts", "reports:exports"):
+        assert client.get(reverse(name)).status_code == status, (persona, name)
+
+
+def test_each_sees_the_bt_doctors_of_their_own_units(client, world):
+    client.force_login(world.users["kansli"])
+    names = _names(client.get(reverse("reports:dashboard"), ALL))
+    assert world.trainee.user.last_name in names and world.other_trainee.user.last_name not in names
+    client.force_login(world.users["stranger_kansli"])
+    assert _names(client.get(reverse("reports:dashboard"), ALL)) == [world.other_trainee.user.last_name]
+
+
+def test_it_filters_searches_and_sorts(client, world):
+    cohort = make_cohort(world, 3)
+    cohort[0].user.last_name = "Öberg"
+    cohort[0].user.save()
+    cohort[1].main_supervisor = None
+    cohort[1].save()
+    client.force_login(world.users["kansli"])
+    url = reverse("reports:dashboard")
+    # The default: ongoing BTs (the world's trainee is planned, so counted)
+    assert len(_names(client.get(url))) == 4
+    assert _names(client.get(url, {"q": "öber"})) == ["Öberg"]
+    assert _names(client.get(url, {"status": "planned"})) == [world.trainee.user.last_name]
+    assert set(_names(client.get(url, {"phase": "in_placement"}))) == {t.user.last_name for t in cohort}
+    assert cohort[1].user.last_name in _names(client.get(url, {"attention": "supervisor"}))
+    assert cohort[0].user.last_name not in _names(client.get(url, {"attention": "supervisor"}))
+    by_months = _names(client.get(url, {"sort": "-months"}))
+    assert by_months[-1] == world.trainee.user.last_name  # no placements: 0 months
+    assert _names(client.get(url, {"sort": "-name"}))[0] == "Öberg"
+    # A stale or invalid filter is ignored, not an error
+    assert client.get(url, {"status": "nonsense", "sort": "x"}).status_code == 200
+
+
+def test_the_sort_headers_say_which_column_sorts_the_table(client, world):
+    client.force_login(world.users["kansli"])
+    body = client.get(reverse("reports:dashboard"), {"sort": "-goals"}).content.decode()
+    assert 'aria-sort="descending"' in body
+    assert "sort=goals" in body  # a second click sorts the other way
+
+
+def test_it_shows_one_page_at_a_time(client, world):
+    make_cohort(world, PAGE_SIZE + 2)
+    client.force_login(world.users["kansli"])
+    first = client.get(reverse("reports:dashboard"))
+    assert len(first.context["page"]) == PAGE_SIZE and first.context["total"] == PAGE_SIZE + 3
+    second = client.get(reverse("reports:dashboard"), {"page": 2})
+    assert len(second.context["page"]) == 3
+
+
+def _count_queries(client, url, params=None):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params or {}).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("name", ["reports:dashboard", "reports:charts"])
+def test_the_number_of_queries_does_not_grow_with_the_cohort(client, world, name):
+    client.force_login(world.users["kansli"])
+    url = reverse(name)
+    make_cohort(world, 2)
+    few = _count_queries(client, url, ALL)
+    make_cohort(world, PAGE_SIZE + 5)
+    many = _count_queries(client, url, ALL)
+    assert many == few, f"{name}: {few} queries for 4 BT doctors, {many} for {PAGE_SIZE + 9}"
+
+
+def test_it_exports_what_it_shows(client, world):
+    cohort = make_cohort(world, 2)
+    cohort[0].user.first_name = "=HYPERLINK(x)"  # a formula in a name stays text
+    cohort[0].user.save()
+    client.force_login(world.users["kansli"])
+    response = client.get(reverse("reports:dashboard_export", args=["csv"]), {"sort": "name", "q": "HYPERLINK"})
+    assert response["Content-Disposition"].startswith('attachment; filename="bt-kohort-')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 2 and rows[1][0].startswith("'=HYPERLINK")
+    response = client.get(reverse("reports:dashboard_export", args=["xlsx"]), ALL)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    data = list(sheet.iter_rows(values_only=True))
+    assert len(data) == 1 + 3
+    header = list(data[0])
+    with translation.override("sv"):
+        months = [r[header.index(gettext("Full-time months done"))] for r in data[1:]]
+    assert all(isinstance(m, (int, float)) for m in months)
+    assert client.get(reverse("reports:dashboard_export", args=["pdf"])).status_code == 404
+
+
+def test_a_large_export_is_sent_to_the_background(client, world, settings):
+    settings.REPORTS_INLINE_EXPORT_ROWS = 2
+    make_cohort(world, 2)
+    client.force_login(world.users["kansli"])
+    page = client.get(reverse("reports:dashboard"), ALL)
+    assert not page.context["inline_export"]
+    response = client.get(reverse("reports:dashboard_export", args=["xlsx"]), ALL)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("reports:dashboard"))
+
+
+def test_the_charts_show_the_cohort_in_words_and_tables(client, world):
+    make_cohort(world, 3)
+    done = make_cohort(world, 1, status="completed")[0]
+    done.status_since = D(2027, 10, 31)
+    done.save()
+    make_placement(world.other_trainee, "akut", D(2026, 11, 1), D(2027, 1, 31), unit=world.other_clinic)
+    client.force_login(world.users["kansli"])
+    response = client.get(reverse("reports:charts"), ALL)
+    charts = {c.id: c for c in response.context["charts"]}
+    assert set(charts) == {"chart-goals", "chart-completion", "chart-intake", "chart-capacity"}
+    goals = charts["chart-goals"]
+    assert goals.table_rows[0][0] == "BT1" and goals.table_rows[0][1] == 4  # evidenced by all four
+    completion = charts["chart-completion"]
+    assert sum(r[1] for r in completion.table_rows) == 1 and sum(r[2] for r in completion.table_rows) == 3
+    body = response.content.decode()
+    for chart in charts.values():
+        assert f'aria-labelledby="{chart.id}-title"' in body and chart.summary in body
+    assert "style=" not in body.split('<main id="main"', 1)[1]  # CSP: no inline styles
