@@ -8,10 +8,9 @@ only narrows that further by its scopes (`api.auth`).
 from django.db.models import QuerySet
 
 from accounts.models import Role
-from accounts.permissions import STAFF_ROLES, Permission, is_authenticated
+from accounts.permissions import Permission, is_authenticated
 from api.models import ApiToken
 from certificates.permissions import kansli_regions
-from trainees.permissions import visible_trainees
 
 
 def own_tokens(user) -> QuerySet:
@@ -20,8 +19,6 @@ def own_tokens(user) -> QuerySet:
 
 #: A person's own API tokens (the object is the ApiToken).
 TOKENS = Permission("api.tokens", roles=None, scope=own_tokens)
-#: Statistics over the BT doctors in the user's scope, small counts suppressed (the object is the Trainee).
-STATISTICS = Permission("api.statistics", roles=STAFF_ROLES, scope=visible_trainees)
 #: Importing a portable record into a region: its BT office (the object is the Region).
 IMPORT_RECORD = Permission("api.import_record", roles={Role.KANSLI, Role.ADMIN}, scope=kansli_regions)
 #: The mark on the URL of an API endpoint: the endpoint authenticates (session or token) and checks

@@ -269,15 +269,32 @@ class ReadinessOut(Schema):
     final_assessment: FinalAssessmentOut | None
 
 
-class StatisticsRow(Schema):
-    key: str = Field(description="The group's value, e.g. a status or a region's short name.")
-    label: str
-    count: int | None = Field(description="Null when suppressed (fewer than the threshold, or to protect one).")
+class CountOut(Schema):
+    value: int | None = Field(description="Null when suppressed (fewer than the threshold, or hidden to protect one).")
     suppressed: bool
 
 
-class StatisticsOut(Schema):
-    dimension: str
+class RegionRef(Schema):
+    code: str
+    slug: str
+    name: str
+
+
+class FiguresOut(Schema):
+    region: RegionRef | None = Field(description="Null for the national figures.")
+    trainees: CountOut
+    by_type: dict[str, CountOut]
+    by_status: dict[str, CountOut]
+    completed_within_12_months: CountOut
+    completed_later: CountOut
+    share_completed_within_12_months: float | None
+    median_months_to_completion: float | None
+    placements: CountOut
+    placements_by_category: dict[str, CountOut]
+
+
+class NationalStatisticsOut(Schema):
+    date: datetime.date
     threshold: int = Field(description="Counts below this are suppressed.")
-    total: int | None
-    rows: list[StatisticsRow]
+    national: FiguresOut
+    regions: list[FiguresOut]

@@ -86,7 +86,7 @@ def filename(stem: str, fmt: str) -> str:
 
 
 # ---------------------------------------------------------------------------
-# Statistics (only what `reports.statistics` publishes: hidden counts stay hidden)
+# Statistics (only what `trainees.statistics` publishes: hidden counts stay hidden)
 # ---------------------------------------------------------------------------
 
 
@@ -97,9 +97,9 @@ def _share(value) -> float | None:
 def statistics_sheets(figures: list) -> list[Sheet]:
     """One row per region (and the country): every count as shown ("..": hidden), then a sheet
     that says what the figures mean. CSV takes the first sheet."""
-    from reports.statistics import national_label
-    from reports.suppression import HIDDEN_MARK, THRESHOLD
+    from core.suppression import HIDDEN_MARK, THRESHOLD
     from trainees.models import BtType, PlanCategory, TraineeStatus
+    from trainees.statistics import national_label
 
     header = [
         _("Region"),

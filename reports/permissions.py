@@ -5,7 +5,7 @@
   appear on the unit report).
 - The unit report is for the managers of a unit (verksamhetschef, and studierektor/kansli above it):
   its capacity month by month and the BT-läkare who belong to or serve at it.
-- The statistics hold no personal data (small counts are suppressed, `reports.suppression`), so every
+- The statistics hold no personal data (small counts are suppressed, `core.suppression`), so every
   staff role and the quality reviewers may read every region's figures and the national ones.
 - A portfolio PDF is the portfolio page on paper: the portfolio's own permission (`portfolio.VIEW`).
 """
@@ -13,11 +13,11 @@
 from django.db.models import QuerySet
 
 from accounts.models import Role
-from accounts.permissions import STAFF_ROLES, Permission, is_admin, is_authenticated, unit_q, unit_scope
-from organisations.models import Region
+from accounts.permissions import Permission, is_admin, is_authenticated, unit_q, unit_scope
 from organisations.permissions import manageable_units
 from portfolio.permissions import VIEW as VIEW_PORTFOLIO
 from trainees.models import Trainee
+from trainees.permissions import STATISTICS as TRAINEE_STATISTICS
 
 COHORT_ROLES = frozenset({Role.STUDIEREKTOR, Role.KANSLI, Role.ADMIN})
 
@@ -31,10 +31,6 @@ def cohort_trainees(user) -> QuerySet:
     return Trainee.objects.filter(unit_q("home_unit__", *unit_scope(user, {Role.STUDIEREKTOR, Role.KANSLI})))
 
 
-def all_regions(user) -> QuerySet:
-    return Region.objects.all()
-
-
 def own_exports(user) -> QuerySet:
     from reports.models import Export
 
@@ -45,6 +41,7 @@ DASHBOARD = Permission("reports.dashboard", roles=COHORT_ROLES, scope=cohort_tra
 UNIT_REPORT = Permission(
     "reports.unit", roles={Role.VERKSAMHETSCHEF, Role.STUDIEREKTOR, Role.KANSLI, Role.ADMIN}, scope=manageable_units
 )
-STATISTICS = Permission("reports.statistics", roles=STAFF_ROLES | {Role.GRANSKARE}, scope=all_regions)
+#: The statistics (no personal data): defined beside them in trainees, shared with the API.
+STATISTICS = TRAINEE_STATISTICS
 EXPORTS = Permission("reports.exports", roles=COHORT_ROLES, scope=own_exports)
 PORTFOLIO_PDF = VIEW_PORTFOLIO

@@ -7,13 +7,13 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import permission
 from core.exports import download
+from core.suppression import HIDDEN_MARK
 from organisations.models import Region
 from reports import exports
 from reports.models import ExportFormat
 from reports.permissions import DASHBOARD, STATISTICS
-from reports.statistics import national_statistics
-from reports.suppression import HIDDEN_MARK
 from trainees.models import BtType, PlanCategory, TraineeStatus
+from trainees.statistics import national_statistics
 
 
 def _labels(request) -> dict:

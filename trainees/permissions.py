@@ -23,6 +23,7 @@ from accounts.permissions import (
     unit_q,
     unit_scope,
 )
+from organisations.models import Region
 from organisations.permissions import manageable_units
 from trainees.models import AssessorAssignment, Placement, Trainee
 
@@ -90,3 +91,13 @@ EDIT_WISHES = Permission(
     "trainees.edit_wishes", roles=MANAGER_ROLES | {Role.BT_LAKARE, Role.ADMIN}, scope=wish_trainees
 )
 IMPORT = Permission("trainees.import", roles={Role.KANSLI, Role.STUDIEREKTOR, Role.ADMIN}, scope=manageable_units)
+
+
+def all_regions(user) -> QuerySet:
+    return Region.objects.all()
+
+
+#: Statistics without personal data (small counts suppressed, `trainees.statistics`): every staff role and
+#: the quality reviewers read every region's figures and the national ones (the object is the Region). The
+#: pages (reports) and the API serve the same figures under this one permission.
+STATISTICS = Permission("trainees.statistics", roles=STAFF_ROLES | {Role.GRANSKARE}, scope=all_regions)

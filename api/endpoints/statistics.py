@@ -1,53 +1,27 @@
-"""Statistics over the BT doctors in the user's scope (`read:statistics`); counts below 5 are
-suppressed (`core.suppression`, applied by `trainees.statistics`)."""
+"""Statistics without personal data (`read:statistics`): the same figures as the statistics pages,
+computed and suppressed once for the whole country (`trainees.statistics`), so no call can hide a count
+differently from another and let a reader subtract one from the other."""
 
-from ninja import Query, Router
+from ninja import Path, Router
 
 from api.auth import endpoint
-from api.endpoints import choice
 from api.models import Scope
-from api.permissions import STATISTICS
-from api.schemas import ERRORS, IsoDate, StatisticsOut
-from trainees import statistics
-from trainees.models import TraineeStatus
+from api.schemas import ERRORS, OBJECT_ERRORS, FiguresOut, NationalStatisticsOut
+from organisations.models import Region
+from trainees.permissions import STATISTICS
+from trainees.statistics import national_statistics
 
 router = Router(tags=["Statistics"])
 
 
-def _out(dimension, table) -> dict:
-    return {
-        "dimension": dimension,
-        "threshold": table.threshold,
-        "total": table.total,
-        "rows": [c.__dict__ for c in table.cells],
-    }
-
-
-@router.get("/trainees", response={200: StatisticsOut} | ERRORS, summary="BT doctors counted by a dimension")
+@router.get("", response={200: NationalStatisticsOut} | ERRORS, summary="National and regional figures")
 @endpoint(STATISTICS, Scope.READ_STATISTICS)
-def trainees(
-    request,
-    by: choice(statistics.TRAINEE_DIMENSIONS) = "status",
-    status: choice(TraineeStatus.values) | None = None,
-    region: str | None = Query(None, pattern=r"^[a-z0-9-]{1,40}$"),
-):
-    qs = STATISTICS.queryset(request.user)
-    if status:
-        qs = qs.filter(status=status)
-    if region:
-        qs = qs.filter(region__slug=region)
-    return _out(by, statistics.trainee_counts(qs, by=by))
+def national(request):
+    return national_statistics().as_dict()
 
 
-@router.get("/placements", response={200: StatisticsOut} | ERRORS, summary="Placements counted by a dimension")
+@router.get("/regions/{slug}", response={200: FiguresOut} | OBJECT_ERRORS, summary="One region's figures")
 @endpoint(STATISTICS, Scope.READ_STATISTICS)
-def placements(
-    request,
-    by: choice(statistics.PLACEMENT_DIMENSIONS) = "category",
-    on: IsoDate | None = Query(None, description="Only placements running on this day."),
-    region: str | None = Query(None, pattern=r"^[a-z0-9-]{1,40}$"),
-):
-    qs = STATISTICS.queryset(request.user)
-    if region:
-        qs = qs.filter(region__slug=region)
-    return _out(by, statistics.placement_counts(qs, by=by, on=on))
+def region(request, slug: str = Path(..., pattern=r"^[a-z0-9-]{1,40}$")):
+    found = STATISTICS.get_object(request.user, Region.objects.all(), slug=slug)
+    return national_statistics().region(found).as_dict()

@@ -17,6 +17,7 @@ OWNED: list[tuple[str, str]] = [
     ("trainees.trainee", "pk"),
     ("trainees.placement", "trainee"),
     ("trainees.leave", "trainee"),
+    ("trainees.otherlicence", "trainee"),
     ("trainees.credit", "trainee"),
     ("trainees.statuschange", "trainee"),
     ("trainees.unitwish", "trainee"),

@@ -30,7 +30,7 @@ def make_record(world):
     from portfolio.models import IUP, IUPGoalPlan, SupervisionMeeting
     from portfolio.tests.factories import pdf
     from trainees import services as trainees
-    from trainees.models import AssessorAssignment, Credit, Leave, Placement, UnitWish
+    from trainees.models import AssessorAssignment, Credit, Leave, OtherLicence, Placement, UnitWish
 
     goals = list(Goal.objects.filter(regulation="HSLF-FS 2021:8").order_by("number"))
     # A unit only the exporting installation knows (no HSA-id), below one the receiver knows.
@@ -78,6 +78,7 @@ def make_record(world):
     Placement.objects.create(trainee=t, category="primarvard", start=D(2027, 6, 1), end=D(2027, 10, 31))
     Leave.objects.create(trainee=t, kind="parental", start=D(2027, 1, 10), end=D(2027, 1, 20), note="VAB")
     Credit.objects.create(trainee=t, category="akut", months="1.50", kind="foreign", note="Beslut 2026-10-01")
+    OtherLicence.objects.create(trainee=t, country="Polen", date=D(2024, 6, 1))
     UnitWish.objects.create(trainee=t, unit=world.health_centre, strength=3, updated_by=person)
 
     iup = IUP.objects.create(trainee=t)

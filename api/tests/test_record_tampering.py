@@ -140,9 +140,9 @@ def test_a_field_this_installation_does_not_know_is_refused(world, media_root):
     data, _pnr, _before = exported(world)
     members = _members(data)
     record = json.loads(members["record.json"])
-    record["objects"][0]["fields"]["st_start"] = "2026-01-01"
+    record["objects"][0]["fields"]["no_such_field"] = "2026-01-01"
     members["record.json"] = archive.dumps(record)
     manifest = json.loads(members["manifest.json"])
     manifest["members"]["record.json"] = archive.sha256(members["record.json"])
     members["manifest.json"] = archive.dumps(manifest)
-    _refused(_zip(members), media_root, "trainees.trainee.st_start")
+    _refused(_zip(members), media_root, "trainees.trainee.no_such_field")

@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from btportal import factories as f
+from core.suppression import HIDDEN_MARK, THRESHOLD, suppress
+from core.tests.test_suppression import assert_no_small_count_leaks
 from portfolio.tests.factories import make_placement
-from reports import statistics
-from reports.suppression import HIDDEN_MARK, THRESHOLD, suppress
-from reports.tests.test_suppression import assert_no_small_count_leaks
+from trainees import statistics
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
