@@ -151,22 +151,45 @@ def needs_attention(items, *, today: datetime.date, within_days: int) -> list[Du
 
 def supervised_items(user, *, today: datetime.date | None = None, within_days: int = 30) -> list[DueItem]:
     """Items needing attention for the trainees a person supervises: all items of the trainees
-    they are main supervisor for, and the items of the placements they supervise."""
-    from django.db.models import Q
+    they are main supervisor for, and the items of the placements they supervise.
 
-    from trainees.models import Trainee, TraineeStatus
+    A fixed number of queries whatever the number of trainees: their placements, leave and
+    signed assessments are fetched at once and handed to `due_items`."""
+    from django.db.models import Prefetch, Q
+
+    from assessments.models import Assessment
+    from trainees.models import Placement, Trainee, TraineeStatus
 
     today = today or timezone.localdate()
-    trainees = (
+    ids = (
         Trainee.objects.filter(Q(main_supervisor=user) | Q(placements__supervisor=user))
         .exclude(status__in=[TraineeStatus.COMPLETED, TraineeStatus.DISCONTINUED])
         .exclude(user=user)
+        .values("pk")
+    )
+    trainees = (
+        Trainee.objects.filter(pk__in=ids)
         .select_related("user")
-        .distinct()
+        .prefetch_related(
+            Prefetch("placements", queryset=Placement.objects.select_related("unit", "supervisor")),
+            "leave",
+            Prefetch(
+                "assessments",
+                queryset=Assessment.objects.filter(signed_at__isnull=False),
+                to_attr="signed_assessments",
+            ),
+        )
     )
     out = []
     for trainee in trainees:
-        for item in needs_attention(due_items(trainee, today=today), today=today, within_days=within_days):
+        items = due_items(
+            trainee,
+            today=today,
+            placements=list(trainee.placements.all()),
+            leave=list(trainee.leave.all()),
+            assessments=trainee.signed_assessments,
+        )
+        for item in needs_attention(items, today=today, within_days=within_days):
             if trainee.main_supervisor_id == user.pk or (
                 item.placement is not None and item.placement.supervisor_id == user.pk
             ):

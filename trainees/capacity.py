@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from organisations.models import UnitCapacity
 from rules.dates import add_months, first_of_month, month_end, month_index
@@ -118,8 +119,9 @@ class Cell(_Load):
     overridden: bool = False
     entries: list[Entry] = field(default_factory=list)
 
-    @property
+    @cached_property
     def used(self) -> int:
+        # Read several times per cell when a grid is drawn; the entries are complete by then.
         return peak(self.entries, self.month)
 
     @property
@@ -237,6 +239,7 @@ def month_grid(units, start_month: datetime.date, months: int, *, visible_traine
             else set()
         )
 
+    urls: dict[int, str] = {}  # one reverse() per trainee, not one per cell they appear in
     rows: list[Row] = []
     cells_by_unit: dict[int, list[Cell]] = {}
     for unit in units:
@@ -263,7 +266,9 @@ def month_grid(units, start_month: datetime.date, months: int, *, visible_traine
                 entry = Entry(
                     trainee_id=trainee.pk,
                     name=str(trainee.user) if visible else "",
-                    url=trainee.get_absolute_url() if visible else "",
+                    url=(urls.get(trainee.pk) or urls.setdefault(trainee.pk, trainee.get_absolute_url()))
+                    if visible
+                    else "",
                     visible=visible,
                 )
                 cell.entries.append(entry)

@@ -5,6 +5,7 @@ import datetime
 import re
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from trainees.capacity import month_grid
 from trainees.permissions import visible_trainees
 
 DEFAULT_MONTHS = 12
+UNITS_PER_PAGE = 30  # rows of the region timeline drawn at once (the totals count every unit)
 MAX_MONTHS = 36
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -89,17 +91,21 @@ def region_timeline(request, slug):
     if category:
         units = units.filter(category=category)
     grid = month_grid(units, start, months, visible_trainees=visible_trainees(request.user))
+    # A region has a hundred or more placement units: the rows are drawn a page at a time (in the
+    # order of the categories), the totals of all of them under every page.
     labels = dict(PlacementCategory.choices)
     order = list(PlacementCategory.values)
-    groups = sorted(
-        grid.group_by(lambda u: u.category), key=lambda g: order.index(g[0]) if g[0] in order else len(order)
-    )
+    ordered = sorted(grid.rows, key=lambda r: order.index(r.unit.category) if r.unit.category in order else len(order))
+    page = Paginator(ordered, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    groups = grid.subgrid(list(page.object_list)).group_by(lambda u: u.category)
     context = {
         "region": region,
         "grid": grid,
         "groups": [(key, labels.get(key, key), sub) for key, sub in groups],
         "category": category,
         "categories": PlacementCategory.choices,
+        "page": page,
+        "page_query": "?" + urlencode({"start": f"{start:%Y-%m}", "months": months, "category": category}),
         **_context(start, months, category=category),
     }
     return render(request, "trainees/timelines/region_timeline.html", context)

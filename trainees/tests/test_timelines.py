@@ -376,3 +376,24 @@ def test_unit_timeline_queries_do_not_grow_with_the_subtree(client, world, djang
     add_children(20)
     with django_assert_max_num_queries(small):
         client.get(unit_url(world.hospital, start="2027-01", months=24))
+
+
+@pytest.mark.django_db
+def test_the_region_timeline_draws_its_units_a_page_at_a_time_with_the_totals_of_all(client, world, settings):
+    from trainees import timeline_views
+
+    _add_units_with_trainees(world, 5)
+    client.force_login(world.users["kansli"])
+    url = region_url(world.vgr, start="2027-01", months=12)
+    whole = client.get(url).context["grid"]
+    old = timeline_views.UNITS_PER_PAGE
+    timeline_views.UNITS_PER_PAGE = 2
+    try:
+        first = client.get(url)
+        second = client.get(url + "&page=2")
+    finally:
+        timeline_views.UNITS_PER_PAGE = old
+    drawn = lambda r: [row.unit.pk for _, _, sub in r.context["groups"] for row in sub.rows]  # noqa: E731
+    assert len(drawn(first)) == 2 and len(drawn(second)) == 2 and not set(drawn(first)) & set(drawn(second))
+    assert b'data-testid="next-page"' in first.content
+    assert [t.used for t in first.context["grid"].totals] == [t.used for t in whole.totals]
