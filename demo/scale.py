@@ -1,0 +1,486 @@
+"""National-scale data for benchmarks (`manage.py generate_scale --preset tiny|region|national`).
+
+Not the demo: no logins, no story, nothing made through the services one row at a time. Every
+table is filled with `bulk_create` in batches, region by region, so the national preset (21
+regions, ~1,500 units, ~15,000 supervisors, ~30,000 BT-läkare over ten years, ~1.5 million
+assessments and activities) is written in minutes, not hours.
+
+What makes it like real data:
+* plans are the regions' programme templates (`rules.template_plan`) laid on units of the right
+  category with a handledare who works there, so they pass the rules module as the demo's do;
+* status follows the dates (completed when the plan has ended, active when it has begun);
+* assessments and activities only where the plan has begun, at the programme's cadence or
+  more, signed by the placement's handledare; signed rows are written signed (one insert, never
+  insert-then-update: signed records are immutable);
+* every BT-läkare came in through an intake round of their region (admitted application).
+
+Everything is deterministic: one `random.Random(seed)`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import random
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+import rules
+import rules.counting
+import rules.dates
+from accounts.models import Role, RoleAssignment, SupervisorProfile, User
+from assessments.instruments import PANEL_REVIEW, PLACEMENT_FINAL
+from assessments.models import Assessment
+from core import programmes
+from demo.personnummer import InventedPersonnummer
+from goals.models import Goal
+from intake.models import Application, ApplicationStatus, Round
+from organisations.models import Region, Unit, UnitKind
+from portfolio.models import IUP, Activity, ActivityKind, IUPStatus
+from trainees.models import Leave, Placement, Trainee, TraineeStatus
+
+DOMAIN = "scale.example.se"  # every generated person's email ends with it
+BATCH = 2000
+INSTRUMENTS = ["mini_cex", "mini_cex", "dops", "cbd", "konsultation"]
+SPECIALTIES = ["Allmänmedicin", "Internmedicin", "Psykiatri", "Kirurgi", "Ortopedi", "Anestesi", "Pediatrik"]
+FIRST = ["Anna", "Erik", "Maria", "Karl", "Sara", "Johan", "Emma", "Lars", "Elin", "Ahmed", "Fatima", "Oskar"]
+LAST = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson"]
+
+
+@dataclass(frozen=True)
+class Preset:
+    regions: int  # how many of the 21 regions get data
+    hospitals: int  # per region; each with clinics of akut and psykiatri and other kliniker
+    clinics_per_hospital: int
+    health_centres: int  # per region
+    supervisors: int  # per region
+    trainees: int  # per region over the ten years (20 intake rounds)
+    assessments_per_month: float  # beyond the programme's cadence, per full-time month begun
+    activities_per_month: float
+
+
+PRESETS = {
+    # For tests: a handful of everything, every kind of row.
+    "tiny": Preset(1, 1, 4, 3, 12, 30, 1.0, 0.5),
+    # A tenth of the national volume at the national density (two regions as full as a national one).
+    "region": Preset(2, 5, 9, 26, 714, 1430, 2.0, 1.2),
+    # 21 regions, ~1,500 units, ~15,000 supervisors, ~30,000 BT-läkare, ~1.5 M assessments and activities.
+    "national": Preset(21, 5, 9, 26, 714, 1430, 2.0, 1.2),
+}
+YEARS = 10
+CLINIC_CATEGORIES = ["akut", "akut", "psykiatri", "akut", "annan", "akut", "psykiatri", "akut", "annan"]
+
+
+@dataclass
+class Result:
+    counts: Counter
+    seconds: float
+
+
+def _rounds(as_of: datetime.date) -> list[datetime.date]:
+    """BT starts of the twenty intake rounds: spring and autumn over ten years, the last a year
+    after `as_of`, each on the first Monday of March or September."""
+    last_year = as_of.year + 1
+    starts = []
+    for year in range(last_year - YEARS + 1, last_year + 1):
+        for month in (3, 9):
+            day = datetime.date(year, month, 1)
+            starts.append(day + datetime.timedelta(days=(7 - day.weekday()) % 7))
+    return starts
+
+
+def _bulk(model, rows, counts: Counter) -> list:
+    created = model.objects.bulk_create(rows, batch_size=BATCH)
+    counts[model._meta.label_lower] += len(created)
+    return created
+
+
+def _name(rng) -> tuple[str, str]:
+    return rng.choice(FIRST), rng.choice(LAST)
+
+
+class _Generator:
+    def __init__(self, preset: Preset, *, seed: int, as_of: datetime.date):
+        self.p = preset
+        self.rng = random.Random(seed)
+        self.numbers = InventedPersonnummer(self.rng)
+        self.as_of = as_of
+        self.counts: Counter = Counter()
+        self.goals = list(Goal.objects.order_by("pk").values_list("pk", flat=True))
+        self.serial = itertools.count(1)
+        self.password = "!generated"  # unusable: nobody logs in as a generated person
+
+    def _user(self, region, first, last, born_from, born_to) -> User:
+        n = next(self.serial)
+        sex = self.rng.choice("MF")
+        return User(
+            email=f"{first.lower()}.{last.lower()}.{n}@{region.slug}.{DOMAIN}",
+            first_name=first,
+            last_name=last,
+            personnummer=self.numbers.make(self.numbers.born_in(born_from, born_to), sex),
+            password=self.password,
+        )
+
+    # -- a region --------------------------------------------------------------------------
+
+    def region(self, region: Region) -> None:
+        p, rng = self.p, self.rng
+        units = self._units(region)
+        by_category: dict[str, list[Unit]] = defaultdict(list)
+        for unit in units:
+            if unit.category:
+                by_category[unit.category].append(unit)
+        clinics = [u for u in units if u.kind == UnitKind.CLINIC]
+
+        # Staff of the region: one of each role, scoped as in the demo.
+        staff = {}
+        for role, unit in [
+            (Role.KANSLI, None),
+            (Role.STUDIEREKTOR, units[0]),
+            (Role.VERKSAMHETSCHEF, clinics[0]),
+            (Role.GRANSKARE, None),
+        ]:
+            staff[role] = (self._user(region, *_name(rng), 1960, 1985), unit)
+        # Supervisors: spread over the placement units, a third huvudhandledare.
+        placeable = [u for u in units if u.category]
+        sup_users = [self._user(region, *_name(rng), 1955, 1990) for _ in range(p.supervisors)]
+        _bulk(User, [u for u, _ in staff.values()] + sup_users, self.counts)
+        roles = []
+        for role, (user, unit) in staff.items():
+            roles.append(
+                RoleAssignment(user=user, role=role, region=None if unit else region, unit=unit, valid_from=None)
+            )
+        profiles = []
+        workplace: dict[int, Unit] = {}
+        main: list[User] = []
+        at_unit: dict[int, list[User]] = defaultdict(list)
+        for i, user in enumerate(sup_users):
+            unit = placeable[i % len(placeable)]
+            workplace[user.pk] = unit
+            at_unit[unit.pk].append(user)
+            role = Role.HUVUDHANDLEDARE if i % 3 == 0 else Role.HANDLEDARE
+            if role == Role.HUVUDHANDLEDARE:
+                main.append(user)
+            roles.append(RoleAssignment(user=user, role=role, unit=unit, valid_from=datetime.date(2015, 1, 1)))
+            since = datetime.date(rng.randint(1990, 2018), rng.randint(1, 12), 1)
+            profiles.append(
+                SupervisorProfile(
+                    user=user,
+                    specialty=rng.choice(SPECIALTIES),
+                    specialist_since=since,
+                    supervisor_training_date=since + datetime.timedelta(days=400),
+                    bt_supervisor_training_date=since + datetime.timedelta(days=800),
+                    workplace=unit,
+                )
+            )
+        _bulk(SupervisorProfile, profiles, self.counts)
+        main_at_centre = [u for u in main if workplace[u.pk].category == "primarvard"] or main
+
+        # BT-läkare, intake round by intake round.
+        programme = programmes.load_or_fallback(region.programme)
+        starts = _rounds(self.as_of)
+        per_round = [p.trainees // len(starts) + (1 if i < p.trainees % len(starts) else 0) for i in range(len(starts))]
+        turn: Counter = Counter()
+        people, trainees, plans = [], [], []
+        for start, n in zip(starts, per_round):
+            for _ in range(n):
+                first, last = _name(rng)
+                user = self._user(region, first, last, start.year - 32, start.year - 26)
+                bt_type = (
+                    "integrerad" if (rng.random() < 0.2 or "fristaende" not in programme.bt_types) else "fristaende"
+                )
+                if bt_type not in programme.bt_types:
+                    bt_type = programme.bt_types[0]
+                hhl = rng.choice(main_at_centre if any(s.place for s in programme.slots) else main)
+                home = workplace[hhl.pk]
+                draft = rules.template_plan(programme.id, bt_type, start)
+                end = draft.placements[-1].end
+                status = (
+                    TraineeStatus.COMPLETED
+                    if end < self.as_of
+                    else TraineeStatus.ACTIVE
+                    if start <= self.as_of
+                    else TraineeStatus.PLANNED
+                )
+                licence = start - datetime.timedelta(days=rng.randint(21, 180))
+                people.append(user)
+                trainees.append(
+                    Trainee(
+                        user=user,
+                        region=region,
+                        home_unit=home,
+                        bt_type=bt_type,
+                        st_specialty=rng.choice(SPECIALTIES) if bt_type == "integrerad" else "",
+                        st_start=rules.dates.add_months(start, -6) if bt_type == "integrerad" else None,
+                        programme=programme.id,
+                        status=status,
+                        status_since=end + datetime.timedelta(days=1) if status == TraineeStatus.COMPLETED else start,
+                        bt_end=end if status == TraineeStatus.COMPLETED else None,
+                        planned_start=start,
+                        licence_date=licence,
+                        degree_country="Sverige",
+                        degree_date=licence - datetime.timedelta(days=rng.randint(14, 120)),
+                        main_supervisor=hhl,
+                    )
+                )
+                plans.append(draft)
+        _bulk(User, people, self.counts)
+        for t in trainees:
+            t.user_id = t.user.pk
+            roles.append(
+                RoleAssignment(
+                    user_id=t.user_id,
+                    role=Role.BT_LAKARE,
+                    region=region,
+                    valid_from=t.planned_start - datetime.timedelta(days=90),
+                )
+            )
+        _bulk(RoleAssignment, roles, self.counts)
+        _bulk(Trainee, trainees, self.counts)
+
+        # Plans: the template's slots on units of their category (round robin), each with a
+        # handledare who works there; a slot with a named place is at the home unit.
+        placements, leave = [], []
+        for trainee, draft in zip(trainees, plans):
+            for slot in draft.placements:
+                category = "akut" if slot.category == "valfri" else slot.category
+                unit = None
+                if slot.unit:  # a named place (Gävleborg: the main supervisor's vårdcentral)
+                    same = by_category.get(slot.category) or [trainee.home_unit]
+                    unit = (
+                        trainee.home_unit
+                        if trainee.home_unit.category == slot.category
+                        else same[trainee.pk % len(same)]
+                    )
+                elif category in by_category:
+                    choices = by_category[category]
+                    unit = choices[turn[category] % len(choices)]
+                    turn[category] += 1
+                supervisors = at_unit.get(unit.pk) if unit else None
+                placements.append(
+                    Placement(
+                        trainee=trainee,
+                        category=unit.category if unit else slot.category,
+                        unit=unit,
+                        start=slot.start,
+                        end=slot.end,
+                        extent=slot.extent,
+                        supervisor=supervisors[trainee.pk % len(supervisors)] if supervisors else None,
+                    )
+                )
+            if trainee.status != TraineeStatus.PLANNED and rng.random() < 0.3:
+                # Vacation counts as service: it does not lengthen the plan.
+                day = trainee.planned_start + datetime.timedelta(days=rng.randint(60, 250))
+                leave.append(Leave(trainee=trainee, kind="vacation", start=day, end=day + datetime.timedelta(days=13)))
+        _bulk(Placement, placements, self.counts)
+        _bulk(Leave, leave, self.counts)
+        self._portfolio(trainees, placements, programme)
+        self._intake(region, trainees, starts, per_round, staff[Role.KANSLI][0])
+
+    def _units(self, region: Region) -> list[Unit]:
+        p, rng = self.p, self.rng
+        parents = [
+            Unit(region=region, name=f"Sjukhuset {i + 1} ({region.name})", kind=UnitKind.HOSPITAL)
+            for i in range(p.hospitals)
+        ]
+        parents.append(Unit(region=region, name=f"Primärvården {region.name}", kind=UnitKind.ADMINISTRATION))
+        _bulk(Unit, parents, self.counts)
+        children = []
+        for h in parents[:-1]:
+            for j in range(p.clinics_per_hospital):
+                category = CLINIC_CATEGORIES[j % len(CLINIC_CATEGORIES)]
+                children.append(
+                    Unit(
+                        region=region,
+                        parent=h,
+                        name=f"Klinik {j + 1}, {h.name}",
+                        kind=UnitKind.CLINIC,
+                        category="" if category == "annan" else category,
+                        bt_capacity=0 if category == "annan" else rng.randint(2, 6),
+                    )
+                )
+        for j in range(p.health_centres):
+            children.append(
+                Unit(
+                    region=region,
+                    parent=parents[-1],
+                    name=f"Vårdcentralen {j + 1} ({region.name})",
+                    kind=UnitKind.HEALTH_CENTRE,
+                    category="primarvard",
+                    bt_capacity=rng.randint(1, 3),
+                )
+            )
+        _bulk(Unit, children, self.counts)
+        # The tree's materialised path (Unit.save keeps it; bulk_create does not call save).
+        for u in parents:
+            u.path = f"/{u.pk}/"
+        for u in children:
+            u.path = f"{u.parent.path}{u.pk}/"
+        Unit.objects.bulk_update(parents + children, ["path"], batch_size=BATCH)
+        return parents + children
+
+    def _portfolio(self, trainees, placements, programme) -> None:
+        """An approved IUP for everyone who has begun; assessments and activities in the months
+        of each placement that have begun, signed by its handledare."""
+        rng, p, as_of = self.rng, self.p, self.as_of
+        cadence = programme.assessment_cadence
+        now = timezone.now()
+        by_trainee = defaultdict(list)
+        for placement in placements:
+            by_trainee[placement.trainee_id].append(placement)
+        iups, assessments, activities, a_goals, act_goals = [], [], [], [], []
+        for trainee in trainees:
+            if trainee.status == TraineeStatus.PLANNED:
+                continue
+            approved = datetime.datetime.combine(trainee.planned_start, datetime.time(12), tzinfo=datetime.UTC)
+            iups.append(
+                IUP(
+                    trainee=trainee,
+                    status=IUPStatus.APPROVED,
+                    submitted_at=approved,
+                    approved_at=approved,
+                    approved_by_id=trainee.main_supervisor_id,
+                )
+            )
+            for pl in by_trainee[trainee.pk]:
+                last = min(pl.end, as_of)
+                if pl.start > last:
+                    continue
+                days = (last - pl.start).days + 1
+                months = max(days / 30.4, 0.5)
+                final_due = cadence.final_per_placement and pl.end <= as_of
+                regular = cadence.expected_for_placement(months) - (1 if cadence.final_per_placement else 0)
+                n = max(regular, round(months * p.assessments_per_month))
+                dates = sorted(pl.start + datetime.timedelta(days=rng.randrange(days)) for _ in range(n))
+                if final_due:
+                    dates.append(pl.end)
+                assessor = pl.supervisor
+                for k, on in enumerate(dates):
+                    final = final_due and k == len(dates) - 1
+                    assessments.append(
+                        Assessment(
+                            trainee=trainee,
+                            instrument=PLACEMENT_FINAL if final else rng.choice(INSTRUMENTS),
+                            placement=pl,
+                            performed_on=on,
+                            assessor=assessor,
+                            assessor_name=f"{assessor.first_name} {assessor.last_name}"
+                            if assessor
+                            else "Extern handledare",
+                            assessor_email=assessor.email if assessor else "",
+                            overall=rng.randint(2, 4),
+                            strengths="Strukturerat omhändertagande.",
+                            signed_at=min(datetime.datetime.combine(on, datetime.time(16), tzinfo=datetime.UTC), now),
+                            sign_method=Assessment.SIGN_PIN,
+                        )
+                    )
+                for _ in range(max(1, round(months * p.activities_per_month))):
+                    on = pl.start + datetime.timedelta(days=rng.randrange(days))
+                    activities.append(
+                        Activity(
+                            trainee=trainee,
+                            kind=rng.choice(ActivityKind.values),
+                            title=rng.choice(["Journalgenomgång", "Kurs i akutmedicin", "Seminarium", "Läsning"]),
+                            start=on,
+                            placement=pl,
+                            reflection="",
+                        )
+                    )
+            # Collective reviews (VGR's BT-kollegium) held when they fell due.
+            for m in cadence.review_at_months:
+                due = rules.counting.period_end(trainee.planned_start, m)
+                if due <= as_of:
+                    assessments.append(
+                        Assessment(
+                            trainee=trainee,
+                            instrument=PANEL_REVIEW,
+                            performed_on=due - datetime.timedelta(days=5),
+                            assessor_id=trainee.main_supervisor_id,
+                            assessor_name="BT-kollegium",
+                            overall=3,
+                            signed_at=min(datetime.datetime.combine(due, datetime.time(16), tzinfo=datetime.UTC), now),
+                            sign_method=Assessment.SIGN_LOGIN,
+                        )
+                    )
+        _bulk(IUP, iups, self.counts)
+        _bulk(Assessment, assessments, self.counts)
+        _bulk(Activity, activities, self.counts)
+        goals = self.goals
+        AGoal = Assessment.goals.through
+        ActGoal = Activity.goals.through
+        for a in assessments:
+            a_goals.append(AGoal(assessment_id=a.pk, goal_id=goals[a.pk % len(goals)]))
+        for a in activities:
+            act_goals.append(ActGoal(activity_id=a.pk, goal_id=goals[a.pk % len(goals)]))
+            act_goals.append(ActGoal(activity_id=a.pk, goal_id=goals[(a.pk * 7 + 3) % len(goals)]))
+        act_goals = list({(g.activity_id, g.goal_id): g for g in act_goals}.values())
+        _bulk(AGoal, a_goals, self.counts)
+        _bulk(ActGoal, act_goals, self.counts)
+
+    def _intake(self, region, trainees, starts, per_round, kansli) -> None:
+        rounds = []
+        for start in starts:
+            opens = rules.dates.add_months(start, -5)
+            rounds.append(
+                Round(
+                    region=region,
+                    name=f"{'April' if start.month == 3 else 'November'} {opens.year} (BT {start:%Y-%m})",
+                    opens_on=opens,
+                    closes_on=opens + datetime.timedelta(days=30),
+                    bt_start=start,
+                    places=0,
+                )
+            )
+        _bulk(Round, rounds, self.counts)
+        applications = []
+        it = iter(trainees)
+        for rnd, n in zip(rounds, per_round):
+            for trainee in itertools.islice(it, n):
+                user = trainee.user
+                applications.append(
+                    Application(
+                        round=rnd,
+                        bt_type=trainee.bt_type,
+                        unit=trainee.home_unit,
+                        st_specialty=trainee.st_specialty,
+                        first_name=user.first_name,
+                        last_name=user.last_name,
+                        email=user.email,
+                        personnummer=user.personnummer,
+                        status=ApplicationStatus.ADMITTED,
+                        decided_at=datetime.datetime.combine(rnd.closes_on, datetime.time(12), tzinfo=datetime.UTC),
+                        decided_by=kansli,
+                        admitted_trainee=trainee,
+                        trainee=trainee,
+                        source="generated",
+                    )
+                )
+            rnd.places = n
+        Round.objects.bulk_update(rounds, ["places"], batch_size=BATCH)
+        _bulk(Application, applications, self.counts)
+
+
+def already_generated() -> bool:
+    return User.objects.filter(email__endswith=f".{DOMAIN}").exists()
+
+
+def generate(preset: str | Preset, *, seed: int = 2026, as_of: datetime.date | None = None, progress=None) -> Result:
+    """Fill the database with generated data (on top of what is there, e.g. the demo)."""
+    import time
+
+    preset = PRESETS[preset] if isinstance(preset, str) else preset
+    began = time.monotonic()
+    gen = _Generator(preset, seed=seed, as_of=as_of or timezone.localdate())
+    # Västra Götaland (the demo's region) and Skåne first, so the smaller presets have them.
+    everyone = list(Region.objects.order_by("code"))
+    first = [r for slug in ("vgr", "skane") for r in everyone if r.slug == slug]
+    regions = (first + [r for r in everyone if r not in first])[: preset.regions]
+    for region in regions:
+        with transaction.atomic():
+            gen.region(region)
+        if progress:
+            progress(region, gen.counts, time.monotonic() - began)
+    return Result(gen.counts, time.monotonic() - began)
