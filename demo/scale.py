@@ -66,9 +66,9 @@ PRESETS = {
     # For tests: a handful of everything, every kind of row.
     "tiny": Preset(1, 1, 4, 3, 12, 30, 1.0, 0.5),
     # A tenth of the national volume at the national density (two regions as full as a national one).
-    "region": Preset(2, 5, 9, 26, 714, 1430, 2.0, 1.2),
+    "region": Preset(2, 5, 9, 26, 714, 1430, 3.0, 2.0),
     # 21 regions, ~1,500 units, ~15,000 supervisors, ~30,000 BT-läkare, ~1.5 M assessments and activities.
-    "national": Preset(21, 5, 9, 26, 714, 1430, 2.0, 1.2),
+    "national": Preset(21, 5, 9, 26, 714, 1430, 3.0, 2.0),
 }
 YEARS = 10
 CLINIC_CATEGORIES = ["akut", "akut", "psykiatri", "akut", "annan", "akut", "psykiatri", "akut", "annan"]
