@@ -111,6 +111,7 @@ class Role(models.TextChoices):
     KANSLI = "kansli", _("BT office")
     EXTERN_BEDOMARE = "extern_bedomare", _("External assessor")
     GRANSKARE = "granskare", _("Quality reviewer")
+    KOORDINATOR = "koordinator", _("National quality coordinator")
     ADMIN = "admin", _("Administrator")
 
 

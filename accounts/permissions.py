@@ -41,6 +41,8 @@ SUPERVISOR_ROLES = frozenset({Role.HANDLEDARE, Role.HUVUDHANDLEDARE})
 MANAGER_ROLES = frozenset({Role.KANSLI, Role.STUDIEREKTOR, Role.VERKSAMHETSCHEF})
 #: Roles whose scope is a region or a unit subtree (the others are scoped by assignment to a trainee).
 UNIT_ROLES = frozenset(MANAGER_ROLES | {Role.GRANSKARE})
+#: Roles of quality review (granskare; the national coordinator): they see aggregates, never a BT-läkare's record.
+QUALITY_ROLES = frozenset({Role.GRANSKARE, Role.KOORDINATOR})
 
 
 # ---------------------------------------------------------------------------

@@ -3,12 +3,12 @@
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role
-from accounts.permissions import ALL_ROLES, Permission, is_authenticated
+from accounts.permissions import ALL_ROLES, QUALITY_ROLES, Permission, is_authenticated
 from assessments.models import Assessment, AssessmentRequest
 from trainees.permissions import own_trainee, visible_trainees
 
 #: A trainee's assessments and requests (the object is the Trainee).
-VIEW = Permission("assessments.view", roles=ALL_ROLES - {Role.GRANSKARE}, scope=visible_trainees)
+VIEW = Permission("assessments.view", roles=ALL_ROLES - QUALITY_ROLES, scope=visible_trainees)
 #: A BT-läkare asks for assessments of their own (the object is the Trainee).
 REQUEST = Permission("assessments.request", roles={Role.BT_LAKARE}, scope=own_trainee)
 

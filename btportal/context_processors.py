@@ -6,6 +6,7 @@ from api.permissions import IMPORT_RECORD
 from goals.permissions import VIEW as VIEW_GOALS
 from intake.permissions import MANAGE as MANAGE_INTAKE
 from organisations.permissions import VIEW_REGION
+from quality.permissions import VIEW_REVIEW
 from reports.permissions import DASHBOARD, STATISTICS, UNIT_REPORT
 from scheduling.permissions import PLAN
 from trainees.permissions import LIST_TRAINEES
@@ -24,6 +25,7 @@ def navigation(request):
         ("planning", _("Cohort planning"), reverse("scheduling:runs"), PLAN),
         ("intake", _("Intake"), reverse("intake:rounds"), MANAGE_INTAKE),
         ("goals", _("Goals"), reverse("goals:list"), VIEW_GOALS),
+        ("quality", _("Quality reviews"), reverse("quality:reviews"), VIEW_REVIEW),
     ]
     items = [(key, label, url) for key, label, url, perm in candidates if perm is None or perm.allows(user)]
     reports = _reports_home(user)

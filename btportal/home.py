@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role
 from accounts.permissions import roles_of
@@ -39,6 +40,7 @@ ROLE_ORDER = [
     Role.VERKSAMHETSCHEF,
     Role.KANSLI,
     Role.GRANSKARE,
+    Role.KOORDINATOR,
     Role.ADMIN,
 ]
 
@@ -54,6 +56,23 @@ def _trainee(user) -> Section:
     if trainee:
         steps.append(Step(_("See your BT registration and status"), reverse("trainees:detail", args=[trainee.pk])))
     steps.append(Step(_("Read the 18 goals (delmål) of BT"), reverse("goals:list")))
+    if trainee:
+        from quality.services import evaluable_placements
+
+        waiting = evaluable_placements(user).count()
+        if waiting:
+            steps.insert(
+                0,
+                Step(
+                    ngettext(
+                        "Evaluate your placement that has ended (anonymous)",
+                        "Evaluate your %(n)d placements that have ended (anonymous)",
+                        waiting,
+                    )
+                    % {"n": waiting},
+                    reverse("quality:evaluations"),
+                ),
+            )
     if trainee and trainee.status == "planned":
         steps.append(
             Step(
@@ -142,6 +161,7 @@ def _director(user) -> Section:
             Step(_("Supervisors and their training"), reverse("accounts:supervisors")),
             Step(_("Register a BT doctor"), reverse("trainees:register")),
             Step(_("Plan a whole cohort against unit capacity"), reverse("scheduling:runs")),
+            Step(_("Quality reviews of your units"), reverse("quality:reviews")),
         ],
         [(_("BT doctors at your units"), visible_trainees(user).count())],
     )
@@ -160,6 +180,7 @@ def _head(user) -> Section:
             Step(_("Register a BT doctor"), reverse("trainees:register")),
             Step(_("Apply for BT integrated in ST"), reverse("intake:apply")),
             Step(_("Sign certificates of completed service (Bilaga 3)"), reverse("certificates:service_list")),
+            Step(_("Quality reviews of your unit"), reverse("quality:reviews")),
         ],
     )
 
@@ -187,14 +208,30 @@ def _office(user) -> Section:
 
 
 def _reviewer(user) -> Section:
+    from quality.permissions import conducted_reviews
+
     return Section(
         Role.GRANSKARE,
         _("Quality reviewer"),
         _("You review the quality of BT at units (SPUR)."),
         [
-            Step(_("Units under review"), reverse("organisations:regions")),
+            Step(_("Your reviews: surveys, documents, visit, findings and indicators"), reverse("quality:reviews")),
+            Step(_("Published quality reports"), reverse("quality:national")),
             Step(_("Statistics for every region"), reverse("reports:statistics")),
-            Step(_("Self-assessments, visits, reports and indicators"), coming=True),
+        ],
+        [(_("Reviews assigned to you"), conducted_reviews(user).count())],
+    )
+
+
+def _coordinator(user) -> Section:
+    return Section(
+        Role.KOORDINATOR,
+        _("National quality coordinator"),
+        _("You plan quality reviews, assign reviewers, hold the calibration and publish the reports."),
+        [
+            Step(_("All quality reviews"), reverse("quality:reviews")),
+            Step(_("The criteria catalogue"), reverse("quality:catalogues")),
+            Step(_("Published quality reports"), reverse("quality:national")),
         ],
     )
 
@@ -209,6 +246,7 @@ def _admin(user) -> Section:
             Step(_("Regions and units"), reverse("organisations:regions")),
             Step(_("All BT doctors"), reverse("trainees:list")),
             Step(_("Cohort dashboard and statistics"), reverse("reports:dashboard")),
+            Step(_("Quality reviews and the criteria catalogue"), reverse("quality:reviews")),
         ],
     )
 
@@ -222,5 +260,6 @@ _SECTION_BUILDERS = {
     Role.VERKSAMHETSCHEF: _head,
     Role.KANSLI: _office,
     Role.GRANSKARE: _reviewer,
+    Role.KOORDINATOR: _coordinator,
     Role.ADMIN: _admin,
 }

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "scheduling",
     "intake",
     "certificates",
+    "quality",
     "reports",
     "api",
     "demo",
@@ -143,6 +144,8 @@ REPORTS_INLINE_EXPORT_ROWS = env_int("REPORTS_INLINE_EXPORT_ROWS", 1000)
 # The national statistics (every region's figures, suppression checked by linear programming: about a
 # second at national scale) are kept this long in the cache; 0 computes them at every request.
 REPORTS_STATISTICS_CACHE_SECONDS = env_int("REPORTS_STATISTICS_CACHE_SECONDS", 0 if TESTING else 300)
+# Quality reviews: evaluation and survey results are shown only over at least this many answers (quality/anonymity.py).
+QUALITY_MIN_ANSWERS = max(env_int("QUALITY_MIN_ANSWERS", 5), 2)
 if JOB_TIMEOUT < 1 or JOB_MAX_ATTEMPTS < 1:
     raise ImproperlyConfigured("JOB_TIMEOUT and JOB_MAX_ATTEMPTS must be at least 1.")
 

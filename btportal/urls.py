@@ -24,6 +24,7 @@ urlpatterns = [
     path("intake/", include("intake.urls")),
     path("certificates/", include("certificates.urls")),
     path("verify/", include("certificates.verify_urls")),
+    path("quality/", include("quality.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", api.urls),
     path("api/", include("api.urls")),

@@ -85,6 +85,9 @@ def seed_story(trainees, writer) -> None:
         _certification(trainees, today, writer.created)
         _wishes(trainees, writer.created)
         _intake(trainees, today, writer.created)
+        from demo.quality import seed_quality
+
+        seed_quality(writer.created)
 
 
 # ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role
-from accounts.permissions import ALL_ROLES, Permission, is_admin, is_authenticated
+from accounts.permissions import ALL_ROLES, QUALITY_ROLES, Permission, is_admin, is_authenticated
 from trainees.models import Placement, Trainee
 from trainees.permissions import main_supervised_trainees, own_trainee, visible_trainees
 
@@ -19,7 +19,7 @@ def supervision_circle(user) -> QuerySet:
     return Trainee.objects.filter(Q(user=user) | Q(main_supervisor=user) | Q(pk__in=supervised))
 
 
-VIEW = Permission("portfolio.view", roles=ALL_ROLES - {Role.GRANSKARE}, scope=visible_trainees)
+VIEW = Permission("portfolio.view", roles=ALL_ROLES - QUALITY_ROLES, scope=visible_trainees)
 EDIT = Permission("portfolio.edit", roles={Role.BT_LAKARE}, scope=own_trainee)
 REVIEW_IUP = Permission(
     "portfolio.review_iup", roles={Role.HUVUDHANDLEDARE, Role.ADMIN}, scope=main_supervised_trainees

@@ -14,6 +14,7 @@ from accounts.models import Role
 from accounts.permissions import (
     ALL_ROLES,
     MANAGER_ROLES,
+    QUALITY_ROLES,
     STAFF_ROLES,
     SUPERVISOR_ROLES,
     Permission,
@@ -83,7 +84,7 @@ def main_supervised_trainees(user) -> QuerySet:
     return Trainee.objects.filter(main_supervisor=user)
 
 
-VIEW_TRAINEE = Permission("trainees.view_trainee", roles=ALL_ROLES - {Role.GRANSKARE}, scope=visible_trainees)
+VIEW_TRAINEE = Permission("trainees.view_trainee", roles=ALL_ROLES - QUALITY_ROLES, scope=visible_trainees)
 LIST_TRAINEES = Permission("trainees.list_trainees", roles=STAFF_ROLES | SUPERVISOR_ROLES, scope=visible_trainees)
 REGISTER = Permission("trainees.register", roles=MANAGER_ROLES | {Role.ADMIN}, scope=manageable_units)
 EDIT_PLAN = Permission("trainees.edit_plan", roles=MANAGER_ROLES | {Role.ADMIN}, scope=manageable_trainees)
@@ -100,4 +101,4 @@ def all_regions(user) -> QuerySet:
 #: Statistics without personal data (small counts suppressed, `trainees.statistics`): every staff role and
 #: the quality reviewers read every region's figures and the national ones (the object is the Region). The
 #: pages (reports) and the API serve the same figures under this one permission.
-STATISTICS = Permission("trainees.statistics", roles=STAFF_ROLES | {Role.GRANSKARE}, scope=all_regions)
+STATISTICS = Permission("trainees.statistics", roles=STAFF_ROLES | QUALITY_ROLES, scope=all_regions)

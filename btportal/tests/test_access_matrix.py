@@ -9,7 +9,31 @@ ALL = PERSONAS
 STAFF_VGR = {"admin", "kansli", "studierektor", "verksamhetschef"}
 
 
+def _quality(w):
+    """A review of the VGR clinic with the world's granskare as one of its reviewers (made once per world)."""
+    if not hasattr(w, "review"):
+        import datetime
+
+        from accounts.models import Role
+        from btportal import factories as f
+        from quality import services
+
+        coordinator = f.make_user(role=Role.KOORDINATOR)
+        w.review = services.plan_review(
+            w.clinic, period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2026, 6, 30), by=coordinator
+        )
+        w.review.reviewers.create(reviewer=w.users["granskare"], conflicts=["same_region"], conflict_reason="test")
+        w.other_review = services.plan_review(
+            w.other_clinic,
+            period_start=datetime.date(2025, 1, 1),
+            period_end=datetime.date(2026, 6, 30),
+            by=coordinator,
+        )
+    return w
+
+
 def _urls(w):
+    _quality(w)
     return {
         "home": (reverse("home"), set(ALL)),
         "goals": (reverse("goals:list"), set(ALL)),
@@ -53,6 +77,28 @@ def _urls(w):
             reverse("reports:portfolio_pdf", args=[w.trainee.pk]),
             STAFF_VGR | {"bt_lakare", "huvudhandledare"},
         ),
+        # Quality reviews: the unit's managers see their unit's review; the granskare the one they review.
+        "quality_reviews": (
+            reverse("quality:reviews"),
+            STAFF_VGR | {"granskare", "stranger_kansli", "stranger_studierektor"},
+        ),
+        "quality_review": (
+            reverse("quality:review", args=[w.review.pk]),
+            {"admin", "kansli", "studierektor", "verksamhetschef", "granskare"},
+        ),
+        "quality_other_review": (
+            reverse("quality:review", args=[w.other_review.pk]),
+            {"admin", "stranger_kansli", "stranger_studierektor"},
+        ),
+        "quality_results": (reverse("quality:review_results", args=[w.review.pk]), {"admin", "granskare"}),
+        "quality_findings": (reverse("quality:review_findings", args=[w.review.pk]), {"admin", "granskare"}),
+        "quality_national": (reverse("quality:national"), set(ALL)),
+        "quality_catalogues": (reverse("quality:catalogues"), {"admin"}),
+        "quality_evaluations": (reverse("quality:evaluations"), {"bt_lakare"}),
+        "quality_unit_evaluations": (
+            reverse("quality:unit_evaluations", args=[w.clinic.pk]),
+            {"admin", "kansli", "studierektor", "verksamhetschef", "granskare"},
+        ),
     }
 
 
@@ -78,6 +124,15 @@ CASES = [
         "reports_unit",
         "reports_statistics",
         "reports_portfolio_pdf",
+        "quality_reviews",
+        "quality_review",
+        "quality_other_review",
+        "quality_results",
+        "quality_findings",
+        "quality_national",
+        "quality_catalogues",
+        "quality_evaluations",
+        "quality_unit_evaluations",
     ]
     for persona in ALL
 ]

@@ -19,6 +19,7 @@ PROJECT_PACKAGES = (
     "notifications",
     "intake",
     "certificates",
+    "quality",
     "reports",
     "api",
 )
