@@ -53,6 +53,11 @@ def _urls(w):
             reverse("reports:portfolio_pdf", args=[w.trainee.pk]),
             STAFF_VGR | {"bt_lakare", "huvudhandledare"},
         ),
+        # Who changed what: the kansli and studierektor of the trainee's home unit, and the admin.
+        "reports_trainee_history": (
+            reverse("reports:trainee_history", args=[w.trainee.pk]),
+            {"admin", "kansli", "studierektor"},
+        ),
     }
 
 
@@ -78,6 +83,7 @@ CASES = [
         "reports_unit",
         "reports_statistics",
         "reports_portfolio_pdf",
+        "reports_trainee_history",
     ]
     for persona in ALL
 ]
