@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import personnummer as pnr
 from accounts.models import SupervisorProfile, User
 from accounts.permissions import UNIT_ROLES, is_admin, unit_q, unit_scope
-from core.forms import BootstrapFormMixin, DateInput
+from core.forms import BootstrapFormMixin, DateInput, VersionedModelForm
 
 
 class PersonnummerField(forms.CharField):
@@ -54,7 +54,7 @@ class ProfileForm(BootstrapFormMixin, forms.ModelForm):
         return value
 
 
-class SupervisorProfileForm(BootstrapFormMixin, forms.ModelForm):
+class SupervisorProfileForm(BootstrapFormMixin, VersionedModelForm):
     class Meta:
         model = SupervisorProfile
         fields = [

@@ -181,6 +181,8 @@ class SupervisorProfile(models.Model):
     workplace = models.ForeignKey(
         "organisations.Unit", verbose_name=_("workplace"), null=True, blank=True, on_delete=models.SET_NULL
     )
+    # Optimistic locking (core.forms.VersionedModelForm): every edit through a form claims the next version.
+    version = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -226,6 +228,8 @@ class ApprovedAssessor(models.Model):
         related_name="+",
     )
     active = models.BooleanField(_("active"), default=True)
+    # Optimistic locking (core.forms.VersionedModelForm): every edit through a form claims the next version.
+    version = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -6,6 +6,8 @@ from django.views.decorators.http import require_http_methods
 from accounts.forms import ProfileForm, SupervisorProfileForm
 from accounts.models import SupervisorProfile
 from accounts.permissions import AUTHENTICATED, LIST_SUPERVISORS, VIEW_SUPERVISOR, permission
+from core.forms import current_form
+from core.locking import StaleEdit
 
 
 @permission(AUTHENTICATED)
@@ -40,7 +42,11 @@ def supervisor_edit(request, pk):
     profile = VIEW_SUPERVISOR.get_object(request.user, SupervisorProfile.objects.all(), pk=pk)
     form = SupervisorProfileForm(request.POST or None, instance=profile, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            form.save()
+        except StaleEdit as error:
+            form = current_form(SupervisorProfileForm, profile, error, user=request.user)
+            return render(request, "accounts/supervisor_edit.html", {"form": form, "profile": profile}, status=409)
         messages.success(request, _("The supervisor profile was saved."))
         return redirect("accounts:supervisor", pk=profile.pk)
     return render(request, "accounts/supervisor_edit.html", {"form": form, "profile": profile})

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessments.models import Addendum, Assessment, AssessmentRequest, TraineeComment
+from assessments.models import Addendum, Assessment, AssessmentRequest, RequestStatus, TraineeComment
 
 
 class AddendumInline(admin.TabularInline):
@@ -59,3 +59,20 @@ class AssessmentRequestAdmin(SimpleHistoryAdmin):
     search_fields = ["trainee__user__last_name", "assessor_name", "assessor_email"]
     readonly_fields = ["token_hash", "pin_hash", "pin_failures", "sent_at", "send_count", "created_by", "created_at"]
     raw_id_fields = ["trainee", "placement", "assessor"]
+
+    # A signed request is part of the signed record: setting it back to "open" would make the old
+    # link work again. Shown read-only (the database refuses the change as well).
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status == RequestStatus.SIGNED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status == RequestStatus.SIGNED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions

@@ -118,8 +118,10 @@ class Assessment(SignedRecord, models.Model):
     SIGN_LOGIN = "login"
     SIGN_PIN = "pin"
 
+    # What a signed assessment points to is protected: deleting it would change the signed row
+    # (the database refuses that too, see the triggers in the migrations).
     request = models.OneToOneField(
-        AssessmentRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="assessment"
+        AssessmentRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="assessment"
     )
     trainee = models.ForeignKey("trainees.Trainee", on_delete=models.PROTECT, related_name="assessments")
     instrument = models.CharField(_("instrument"), max_length=32)
@@ -128,7 +130,7 @@ class Assessment(SignedRecord, models.Model):
         verbose_name=_("placement"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="assessments",
     )
     goals = models.ManyToManyField(
@@ -140,7 +142,7 @@ class Assessment(SignedRecord, models.Model):
         verbose_name=_("assessor"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="assessments_given",
     )
     assessor_name = models.CharField(_("assessor's name"), max_length=200)

@@ -353,6 +353,8 @@ def _sign(req: AssessmentRequest, *, data: dict, by, method: str) -> Assessment:
     assessment.save(update_fields=["signed_at", "sign_method"])
     current.status = RequestStatus.SIGNED
     _audit(current, by)
+    # Who signed, in the history itself: a PIN signer has no account, so name and address.
+    current._change_reason = f"{method}: {assessment.assessor_name} <{assessment.assessor_email}>"[:100]
     current.save(update_fields=["status"])
     req.status = current.status
     return assessment

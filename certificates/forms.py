@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApprovedAssessor, User
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, VersionedModelForm
 from organisations.models import Unit
 
 
-class ApprovedAssessorForm(BootstrapFormMixin, forms.ModelForm):
+class ApprovedAssessorForm(BootstrapFormMixin, VersionedModelForm):
     """An entry of the register. The person is found by the email of their account (they log in
     to make the final assessment); regions and workplaces are limited to the user's regions."""
 

@@ -39,7 +39,7 @@ class FinalAssessment(SignedRecord, models.Model):
 
     trainee = models.OneToOneField("trainees.Trainee", on_delete=models.PROTECT, related_name="final_assessment")
     assignment = models.ForeignKey("trainees.AssessorAssignment", null=True, on_delete=models.PROTECT, related_name="+")
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField(auto_now_add=True)
     main_supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     main_verdict = models.BooleanField(_("main supervisor: all goals attained"), null=True)
@@ -144,11 +144,11 @@ class IssuedDocument(SignedRecord, models.Model):
     )
     subject_name = models.CharField(max_length=200)
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revocation"), blank=True, default="")
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     objects = SignedQuerySet.as_manager()

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 from accounts.models import ApprovedAssessor
 from accounts.permissions import permission, public
 from core.errors import DomainError
+from core.forms import current_form
+from core.locking import StaleEdit
 from portfolio.progress import goals_for
 from trainees.models import AssessorAssignment, Trainee
 
@@ -317,11 +319,14 @@ def assessor_edit(request, pk):
     approved = ASSESSOR_REGISTER.get_object(
         request.user, ApprovedAssessor.objects.select_related("user", "region"), pk=pk
     )
-    form = ApprovedAssessorForm(
-        request.POST or None, instance=approved, regions=MANAGE_ASSESSORS.queryset(request.user)
-    )
+    regions = MANAGE_ASSESSORS.queryset(request.user)
+    form = ApprovedAssessorForm(request.POST or None, instance=approved, regions=regions)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            form.save()
+        except StaleEdit as error:
+            form = current_form(ApprovedAssessorForm, approved, error, regions=regions)
+            return render(request, "certificates/assessor_form.html", {"form": form, "approved": approved}, status=409)
         messages.success(request, _("The register entry is saved."))
         return redirect("certificates:assessors")
     return render(request, "certificates/assessor_form.html", {"form": form, "approved": approved})

@@ -2,8 +2,9 @@
 optimistic locking, the file input of a table upload."""
 
 from django import forms
+from django.db import transaction
 
-from core.locking import STALE
+from core.locking import STALE, bump_version
 from core.tables import ACCEPT
 
 
@@ -67,3 +68,46 @@ class TableFileField(forms.FileField):
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ACCEPT}))
         super().__init__(**kwargs)
+
+
+class VersionedModelForm(VersionedFormMixin, forms.ModelForm):
+    """A model form over a shared record with a `version` column (optimistic locking, one
+    mechanism with `core.locking`): editing a stored record, the form carries the version it
+    was shown with, and `save()` claims the next one with `bump_version` in the transaction that
+    saves, or raises `StaleEdit` and saves nothing. A version-less POST is stale too. A new
+    record has no version to check. Show the record as it is now with `current_form`."""
+
+    version = VersionField()
+    stale_message = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["version"]
+        else:
+            self.fields["version"].initial = self.instance.version
+            if self.stale_message:
+                self.fields["version"].error_messages.update(
+                    dict.fromkeys(("required", "invalid", "min_value"), self.stale_message)
+                )
+
+    def save(self, commit=True):
+        if self.instance.pk is None or not commit:
+            return super().save(commit)
+        with transaction.atomic():
+            self.instance.version = bump_version(
+                type(self.instance)._base_manager.filter(pk=self.instance.pk),
+                expected=self.cleaned_data["version"],
+                message=self.stale_message,
+            )
+            return super().save(commit)
+
+
+def current_form(form_class, instance, error, **kwargs):
+    """After a stale edit: the form again, showing the record as it is stored now, with the
+    plain words of `error` above it."""
+    current = type(instance)._base_manager.get(pk=instance.pk)
+    form = form_class(instance=current, **kwargs)
+    form.cleaned_data = {}  # an unbound form takes errors once it has (empty) cleaned data
+    form.add_error(None, str(error))
+    return form

@@ -2,12 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PersonnummerField
-from core.forms import BootstrapFormMixin, DateInput, TableFileField
+from core.forms import BootstrapFormMixin, DateInput, TableFileField, VersionedModelForm
 from intake.models import STATEMENT_AREAS, Application, Position, Round, SupervisorStatement
 from trainees.models import BtType
 
 
-class RoundForm(BootstrapFormMixin, forms.ModelForm):
+class RoundForm(BootstrapFormMixin, VersionedModelForm):
     class Meta:
         model = Round
         fields = ["region", "name", "opens_on", "closes_on", "bt_start", "places"]
@@ -34,7 +34,7 @@ class PositionForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["unit"].queryset = round.region.units.order_by("path")
 
 
-class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
+class ApplicationForm(BootstrapFormMixin, VersionedModelForm):
     """Person data and BT of an applicant. A verksamhetschef may only register integrated BT
     at their own units (`integrated_only`)."""
 

@@ -28,6 +28,8 @@ class Round(models.Model):
     bt_start = models.DateField(_("BT starts"), help_text=_("Planned start of BT for those admitted in this round."))
     places = models.PositiveSmallIntegerField(_("number of places"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic locking (core.forms.VersionedModelForm): every edit through a form claims the next version.
+    version = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -157,6 +159,8 @@ class Application(models.Model):
         "accounts.User", verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic locking (core.forms.VersionedModelForm): every edit through a form claims the next version.
+    version = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -11,6 +11,8 @@ from accounts import personnummer as pnr
 from accounts.permissions import permission
 from core import exports
 from core.errors import DomainError
+from core.forms import current_form
+from core.locking import StaleEdit
 from core.tables import FileProblem, ImportFailed
 from intake import exporting, services, varbi
 from intake.forms import (
@@ -101,14 +103,20 @@ def round_detail(request, pk):
 def round_edit(request, pk):
     round = _round_for(request.user, pk)
     form = RoundForm(request.POST or None, instance=round, regions=MANAGE.queryset(request.user))
+    status = 200
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The intake round was saved."))
-        return redirect(round)
+        try:
+            form.save()
+        except StaleEdit as error:
+            form, status = current_form(RoundForm, round, error, regions=MANAGE.queryset(request.user)), 409
+        else:
+            messages.success(request, _("The intake round was saved."))
+            return redirect(round)
     return render(
         request,
         "intake/form_page.html",
         {"form": form, "title": _("Edit intake round"), "back": round.get_absolute_url()},
+        status=status,
     )
 
 
@@ -227,22 +235,22 @@ def application_edit(request, pk):
         units, trainees = round.region.units.all(), Trainee.objects.filter(region=round.region)
     else:
         units, trainees = APPLY.queryset(request.user).filter(region=round.region), manageable_trainees(request.user)
-    form = ApplicationForm(
-        request.POST or None,
-        instance=application,
-        round=round,
-        units=units,
-        trainees=trainees,
-        integrated_only=not manager,
-    )
+    options = {"round": round, "units": units, "trainees": trainees, "integrated_only": not manager}
+    form = ApplicationForm(request.POST or None, instance=application, **options)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The application was saved."))
-        return redirect(application)
+        try:
+            form.save()
+        except StaleEdit as error:
+            form, status = current_form(ApplicationForm, application, error, **options), 409
+        else:
+            messages.success(request, _("The application was saved."))
+            return redirect(application)
     return render(
         request,
         "intake/form_page.html",
         {"form": form, "title": _("Edit application"), "back": application.get_absolute_url()},
+        status=status,
     )
 
 

@@ -17,6 +17,7 @@ from accounts.permissions import Permission, is_admin, is_authenticated, unit_q,
 from organisations.permissions import manageable_units
 from portfolio.permissions import VIEW as VIEW_PORTFOLIO
 from trainees.models import Trainee
+from trainees.permissions import HISTORY as TRAINEE_HISTORY
 from trainees.permissions import STATISTICS as TRAINEE_STATISTICS
 
 COHORT_ROLES = frozenset({Role.STUDIEREKTOR, Role.KANSLI, Role.ADMIN})
@@ -44,4 +45,6 @@ UNIT_REPORT = Permission(
 #: The statistics (no personal data): defined beside them in trainees, shared with the API.
 STATISTICS = TRAINEE_STATISTICS
 EXPORTS = Permission("reports.exports", roles=COHORT_ROLES, scope=own_exports)
+#: A BT-läkare's history (who changed what): the kansli and studierektor of their cohort, the admin.
+HISTORY = TRAINEE_HISTORY
 PORTFOLIO_PDF = VIEW_PORTFOLIO

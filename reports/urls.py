@@ -21,4 +21,5 @@ urlpatterns = [
         name="region_statistics_export",
     ),
     path("portfolio/<int:trainee_pk>.pdf", views.portfolio_pdf, name="portfolio_pdf"),
+    path("history/<int:trainee_pk>/", views.trainee_history, name="trainee_history"),
 ]

@@ -18,9 +18,10 @@ from core.exports import download
 from reports import exports, overview
 from reports.dashboard import PAGE_SIZE, capacity_units, cohort_for, count_for, regions_of
 from reports.forms import SORTS
+from reports.history import trainee_history as history_of
 from reports.models import ExportFormat, ExportKind
 from reports.pdf import render_portfolio
-from reports.permissions import DASHBOARD, EXPORTS, PORTFOLIO_PDF
+from reports.permissions import DASHBOARD, EXPORTS, HISTORY, PORTFOLIO_PDF
 from reports.tasks import start_export
 from trainees.capacity import month_grid
 from trainees.models import Trainee
@@ -161,3 +162,10 @@ def portfolio_pdf(request, trainee_pk):
     response = HttpResponse(render_portfolio(trainee), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="portfolio-{name}-{timezone.localdate():%Y-%m-%d}.pdf"'
     return response
+
+
+@permission(HISTORY)
+def trainee_history(request, trainee_pk):
+    trainee = HISTORY.get_object(request.user, Trainee.objects.select_related("user"), pk=trainee_pk)
+    page = Paginator(history_of(trainee), 100).get_page(request.GET.get("page"))
+    return render(request, "reports/trainee_history.html", {"trainee": trainee, "page": page, "query": "?"})

@@ -222,13 +222,18 @@ class CreditForm(VersionedForm):
         fields = ["category", "months", "kind", "note"]
 
 
-class MainSupervisorForm(BootstrapFormMixin, forms.Form):
+class MainSupervisorForm(VersionedFormMixin, BootstrapFormMixin, forms.Form):
+    """The huvudhandledare belongs to the plan: the form carries the plan version, so a choice
+    made on a stale page does not overwrite a newer one."""
+
     main_supervisor = forms.ModelChoiceField(
         label=_("Main supervisor (huvudhandledare)"), queryset=User.objects.none(), required=False
     )
+    plan_version = VersionField(stale_message=STALE_PLAN)
 
     def __init__(self, *args, trainee, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["plan_version"].initial = trainee.plan_version
         self.fields["main_supervisor"].queryset = supervisors_in(trainee.region) | User.objects.filter(
             pk=trainee.main_supervisor_id or 0
         )

@@ -75,7 +75,7 @@ class Trainee(models.Model):
     # version is refused instead of silently overwriting someone else's change.
     plan_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["plan_version"])
+    history = HistoricalRecords()  # the plan version too: every change of the plan is a row
 
     class Meta:
         verbose_name = _("BT doctor")

@@ -87,6 +87,21 @@ def main_supervised_trainees(user) -> QuerySet:
 VIEW_TRAINEE = Permission("trainees.view_trainee", roles=ALL_ROLES - QUALITY_ROLES, scope=visible_trainees)
 LIST_TRAINEES = Permission("trainees.list_trainees", roles=STAFF_ROLES | SUPERVISOR_ROLES, scope=visible_trainees)
 REGISTER = Permission("trainees.register", roles=MANAGER_ROLES | {Role.ADMIN}, scope=manageable_units)
+HISTORY_ROLES = frozenset({Role.STUDIEREKTOR, Role.KANSLI, Role.ADMIN})
+
+
+def history_trainees(user) -> QuerySet:
+    """Whose history (who changed what) the user may read: the BT-läkare whose home unit is in
+    their studierektor or kansli scope; the admin every one."""
+    if not is_authenticated(user):
+        return Trainee.objects.none()
+    if is_admin(user):
+        return Trainee.objects.all()
+    return Trainee.objects.filter(unit_q("home_unit__", *unit_scope(user, {Role.STUDIEREKTOR, Role.KANSLI})))
+
+
+#: A BT-läkare's history page (reports.history reads it from every app).
+HISTORY = Permission("trainees.history", roles=HISTORY_ROLES, scope=history_trainees)
 EDIT_PLAN = Permission("trainees.edit_plan", roles=MANAGER_ROLES | {Role.ADMIN}, scope=manageable_trainees)
 EDIT_WISHES = Permission(
     "trainees.edit_wishes", roles=MANAGER_ROLES | {Role.BT_LAKARE, Role.ADMIN}, scope=wish_trainees

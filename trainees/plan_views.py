@@ -169,7 +169,9 @@ def main_supervisor(request, pk):
         request,
         trainee,
         form,
-        lambda f: services.set_main_supervisor(trainee, f.cleaned_data["main_supervisor"], by=request.user),
+        lambda f: services.set_main_supervisor(
+            trainee, f.cleaned_data["main_supervisor"], by=request.user, expected_version=f.cleaned_data["plan_version"]
+        ),
         "supervisor_form",
     )
 

@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import get_history_manager_for_model
 
 import rules
 import rules.counting
@@ -187,6 +189,8 @@ def _bump_version(trainee: Trainee, expected_version: int | None) -> None:
     trainee.plan_version = bump_version(
         Trainee.objects.filter(pk=trainee.pk), expected=expected_version, field="plan_version", message=STALE_PLAN
     )
+    # The bump is a bulk update, which history does not see: record it (who changed the plan, when).
+    get_history_manager_for_model(Trainee).bulk_history_create([Trainee.objects.get(pk=trainee.pk)], update=True)
 
 
 @transaction.atomic
@@ -202,10 +206,29 @@ def save_placement(trainee: Trainee, placement: Placement, *, expected_version: 
 
 @transaction.atomic
 def delete_plan_item(trainee: Trainee, item: Placement | Leave | Credit, *, expected_version: int | None) -> None:
-    """Remove a placement, leave or credited service from the plan."""
+    """Remove a placement, leave or credited service from the plan.
+
+    A placement that signed assessments were made in stays: removing it would detach what was
+    signed (the database protects it too). It can be ended early or its dates corrected, which
+    keeps the assessments with it. Nothing is removed from the plan of a BT that an issued,
+    valid certificate attests."""
     assert item.trainee_id == trainee.pk
+    if trainee.issued_documents.filter(revoked_at__isnull=True).exists():
+        raise DomainError(
+            _(
+                "An issued certificate attests this plan; nothing can be removed from it unless the certificate is revoked."
+            )
+        )
     _bump_version(trainee, expected_version)
-    item.delete()
+    try:
+        item.delete()
+    except ProtectedError:
+        raise DomainError(
+            _(
+                "This placement has signed assessments and cannot be removed. End it early or correct its "
+                "dates instead: the signed assessments stay with it."
+            )
+        ) from None
 
 
 @transaction.atomic
@@ -401,6 +424,9 @@ def update_details(trainee: Trainee, *, data: dict, by=None) -> Trainee:
 
 
 @transaction.atomic
-def set_main_supervisor(trainee: Trainee, supervisor, *, by=None) -> None:
+def set_main_supervisor(trainee: Trainee, supervisor, *, by=None, expected_version: int | None) -> None:
+    """Choose the huvudhandledare: a change of the plan (StaleEdit over someone else's newer one)."""
+    _bump_version(trainee, expected_version)
     trainee.main_supervisor = supervisor
+    trainee._history_user = by
     trainee.save(update_fields=["main_supervisor"])

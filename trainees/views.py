@@ -10,7 +10,7 @@ from core.errors import DomainError
 from trainees import services
 from trainees.forms import DetailsForm, RegistrationForm, StatusForm
 from trainees.models import Trainee, TraineeStatus
-from trainees.permissions import EDIT_PLAN, EDIT_WISHES, IMPORT, LIST_TRAINEES, REGISTER, VIEW_TRAINEE
+from trainees.permissions import EDIT_PLAN, EDIT_WISHES, HISTORY, IMPORT, LIST_TRAINEES, REGISTER, VIEW_TRAINEE
 from trainees.timeline import trainee_timeline
 
 
@@ -63,6 +63,7 @@ def trainee_detail(request, pk):
             "timeline": trainee_timeline(trainee, placements, list(trainee.leave.all())),
             "can_edit": can_edit,
             "can_wish": EDIT_WISHES.allows(request.user, trainee),
+            "can_see_history": HISTORY.allows(request.user, trainee),
             "status_form": status_form,
             "status_changes": trainee.status_changes.select_related("changed_by")[:20],
         },

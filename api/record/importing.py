@@ -311,6 +311,13 @@ class _Importer:
                 self.take(model, obj)
         for model, pk, fields in self.sign_last:
             model._base_manager.filter(pk=pk).update(**fields)
+            if hasattr(model, "history"):  # the signing is a change history must see too
+                get_history_manager_for_model(model).bulk_history_create(
+                    [model._base_manager.get(pk=pk)],
+                    update=True,
+                    default_user=self.by,
+                    default_change_reason=CHANGE_REASON,
+                )
         trainee = self.result.trainee
         if not RoleAssignment.objects.filter(user=trainee.user, role=Role.BT_LAKARE).exists():
             RoleAssignment.objects.create(user=trainee.user, role=Role.BT_LAKARE)

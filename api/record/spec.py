@@ -57,7 +57,13 @@ REFERENCE_PERSON_FIELDS = ("email", "personnummer", "first_name", "last_name")
 
 #: Fields set only when every row of the record is in: signing last keeps rows that a signature
 #: closes (the judgements of a final assessment) insertable in any database that guards signed rows.
-SIGN_LAST = {"certificates.finalassessment": ("main_signed_at", "external_signed_at")}
+#: The database's triggers refuse a goal added to a signed assessment or request, so these are
+#: signed after their goals are in too.
+SIGN_LAST = {
+    "certificates.finalassessment": ("main_signed_at", "external_signed_at"),
+    "assessments.assessment": ("signed_at",),
+    "assessments.assessmentrequest": ("status",),
+}
 
 #: Models that point at a trainee (or at a model of the record) but stay in their installation.
 NOT_CARRIED = {

@@ -114,12 +114,12 @@ def make_record(world):
         assessor_email="handledare@example.se",
         token_hash="a" * 64,
         pin_hash="b" * 64,
-        status="signed",
         created_by=person,
         expires_at=timezone.now(),
         send_count=1,
     )
     request.goals.set(goals[:2])
+    AssessmentRequest.objects.filter(pk=request.pk).update(status="signed")  # signed after its goals
     assessment = Assessment.objects.create(
         request=request,
         trainee=t,
@@ -134,10 +134,11 @@ def make_record(world):
         strengths="Lugn",
         development="Dokumentation",
         details={"setting": "Akuten"},
-        signed_at=timezone.now(),
         sign_method="pin",
     )
     assessment.goals.set(goals[:2])
+    assessment.signed_at = timezone.now()  # signed last: a signed row's goals never change
+    assessment.save(update_fields=["signed_at"])
     Addendum.objects.create(assessment=assessment, author=world.users["handledare"], author_name="H", text="Tillägg")
     TraineeComment.objects.create(assessment=assessment, author=person, text="Tack")
 

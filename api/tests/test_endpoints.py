@@ -21,10 +21,11 @@ def _sign_assessment(trainee, **fields):
         instrument="mini_cex",
         performed_on=D(2026, 12, 1),
         assessor_name="Dr Åsa Öberg",
-        signed_at=timezone.now(),
         **fields,
     )
     a.goals.set(Goal.objects.filter(code__in=["BT1", "BT7"]))
+    a.signed_at = timezone.now()  # signed last: a signed row's goals never change
+    a.save(update_fields=["signed_at"])
     return a
 
 

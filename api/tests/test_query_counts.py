@@ -38,9 +38,10 @@ def _add_rows(world, n):
             instrument="dops",
             performed_on=D(2026, 12, 1),
             assessor_name="Dr X",
-            signed_at=timezone.now(),
         )
         assessment.goals.set(goals)
+        assessment.signed_at = timezone.now()  # signed last: a signed row's goals never change
+        assessment.save(update_fields=["signed_at"])
         Addendum.objects.create(assessment=assessment, author_name="Dr X", text="Tillägg")
         IssuedDocument.objects.create(
             trainee=trainee, kind="bilaga2", file="certificates/x.pdf", sha256="0" * 64, subject_name="X"

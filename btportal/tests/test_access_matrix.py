@@ -99,6 +99,11 @@ def _urls(w):
             reverse("quality:unit_evaluations", args=[w.clinic.pk]),
             {"admin", "kansli", "studierektor", "verksamhetschef", "granskare"},
         ),
+        # Who changed what: the kansli and studierektor of the trainee's home unit, and the admin.
+        "reports_trainee_history": (
+            reverse("reports:trainee_history", args=[w.trainee.pk]),
+            {"admin", "kansli", "studierektor"},
+        ),
     }
 
 
@@ -133,6 +138,7 @@ CASES = [
         "quality_catalogues",
         "quality_evaluations",
         "quality_unit_evaluations",
+        "reports_trainee_history",
     ]
     for persona in ALL
 ]

@@ -42,9 +42,10 @@ def add_evidence(trainee, codes=ALL_GOALS):
         instrument="mini_cex",
         performed_on=D(2026, 12, 5),
         assessor_name="Dr Åsa Öberg",
-        signed_at=timezone.now(),
     )
     assessment.goals.set([goal(c) for c in codes])
+    assessment.signed_at = timezone.now()  # signed last: a signed row's goals never change
+    assessment.save(update_fields=["signed_at"])
     return activity, assessment
 
 

@@ -8,6 +8,7 @@ import io
 import re
 import shutil
 import subprocess
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -182,10 +183,12 @@ def test_place_and_date_only_when_signed_with_the_stockholm_date(world, complete
     for kind in (DocumentKind.BILAGA2, DocumentKind.BILAGA3, DocumentKind.BILAGA4):
         values = fields_of(pdf.fill_official(completed, kind)[0])
         assert not values.get("Ort och datum") and not values.get("Ort och datum_2"), kind
-    judge_and_sign(final, world.users["huvudhandledare"], place="Kungälv")
-    # Signed at 00:30 Stockholm time on 14 March, which is 23:30 UTC on the 13th.
+    # Signed at 00:30 Stockholm time on 14 March, which is 23:30 UTC on the 13th (signed then:
+    # a signed part never changes afterwards, the database refuses it).
     signed = datetime.datetime(2026, 3, 13, 23, 30, tzinfo=datetime.UTC)
-    FinalAssessment.objects.filter(pk=final.pk).update(main_signed_at=signed)
+    with mock.patch("django.utils.timezone.now", return_value=signed):
+        judge_and_sign(final, world.users["huvudhandledare"], place="Kungälv")
+    assert FinalAssessment.objects.get(pk=final.pk).main_signed_at == signed
     b4 = fields_of(pdf.fill_official(completed, DocumentKind.BILAGA4)[0])
     assert b4["Ort och datum"] == "Kungälv 260314" and not b4.get("Ort och datum_2")
     b2 = fields_of(pdf.fill_official(completed, DocumentKind.BILAGA2)[0])

@@ -37,9 +37,11 @@ def make_assessment(trainee, *codes, performed_on=D(2026, 11, 15), signed=True, 
         performed_on=performed_on,
         assessor_name="Dr Bedömare",
         placement=placement,
-        signed_at=timezone.now() if signed else None,
     )
     assessment.goals.set([goal(c) for c in codes or ("BT1",)])
+    if signed:  # signed last, as the service signs: a signed row's goals never change (the triggers)
+        assessment.signed_at = timezone.now()
+        assessment.save(update_fields=["signed_at"])
     return assessment
 
 
