@@ -1,6 +1,9 @@
 """How django-allauth logs people in here: no self sign-up, identity providers matched by personnummer or
 HSA-id, password login optionally closed to staff, and every login and refusal written to the login log."""
 
+import logging
+import smtplib
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -18,6 +21,8 @@ from accounts.models import LoginMethod, LoginRefusal
 from accounts.permissions import STAFF_ROLES, roles_of
 from accounts.stages import IDP_STRONG
 
+logger = logging.getLogger(__name__)
+
 #: What the social-login adapter leaves in a social login's state for the account adapter.
 IDP_ASSURANCE = "bt_idp_assurance"
 IDP_IDENTITY = "bt_idp_identity"
@@ -33,6 +38,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's emails (password reset): a mail server that cannot be reached is a message to the person,
+        not a 500. The same message whether the address has an account or not (allauth mails unknown
+        addresses too), so the failure reveals nothing."""
+        try:
+            super().send_mail(template_prefix, email, context)
+        except (OSError, smtplib.SMTPException):
+            logger.exception("could not send the email %s", template_prefix)
+            request = getattr(self, "request", None)
+            if request is not None:
+                messages.error(request, _("The email could not be sent just now. Try again in a while."))
 
     def get_login_stages(self):
         # The two-factor step knows that a login through the region's IdP at its required level is two factors.

@@ -27,7 +27,7 @@ from functools import wraps
 from operator import attrgetter
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -168,7 +168,12 @@ class Permission:
         `via` names the attribute whose object the permission is about, e.g. `via="trainee"` for a
         placement, a request or an assessment of a trainee.
         """
-        obj = get_object_or_404(queryset, **lookup)
+        try:
+            obj = get_object_or_404(queryset, **lookup)
+        except (ValueError, TypeError, OverflowError, ValidationError):
+            # An id from a form or the query string that is no id at all ("abc", 10**30): the request is
+            # malformed (400), not a fault of ours (500).
+            raise BadRequest("malformed object id") from None
         self.check(user, attrgetter(via)(obj) if via else obj)
         return obj
 

@@ -3,8 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments import instruments
-from core.forms import BootstrapFormMixin, DateInput
+from core.forms import BootstrapFormMixin, DateInput, harden
 from goals.models import Goal
+from rules.regulations import regulation_versions
 
 
 def trainee_goals(trainee):
@@ -79,6 +80,10 @@ def _item_choices():
     )
 
 
+#: No BT assessment is older than the first regulation of BT (HSLF-FS 2021:8, in force 2021-07-01).
+BT_BEGAN = min(r.in_force_from for r in regulation_versions())
+
+
 class AssessForm(forms.Form):
     """The assessor's form: one required choice (the overall level), everything else optional."""
 
@@ -121,6 +126,8 @@ class AssessForm(forms.Form):
                     attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*", "size": 8}
                 ),
             )
+        harden(self)
+        self.fields["performed_on"].widget.attrs.update(min=BT_BEGAN.isoformat(), max=timezone.localdate().isoformat())
         self.fields["overall"].widget.attrs["class"] = "btn-check"
         for name, field in self.fields.items():
             if name == "overall":
@@ -132,6 +139,11 @@ class AssessForm(forms.Form):
         day = self.cleaned_data.get("performed_on") or timezone.localdate()
         if day > timezone.localdate():
             raise forms.ValidationError(_("The date of the assessment cannot be in the future."))
+        if day < BT_BEGAN:
+            raise forms.ValidationError(
+                _("The date of the assessment cannot be before %(date)s, when BT began.")
+                % {"date": BT_BEGAN.isoformat()}
+            )
         return day
 
     @property

@@ -31,6 +31,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# Error pages in the site's layout, translated (templates 400/403/404.html; 500 and 503 in btportal.errors).
+handler500 = "btportal.errors.server_error"
+
 admin.site.site_header = "BT-portalen"
 admin.site.site_title = "BT-portalen"
 

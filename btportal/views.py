@@ -1,5 +1,9 @@
+import logging
+import os
+
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -10,19 +14,60 @@ from django.views.decorators.cache import never_cache
 from accounts.permissions import AUTHENTICATED, permission, public
 from btportal.home import home_sections
 
+logger = logging.getLogger(__name__)
+
 
 @permission(AUTHENTICATED)
 def home(request):
     return render(request, "home.html", {"sections": home_sections(request.user)})
 
 
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        logger.exception("healthz: the database does not answer")
+        return "unavailable"
+    return "ok"
+
+
+def _check_storage() -> str:
+    """The storage of uploaded files (local disk or S3-compatible) answers: a look-up of a name that need
+    not exist, which reaches the backend (a HEAD request on S3) without writing anything."""
+    try:
+        default_storage.exists("healthz-probe")
+        location = getattr(default_storage, "location", None)
+        if location:
+            # Local disk: the media directory (or, before the first upload, the nearest existing directory
+            # above it, where it will be made) must be writable, or uploads fail.
+            path = os.path.abspath(location)
+            while not os.path.exists(path) and os.path.dirname(path) != path:
+                path = os.path.dirname(path)
+            if not os.access(path, os.W_OK):
+                return "unavailable"
+    except Exception:
+        logger.exception("healthz: the file storage does not answer")
+        return "unavailable"
+    return "ok"
+
+
+#: The parts /healthz checks, by name (the name appears in the answer).
+HEALTH_CHECKS = {"database": _check_database, "storage": _check_storage}
+
+
 @public
 @never_cache
 def healthz(request):
-    """For load balancers: 200 when the app and its database answer."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For load balancers and monitoring: 200 when every part answers, else 503 naming the failing parts.
+    It never touches the session or the user, so it answers even when the database does not."""
+    checks = {name: check() for name, check in HEALTH_CHECKS.items()}
+    failing = sorted(name for name, state in checks.items() if state != "ok")
+    body = {"status": "ok" if not failing else "unavailable", "checks": checks}
+    if failing:
+        body["failing"] = failing
+    return JsonResponse(body, status=503 if failing else 200)
 
 
 @public

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import ApprovedAssessor
 from accounts.permissions import permission, public
 from core.errors import DomainError
-from core.forms import current_form
+from core.forms import MAX_DATE, MIN_DATE, current_form
 from core.locking import StaleEdit
 from portfolio.progress import goals_for
 from trainees.models import AssessorAssignment, Trainee
@@ -85,10 +85,12 @@ def override(request, pk):
 
 
 def _date(value, default):
+    """A date posted as YYYY-MM-DD within the dates a form takes (core.forms), else None."""
     try:
-        return datetime.date.fromisoformat(value) if value else default
+        day = datetime.date.fromisoformat(value) if value else default
     except ValueError:
         return None
+    return day if MIN_DATE <= day <= MAX_DATE else None
 
 
 @permission(MANAGE)

@@ -1,18 +1,87 @@
 """Form helpers every app uses: Bootstrap classes, the date picker, the hidden version of
 optimistic locking, the file input of a table upload."""
 
+import datetime
+
 from django import forms
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from core.locking import STALE, bump_version
 from core.tables import ACCEPT
 
+#: Dates a person may enter anywhere: nothing in BT-portalen happened before 1900 or is planned after 2100.
+#: Tighter bounds (an assessment not in the future) belong to the form or the rule that knows why.
+MIN_DATE = datetime.date(1900, 1, 1)
+MAX_DATE = datetime.date(2100, 12, 31)
+#: The longest free text a form takes when its field names no limit (a long reflection fits easily).
+MAX_TEXT = 10_000
+#: Whole numbers a form takes when its field names no bounds: what a PostgreSQL `integer` column holds.
+MIN_INT, MAX_INT = -(2**31), 2**31 - 1
+
+
+def harden(form) -> None:
+    """Bound every field of `form` that has no bounds of its own: dates to MIN_DATE..MAX_DATE, whole numbers
+    to what the database holds, text to MAX_TEXT characters. A hostile value (year 1, 10**30, a megabyte of
+    text) becomes a form error instead of a database error or a stored monster."""
+    for field in form.fields.values():
+        if isinstance(field, (forms.DateField, forms.DateTimeField)):
+            # The range itself is checked after the field's own checks (`check_date_bounds`), so that a
+            # form's more specific message ("cannot be in the future") wins.
+            if isinstance(field.widget, forms.DateInput):
+                field.widget.attrs.setdefault("min", MIN_DATE.isoformat())
+                field.widget.attrs.setdefault("max", MAX_DATE.isoformat())
+        elif isinstance(field, forms.IntegerField) and not isinstance(field, forms.DecimalField):
+            if field.max_value is None:
+                field.max_value = MAX_INT
+                field.validators.append(MaxValueValidator(MAX_INT))
+                field.widget.attrs.setdefault("max", MAX_INT)
+            if field.min_value is None:
+                field.min_value = MIN_INT
+                field.validators.append(MinValueValidator(MIN_INT))
+        elif isinstance(field, forms.CharField) and field.max_length is None:
+            field.max_length = MAX_TEXT
+            field.validators.append(MaxLengthValidator(MAX_TEXT))
+            field.widget.attrs.setdefault("maxlength", str(MAX_TEXT))
+
+
+MAX_ID = 2**63 - 1
+
+
+def object_id(value) -> int:
+    """An object id posted outside a form field (a name like "unit-12"): a whole number 1..2**63-1, else
+    ValueError — a huge one would not even reach the database (SQLite: OverflowError)."""
+    number = int(value)
+    if not 0 < number <= MAX_ID:
+        raise ValueError(f"not an object id: {value!r}")
+    return number
+
+
+def check_date_bounds(form) -> None:
+    """After the fields' own checks: every date of `form` within MIN_DATE..MAX_DATE (datetimes by their date)."""
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if not isinstance(field, (forms.DateField, forms.DateTimeField)) or value is None:
+            continue
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        if day < MIN_DATE:
+            form.add_error(
+                name, forms.ValidationError(_("Enter a date on or after %(date)s."), params={"date": MIN_DATE})
+            )
+        elif day > MAX_DATE:
+            form.add_error(
+                name, forms.ValidationError(_("Enter a date on or before %(date)s."), params={"date": MAX_DATE})
+            )
+
 
 class BootstrapFormMixin:
-    """Give every widget Bootstrap's classes so templates can render fields plainly."""
+    """Give every widget Bootstrap's classes so templates can render fields plainly, and bound every field
+    (`harden`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        harden(self)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
@@ -22,6 +91,10 @@ class BootstrapFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        check_date_bounds(self)
 
 
 class DateInput(forms.DateInput):

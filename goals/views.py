@@ -1,3 +1,6 @@
+import re
+
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
@@ -7,6 +10,8 @@ from goals.models import Goal
 from goals.permissions import VIEW
 
 CURRENT_REGULATION = "HSLF-FS 2021:8"
+#: What a delmål code looks like (BT1 … BT18, or another regulation's letters and digits).
+GOAL_CODE = re.compile(r"[A-Za-z0-9_.-]{1,20}")
 
 
 @permission(VIEW)
@@ -39,5 +44,7 @@ def regulation_title(regulation_id: str) -> str:
 @permission(VIEW)
 def goal_detail(request, code):
     regulation = request.GET.get("regulation") or CURRENT_REGULATION
+    if not GOAL_CODE.fullmatch(code):
+        raise Http404  # no delmål has such a code (and a NUL would not even reach PostgreSQL)
     goal = get_object_or_404(Goal, regulation=regulation, code=code.upper())
     return render(request, "goals/goal_detail.html", {"goal": goal})

@@ -71,7 +71,9 @@ def placement_edit(request, pk, placement_pk=None):
     form = PlacementForm(request.POST or None, instance=placement, trainee=trainee)
     if request.method == "GET":
         return render(
-            request, "trainees/plan_editor.html", _editor_context(trainee, placement_form=form, editing=placement)
+            request,
+            "trainees/plan_editor.html",
+            _editor_context(trainee, placement_form=form, editing=placement if placement_pk else None),
         )
     return _save(
         request,

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import permission
 from core.errors import DomainError
+from core.forms import object_id
 from core.locking import posted_version
 from trainees import wishes as service
 from trainees.models import WishStrength
@@ -25,7 +26,7 @@ def edit_wishes(request, pk):
         try:
             for key, value in request.POST.items():
                 if key.startswith("unit-") and value not in ("", "0"):
-                    chosen[int(key.removeprefix("unit-"))] = int(value)
+                    chosen[object_id(key.removeprefix("unit-"))] = int(value)
         except ValueError:
             error = _("Choose one of the offered wishes for each unit.")
         if error is None:
