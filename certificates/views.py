@@ -139,36 +139,41 @@ def final(request, pk):
     if request.method == "POST":
         if role is None:
             raise PermissionDenied
+        signing = request.POST.get("action") == "sign"
         try:
-            if request.POST.get("action") == "sign":
+            # Signing saves first: what the assessor chose on this page is kept whatever happens to
+            # the signature (a missing place, a goal left out), and the page shows it again.
+            if not signing or _has_judgement_input(request.POST, goals):
+                _record_posted_judgement(request, fa, role, goals)
+                if not signing:
+                    messages.success(request, _("Your judgement is saved."))
+            if signing:
                 services.sign_final(fa, user=request.user, place=request.POST.get("place", ""))
                 messages.success(request, _("You have signed the final assessment."))
-            else:
-                judgements = {
-                    g: (request.POST.get(f"goal_{g.code}") == "yes", request.POST.get(f"comment_{g.code}", ""))
-                    for g in goals
-                    if request.POST.get(f"goal_{g.code}") in ("yes", "no")
-                }
-                verdict = {"yes": True, "no": False}.get(request.POST.get("verdict"))
-                services.record_judgement(
-                    fa,
-                    user=request.user,
-                    judgements=judgements,
-                    verdict=verdict,
-                    comment=request.POST.get("comment", ""),
-                )
-                messages.success(request, _("Your judgement is saved."))
         except DomainError as e:
             messages.error(request, str(e))
         return redirect("certificates:final", trainee.pk)
     by_goal = {}
     for j in fa.judgements.all():
         by_goal.setdefault(j.goal_id, {})[j.by_role] = j
+    mine_signed = bool(fa.main_signed_at if role == GoalJudgement.MAIN else fa.external_signed_at) if role else True
+    other = {GoalJudgement.MAIN: GoalJudgement.EXTERNAL, GoalJudgement.EXTERNAL: GoalJudgement.MAIN}.get(role)
     rows = [
-        (g, by_goal.get(g.pk, {}).get(GoalJudgement.MAIN), by_goal.get(g.pk, {}).get(GoalJudgement.EXTERNAL))
+        {
+            "goal": g,
+            "main": by_goal.get(g.pk, {}).get(GoalJudgement.MAIN),
+            "external": by_goal.get(g.pk, {}).get(GoalJudgement.EXTERNAL),
+            "mine": by_goal.get(g.pk, {}).get(role) if role else None,
+            "other": by_goal.get(g.pk, {}).get(other) if other else None,
+        }
         for g in goals
     ]
-    mine_signed = bool(fa.main_signed_at if role == GoalJudgement.MAIN else fa.external_signed_at) if role else True
+    if role == GoalJudgement.MAIN:
+        my_verdict, my_comment = fa.main_verdict, fa.main_comment
+    elif role == GoalJudgement.EXTERNAL:
+        my_verdict, my_comment = fa.external_verdict, fa.external_comment
+    else:
+        my_verdict, my_comment = None, ""
     return render(
         request,
         "certificates/final.html",
@@ -177,9 +182,36 @@ def final(request, pk):
             "fa": fa,
             "rows": rows,
             "role": role,
+            "other_role_label": dict(GoalJudgement._meta.get_field("by_role").choices).get(other, ""),
             "editable": role and not mine_signed,
+            "my_verdict": my_verdict,
+            "my_comment": my_comment,
+            "judged": sum(1 for r in rows if r["mine"]),
         },
     )
+
+
+def _has_judgement_input(post, goals) -> bool:
+    return "verdict" in post or any(f"goal_{g.code}" in post for g in goals)
+
+
+def _record_posted_judgement(request, fa, role, goals):
+    """Save the judgements, verdict and comment posted; what was not posted stays as it was."""
+    post = request.POST
+    judgements = {
+        g: (post.get(f"goal_{g.code}") == "yes", post.get(f"comment_{g.code}", "").strip())
+        for g in goals
+        if post.get(f"goal_{g.code}") in ("yes", "no")
+    }
+    if role == GoalJudgement.MAIN:
+        verdict, comment = fa.main_verdict, fa.main_comment
+    else:
+        verdict, comment = fa.external_verdict, fa.external_comment
+    if "verdict" in post:
+        verdict = {"yes": True, "no": False}.get(post.get("verdict"))
+    if "comment" in post:
+        comment = post.get("comment", "")
+    services.record_judgement(fa, user=request.user, judgements=judgements, verdict=verdict, comment=comment)
 
 
 def _pdf_response(data: bytes, filename: str) -> HttpResponse:

@@ -75,6 +75,21 @@ def check_date_bounds(form) -> None:
             )
 
 
+# A multiple-choice widget (checkboxes, radio buttons) as a list of labelled choices, each label
+# a tap target of at least 44 × 44 px that ticks its own box (site.css, `.choice-list`). The
+# Bootstrap class goes on each input, never on the list's wrapper: `form-check-input` on the
+# wrapper collapsed the whole list into one 16 px box that other elements then covered.
+CHOICE_LIST_TEMPLATE = "core/widgets/choice_list.html"
+CHOICE_OPTION_TEMPLATE = "core/widgets/choice_option.html"
+
+
+def as_choice_list(widget):
+    """Render a CheckboxSelectMultiple or RadioSelect as `.choice-list` (in place; returns it)."""
+    widget.template_name = CHOICE_LIST_TEMPLATE
+    widget.option_template_name = CHOICE_OPTION_TEMPLATE
+    return widget
+
+
 class BootstrapFormMixin:
     """Give every widget Bootstrap's classes so templates can render fields plainly, and bound every field
     (`harden`)."""
@@ -84,7 +99,10 @@ class BootstrapFormMixin:
         harden(self)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
+            if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
+                as_choice_list(widget)
+                css = "form-check-input"
+            elif isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
                 css = "form-select"

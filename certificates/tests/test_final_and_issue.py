@@ -175,6 +175,39 @@ def test_the_final_assessment_page(client, world, ready, approved_assessor):
     assert client.post(url, data).status_code == 403
 
 
+def test_signing_in_one_submit_saves_every_choice_first(client, world, ready, approved_assessor):
+    """Issue 14: filling all 18 delmål and the verdict and tapping "Sign" signs; it does not ask
+    for the judgement again with every choice gone."""
+    assign(world, ready, approved_assessor)
+    services.start_final_assessment(ready, by=world.users["kansli"])
+    url = reverse("certificates:final", args=[ready.pk])
+    client.login(email=world.users["extern_bedomare"].email, password=PASSWORD)
+    data = {f"goal_BT{i}": "yes" for i in range(1, 19)} | {"goal_BT4": "no", "comment_BT4": "Mer träning"}
+    data |= {"verdict": "no", "comment": "Nästan", "action": "sign", "place": "Gävle"}
+    assert client.post(url, data).status_code == 302
+    fa = FinalAssessment.objects.get(trainee=ready)
+    assert fa.external_signed_at and fa.external_place == "Gävle"
+    assert fa.external_verdict is False and fa.external_comment == "Nästan"
+    mine = {j.goal.code: j for j in fa.judgements.filter(by_role=GoalJudgement.EXTERNAL)}
+    assert len(mine) == 18 and not mine["BT4"].attained and mine["BT4"].comment == "Mer träning"
+
+
+def test_a_refused_signature_keeps_the_choices_on_the_page(client, world, ready, approved_assessor):
+    assign(world, ready, approved_assessor)
+    services.start_final_assessment(ready, by=world.users["kansli"])
+    url = reverse("certificates:final", args=[ready.pk])
+    client.login(email=world.users["extern_bedomare"].email, password=PASSWORD)
+    data = {f"goal_BT{i}": "yes" for i in range(1, 18)} | {"verdict": "yes", "action": "sign", "place": "Gävle"}
+    page = client.post(url, data, follow=True).content.decode()  # BT18 left out: refused
+    assert not FinalAssessment.objects.get(trainee=ready).external_signed_at
+    assert "Judge every goal" in page or "Bedöm varje delmål" in page
+    # Every choice made comes back checked; the one left out is still open
+    assert page.count('value="yes" autocomplete="off" checked') == 18  # 17 goals + the verdict
+    assert 'id="goal_BT18_yes" value="yes" autocomplete="off">' in page
+    assert client.post(url, {"goal_BT18": "yes", "action": "sign", "place": "Gävle"}).status_code == 302
+    assert FinalAssessment.objects.get(trainee=ready).external_signed_at
+
+
 # --- issuing and verification ----------------------------------------------------------------
 
 
