@@ -92,8 +92,12 @@ class Model:
         extra_units: dict[str, dict[str, set[int]]] | None = None,
         fixed_placed: bool = False,
         bounds: dict[str, int] | None = None,
+        cuts: bool = True,
     ):
         self.cohort = cohort
+        #: False leaves out the per-trainee cuts that come from the analytic bounds
+        #: (``min_placements``, ``standalone_bound``), e.g. to check those bounds independently
+        self.cuts = cuts
         self.weights = weights
         #: lower bound on each trainee's own cost (exact standalone optimum when known)
         self.bounds = bounds or {}
@@ -286,8 +290,9 @@ class Model:
                     m.add(sl.s >= isl.e + 1).only_enforce_if([sl.p, isl.p])
 
         # moves
-        min_runs, _ = min_placements(t)
-        m.add(S([sl.p for sl in slots]) >= min_runs * a)
+        if self.cuts:
+            min_runs, _ = min_placements(t)
+            m.add(S([sl.p for sl in slots]) >= min_runs * a)
         for sl in slots:
             self._obj(sl.p, W.moves)
         self._obj(a, -W.moves)
@@ -332,7 +337,7 @@ class Model:
                 tv.fair = f
                 self._obj(f, W.fairness)
 
-        lb = max(self.bounds.get(t.id, 0), standalone_bound(t, W))
+        lb = max(self.bounds.get(t.id, 0), standalone_bound(t, W) if self.cuts else 0)
         if lb > 0:
             m.add(cp_model.LinearExpr.weighted_sum(self.obj_vars[cost_from:], self.obj_coefs[cost_from:]) >= lb * a)
         # unassigned
