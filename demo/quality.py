@@ -57,7 +57,7 @@ def seed_quality(created: Counter) -> None:
     if len(units) < 3:
         return
     today = datetime.date.today()
-    period = (datetime.date(today.year - 2, 1, 1), datetime.date(today.year - 1, 12, 31))
+    period = (datetime.date(today.year - 1, 1, 1), today)
     reviews = []
     for unit in units:
         review = services.plan_review(unit, period_start=period[0], period_end=period[1], by=coordinator)
@@ -84,7 +84,7 @@ def seed_quality(created: Counter) -> None:
             by=coordinator,
         )
         services.mark_documents_in(review, by=coordinator)
-        services.start_visit(review, by=first, visit_date=period[1] + datetime.timedelta(days=40))
+        services.start_visit(review, by=first, visit_date=today)
         services.add_note(
             review,
             kind="interview",

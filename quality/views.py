@@ -44,6 +44,7 @@ from .models import (
     Statement,
     StatementFinding,
     SteeringDocument,
+    SurveyRole,
 )
 from .permissions import (
     ACCEPT_REMEDY,
@@ -261,9 +262,13 @@ def review_detail(request, pk):
         ctx["links_form"] = SurveyLinksForm()
         ctx["note_form"] = NoteForm()
         ctx["notes"] = list(review.notes.select_related("author"))
-        ctx["link_counts"] = list(
-            review.survey_links.values("role").annotate(total=Count("pk"), answered=Count("pk", filter=Q(used=True)))
-        )
+        labels = dict(SurveyRole.choices)
+        ctx["link_counts"] = [
+            {**row, "label": labels.get(row["role"], row["role"])}
+            for row in review.survey_links.values("role")
+            .annotate(total=Count("pk"), answered=Count("pk", filter=Q(used=True)))
+            .order_by("role")
+        ]
         if review.state == ReviewState.PRELIMINARY:
             ctx["calibration_form"] = CalibrationForm()
     if participates:
