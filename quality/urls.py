@@ -24,6 +24,7 @@ urlpatterns = [
     path("evaluations/", views.evaluations, name="evaluations"),
     path("evaluations/<int:pk>/start/", views.evaluation_start, name="evaluation_start"),
     path("evaluations/answer/<str:token>/", views.evaluation_answer, name="evaluation_answer"),
+    path("units/", views.evaluation_units, name="evaluation_units"),
     path("units/<int:pk>/evaluations/", views.unit_evaluations, name="unit_evaluations"),
     path("units/<int:pk>/evaluations.csv", views.unit_evaluations_export, name="unit_evaluations_export"),
     path("catalogues/", views.catalogues, name="catalogues"),

@@ -142,6 +142,17 @@ def _year(request) -> int | None:
 
 
 @permission(EVALUATION_RESULTS)
+def evaluation_units(request):
+    """The units whose evaluation results the user may read, each with its number of answers hidden
+    (a count per unit would tell when one more came in: only the results page, with its threshold, shows it)."""
+    units = (
+        EVALUATION_RESULTS.queryset(request.user).select_related("region", "parent").order_by("region__name", "path")
+    )
+    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "quality/evaluation_units.html", {"page": page})
+
+
+@permission(EVALUATION_RESULTS)
 def unit_evaluations(request, pk):
     unit = EVALUATION_RESULTS.get_object(request.user, Unit.objects.select_related("region", "parent"), pk=pk)
     year = _year(request)
@@ -255,6 +266,7 @@ def review_detail(request, pk):
         "step": step if can_step else None,
         "published": review.is_published,
         "show_findings": conducts or review.is_published,
+        "can_see_evaluations": EVALUATION_RESULTS.allows(user, review.unit),
     }
     if coordinates and review.state in (ReviewState.PLANNED, ReviewState.SURVEYS_OPEN):
         ctx["assign_form"] = AssignReviewerForm(reviewers=_granskare())

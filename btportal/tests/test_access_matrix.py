@@ -95,6 +95,10 @@ def _urls(w):
         "quality_national": (reverse("quality:national"), set(ALL)),
         "quality_catalogues": (reverse("quality:catalogues"), {"admin"}),
         "quality_evaluations": (reverse("quality:evaluations"), {"bt_lakare"}),
+        "quality_evaluation_units": (
+            reverse("quality:evaluation_units"),
+            STAFF_VGR | {"granskare", "stranger_kansli", "stranger_studierektor"},
+        ),
         "quality_unit_evaluations": (
             reverse("quality:unit_evaluations", args=[w.clinic.pk]),
             {"admin", "kansli", "studierektor", "verksamhetschef", "granskare"},
@@ -132,6 +136,7 @@ CASES = [
         "quality_national",
         "quality_catalogues",
         "quality_evaluations",
+        "quality_evaluation_units",
         "quality_unit_evaluations",
     ]
     for persona in ALL
