@@ -288,7 +288,8 @@ def review_detail(request, pk):
     if ctx["show_findings"]:
         ctx["area_findings"] = list(review.area_findings.select_related("area"))
         ctx["statement_findings"] = list(review.statement_findings.select_related("statement__area"))
-        ctx["remedy_form"] = RemedyForm()
+        for finding in ctx["statement_findings"]:
+            finding.remedy_form = RemedyForm(prefix=f"r{finding.pk}")  # ids unique on the page
         ctx["can_report_remedy"] = participates and review.state in (ReviewState.PUBLISHED, ReviewState.FOLLOW_UP)
         ctx["can_accept_remedy"] = conducts and review.state == ReviewState.FOLLOW_UP
     return render(request, "quality/review_detail.html", ctx)
@@ -489,7 +490,7 @@ def review_pdf(request, pk):
 @require_POST
 def finding_remedy(request, pk):
     finding = REPORT_REMEDY.get_object(request.user, StatementFinding.objects.select_related("review"), pk=pk)
-    form = RemedyForm(request.POST, request.FILES)
+    form = RemedyForm(request.POST, request.FILES, prefix=f"r{finding.pk}")
     if form.is_valid():
         try:
             services.report_remedy(

@@ -1,5 +1,7 @@
 """Who sees what of a review; surveys by link; the anonymity of survey answers; queries that do not grow."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -152,3 +154,31 @@ def test_the_review_page_and_indicators_read_a_fixed_number_of_queries(
         assert client.get(reverse("quality:review", args=[review.pk])).status_code == 200
     with django_assert_max_num_queries(30):
         assert client.get(reverse("quality:review_results", args=[review.pk])).status_code == 200
+
+
+def test_the_unit_reports_a_remedy_and_the_reviewer_accepts_it(client, world, review):
+    advance_to(review, ReviewState.VISIT, by=review.coordinator)
+    statement = review.catalogue.areas.get(code="E").statements.first()
+    finding = services.judge_statement(
+        review,
+        statement,
+        fulfilment="not_met",
+        action="requirement",
+        action_text="Åtgärda",
+        due_date=datetime.date(2027, 6, 30),
+        by=review.coordinator,
+    )
+    advance_to(review, ReviewState.FOLLOW_UP, by=review.coordinator)
+    url = reverse("quality:finding_remedy", args=[finding.pk])
+    client.force_login(world.users["outsider"])
+    assert client.post(url, {f"r{finding.pk}-evidence": "x"}).status_code == 403
+    client.force_login(world.users["verksamhetschef"])
+    assert f'name="r{finding.pk}-evidence"' in client.get(reverse("quality:review", args=[review.pk])).content.decode()
+    client.post(url, {f"r{finding.pk}-evidence": "Schemalagd tid"})
+    finding.refresh_from_db()
+    assert finding.evidence == "Schemalagd tid" and finding.evidence_by == world.users["verksamhetschef"]
+    assert client.post(reverse("quality:finding_accept", args=[finding.pk])).status_code == 403
+    client.force_login(review.reviewers.first().reviewer)
+    client.post(reverse("quality:finding_accept", args=[finding.pk]))
+    finding.refresh_from_db()
+    assert finding.remedied_at is not None
