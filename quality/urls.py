@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/findings/", views.review_findings, name="review_findings"),
     path("<int:pk>/results/", views.review_results, name="review_results"),
     path("<int:pk>/report.pdf", views.review_pdf, name="review_pdf"),
+    path("<int:pk>/draft.pdf", views.review_draft_pdf, name="review_draft_pdf"),
     path("findings/<int:pk>/remedy/", views.finding_remedy, name="finding_remedy"),
     path("findings/<int:pk>/accept/", views.finding_accept, name="finding_accept"),
     path("survey/<str:token>/", views.survey, name="survey"),

@@ -486,6 +486,19 @@ def review_pdf(request, pk):
     )
 
 
+@permission(CONDUCT_REVIEW)
+def review_draft_pdf(request, pk):
+    """The report as it stands, marked as a draft, for the reviewers and the calibration before publishing."""
+    from django.http import HttpResponse
+
+    from . import pdf
+
+    review = _review(request, pk, CONDUCT_REVIEW)
+    response = HttpResponse(pdf.render_report(review, draft=True), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="granskning-{review.pk}-utkast.pdf"'
+    return response
+
+
 @permission(REPORT_REMEDY)
 @require_POST
 def finding_remedy(request, pk):
