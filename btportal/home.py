@@ -162,6 +162,7 @@ def _director(user) -> Section:
             Step(_("Register a BT doctor"), reverse("trainees:register")),
             Step(_("Plan a whole cohort against unit capacity"), reverse("scheduling:runs")),
             Step(_("Quality reviews of your units"), reverse("quality:reviews")),
+            Step(_("BT doctors' evaluations of placements at your units"), reverse("quality:evaluation_units")),
         ],
         [(_("BT doctors at your units"), visible_trainees(user).count())],
     )
@@ -181,6 +182,7 @@ def _head(user) -> Section:
             Step(_("Apply for BT integrated in ST"), reverse("intake:apply")),
             Step(_("Sign certificates of completed service (Bilaga 3)"), reverse("certificates:service_list")),
             Step(_("Quality reviews of your unit"), reverse("quality:reviews")),
+            Step(_("BT doctors' evaluations of placements at your unit"), reverse("quality:evaluation_units")),
         ],
     )
 

@@ -17,7 +17,7 @@ from django.db.models import Count
 from accounts.models import Role, RoleAssignment, User
 from organisations.models import Region, Unit
 from quality import services
-from quality.models import ActionKind, PlacementEvaluation, Review, ReviewState
+from quality.models import ActionKind, PlacementEvaluation, Review
 
 SECOND_REVIEWER = ("granskare2@example.se", "Olof", "Berglund", "orebro")
 COORDINATOR = ("koordinator@example.se", "Renate", "Andersson")
@@ -48,16 +48,24 @@ def seed_quality(created: Counter) -> None:
     coordinator = _person(*COORDINATOR, Role.KOORDINATOR)
     first = User.objects.get(email="granskare@example.se")
     second = _person(*SECOND_REVIEWER[:3], Role.GRANSKARE, region=Region.objects.get(slug=SECOND_REVIEWER[3]))
-    units = list(
+    # The head of unit's own unit gets the published review (and the evaluations above the threshold), so
+    # verksamhetschef@example.se sees a report, its follow-up and the unit's evaluation results.
+    head = User.objects.get(email="verksamhetschef@example.se")
+    head_unit = (
+        RoleAssignment.objects.filter(user=head, role=Role.VERKSAMHETSCHEF).values_list("unit", flat=True).first()
+    )
+    others = list(
         Unit.objects.filter(region__slug="vgr", kind__in=["klinik", "vardcentral"])
+        .exclude(pk=head_unit)
         .annotate(n=Count("placements"))
         .filter(n__gt=0)
-        .order_by("-n", "pk")[:3]
+        .order_by("-n", "pk")[:2]
     )
+    units = [*others, *Unit.objects.filter(pk=head_unit)]
     if len(units) < 3:
         return
     today = datetime.date.today()
-    period = (datetime.date(today.year - 2, 1, 1), datetime.date(today.year - 1, 12, 31))
+    period = (datetime.date(today.year - 1, 1, 1), today)
     reviews = []
     for unit in units:
         review = services.plan_review(unit, period_start=period[0], period_end=period[1], by=coordinator)
@@ -84,7 +92,7 @@ def seed_quality(created: Counter) -> None:
             by=coordinator,
         )
         services.mark_documents_in(review, by=coordinator)
-        services.start_visit(review, by=first, visit_date=period[1] + datetime.timedelta(days=40))
+        services.start_visit(review, by=first, visit_date=today)
         services.add_note(
             review,
             kind="interview",
@@ -115,6 +123,16 @@ def seed_quality(created: Counter) -> None:
             action_text="Samordna kurser med närliggande enheter.",
             by=second,
         )
+        if review is reviews[2]:
+            services.judge_statement(
+                review,
+                review.catalogue.areas.get(code="B").statements.order_by("order")[2],
+                fulfilment="not_met",
+                action=ActionKind.REQUIREMENT,
+                action_text="Ge handledarna BT-handledarutbildning.",
+                due_date=today + datetime.timedelta(days=180),
+                by=second,
+            )
         services.submit_preliminary(review, by=first)
     published = reviews[2]
     services.calibrate_review(
@@ -122,15 +140,15 @@ def seed_quality(created: Counter) -> None:
     )
     services.publish_review(published, by=coordinator)
     services.start_follow_up(published, by=coordinator)
-    finding = published.statement_findings.get(action=ActionKind.REQUIREMENT)
-    head = User.objects.filter(role_assignments__role=Role.STUDIEREKTOR).first()
+    # One requirement has its remedy reported by the head of unit; the other is still open.
+    finding = published.statement_findings.get(action=ActionKind.REQUIREMENT, statement__area__code="E")
     services.report_remedy(
-        finding, evidence="Bedömningstid schemalagd första tisdagen varje månad sedan mars.", by=head or coordinator
+        finding, evidence="Bedömningstid schemalagd första tisdagen varje månad sedan mars.", by=head
     )
 
-    # Evaluations: above the threshold at the first unit, below at the second.
+    # Evaluations: above the threshold at the head of unit's unit, below at another.
     threshold = settings.QUALITY_MIN_ANSWERS
-    for unit, n in ((units[0], threshold + 2), (units[1], max(threshold - 2, 1))):
+    for unit, n in ((units[2], threshold + 2), (units[1], max(threshold - 2, 1))):
         for i in range(n):
             PlacementEvaluation.objects.create(
                 unit=unit,
@@ -143,6 +161,3 @@ def seed_quality(created: Counter) -> None:
                 free_text=COMMENTS[i % len(COMMENTS)],
             )
             created["placement evaluations"] += 1
-    for review in reviews:
-        review.refresh_from_db()
-    assert reviews[0].state == ReviewState.SURVEYS_OPEN

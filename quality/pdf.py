@@ -13,7 +13,7 @@ from django.utils import translation
 STYLESHEET = "quality/report_pdf.css"
 
 
-def report_context(review) -> dict:
+def report_context(review, *, draft: bool = False) -> dict:
     from .indicators import unit_indicators
 
     areas = list(review.catalogue.areas.prefetch_related("statements"))
@@ -29,6 +29,7 @@ def report_context(review) -> dict:
     ]
     return {
         "review": review,
+        "draft": draft,
         "reviewers": [a.reviewer for a in review.reviewers.select_related("reviewer")],
         "rows": rows,
         "requirements": [f for f in judged.values() if f.action == "requirement"],
@@ -36,13 +37,15 @@ def report_context(review) -> dict:
     }
 
 
-def report_html(review) -> str:
+def report_html(review, *, draft: bool = False) -> str:
     with translation.override("sv"):
-        return render_to_string("quality/pdf/report.html", report_context(review))
+        return render_to_string("quality/pdf/report.html", report_context(review, draft=draft))
 
 
-def render_report(review) -> bytes:
+def render_report(review, *, draft: bool = False) -> bytes:
     from weasyprint import CSS, HTML
 
     stylesheet = CSS(filename=finders.find(STYLESHEET))
-    return HTML(string=report_html(review), base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[stylesheet])
+    return HTML(string=report_html(review, draft=draft), base_url=str(settings.BASE_DIR)).write_pdf(
+        stylesheets=[stylesheet]
+    )

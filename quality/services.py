@@ -475,6 +475,15 @@ def submit_survey(token: str, *, answers: dict[int, int], comment: str = "") -> 
 # ---------------------------------------------------------------------------
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+#: Steering documents and evidence: office documents and PDFs (served only as downloads, never inline).
+DOCUMENT_EXTENSIONS = (".pdf", ".docx", ".doc", ".odt", ".xlsx", ".xls", ".ods", ".txt", ".pptx")
+
+
+def _check_file(file) -> None:
+    if file is None or file.size > MAX_DOCUMENT_BYTES:
+        raise DomainError(_("Choose a file of at most 10 MB."))
+    if not file.name.lower().endswith(DOCUMENT_EXTENSIONS):
+        raise DomainError(_("Send a PDF, a Word, Excel, PowerPoint or OpenDocument file, or plain text."))
 
 
 @transaction.atomic
@@ -483,8 +492,7 @@ def upload_document(review: Review, *, title: str, file, by) -> SteeringDocument
         raise DomainError(_("Steering documents are sent in before the visit."))
     if not title.strip():
         raise DomainError(_("Give the document a title."))
-    if file is None or file.size > MAX_DOCUMENT_BYTES:
-        raise DomainError(_("Choose a file of at most 10 MB."))
+    _check_file(file)
     doc = SteeringDocument(review=review, title=title.strip(), file=file, uploaded_by=by)
     _audit(doc, by)
     doc.save()
@@ -561,8 +569,8 @@ def report_remedy(finding: StatementFinding, *, evidence: str, file=None, by) ->
         raise DomainError(_("Only an open requirement takes evidence of a remedy."))
     if not evidence.strip():
         raise DomainError(_("Describe what was done."))
-    if file is not None and file.size > MAX_DOCUMENT_BYTES:
-        raise DomainError(_("Choose a file of at most 10 MB."))
+    if file is not None:
+        _check_file(file)
     finding.evidence, finding.evidence_by = evidence.strip(), by
     if file is not None:
         finding.evidence_file = file

@@ -44,6 +44,7 @@ from .models import (
     Statement,
     StatementFinding,
     SteeringDocument,
+    SurveyRole,
 )
 from .permissions import (
     ACCEPT_REMEDY,
@@ -138,6 +139,17 @@ def _year(request) -> int | None:
         return int(request.GET.get("year", "")) or None
     except ValueError:
         return None
+
+
+@permission(EVALUATION_RESULTS)
+def evaluation_units(request):
+    """The units whose evaluation results the user may read, each with its number of answers hidden
+    (a count per unit would tell when one more came in: only the results page, with its threshold, shows it)."""
+    units = (
+        EVALUATION_RESULTS.queryset(request.user).select_related("region", "parent").order_by("region__name", "path")
+    )
+    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "quality/evaluation_units.html", {"page": page})
 
 
 @permission(EVALUATION_RESULTS)
@@ -254,6 +266,7 @@ def review_detail(request, pk):
         "step": step if can_step else None,
         "published": review.is_published,
         "show_findings": conducts or review.is_published,
+        "can_see_evaluations": EVALUATION_RESULTS.allows(user, review.unit),
     }
     if coordinates and review.state in (ReviewState.PLANNED, ReviewState.SURVEYS_OPEN):
         ctx["assign_form"] = AssignReviewerForm(reviewers=_granskare())
@@ -261,9 +274,13 @@ def review_detail(request, pk):
         ctx["links_form"] = SurveyLinksForm()
         ctx["note_form"] = NoteForm()
         ctx["notes"] = list(review.notes.select_related("author"))
-        ctx["link_counts"] = list(
-            review.survey_links.values("role").annotate(total=Count("pk"), answered=Count("pk", filter=Q(used=True)))
-        )
+        labels = dict(SurveyRole.choices)
+        ctx["link_counts"] = [
+            {**row, "label": labels.get(row["role"], row["role"])}
+            for row in review.survey_links.values("role")
+            .annotate(total=Count("pk"), answered=Count("pk", filter=Q(used=True)))
+            .order_by("role")
+        ]
         if review.state == ReviewState.PRELIMINARY:
             ctx["calibration_form"] = CalibrationForm()
     if participates:
@@ -271,7 +288,8 @@ def review_detail(request, pk):
     if ctx["show_findings"]:
         ctx["area_findings"] = list(review.area_findings.select_related("area"))
         ctx["statement_findings"] = list(review.statement_findings.select_related("statement__area"))
-        ctx["remedy_form"] = RemedyForm()
+        for finding in ctx["statement_findings"]:
+            finding.remedy_form = RemedyForm(prefix=f"r{finding.pk}")  # ids unique on the page
         ctx["can_report_remedy"] = participates and review.state in (ReviewState.PUBLISHED, ReviewState.FOLLOW_UP)
         ctx["can_accept_remedy"] = conducts and review.state == ReviewState.FOLLOW_UP
     return render(request, "quality/review_detail.html", ctx)
@@ -468,11 +486,24 @@ def review_pdf(request, pk):
     )
 
 
+@permission(CONDUCT_REVIEW)
+def review_draft_pdf(request, pk):
+    """The report as it stands, marked as a draft, for the reviewers and the calibration before publishing."""
+    from django.http import HttpResponse
+
+    from . import pdf
+
+    review = _review(request, pk, CONDUCT_REVIEW)
+    response = HttpResponse(pdf.render_report(review, draft=True), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="granskning-{review.pk}-utkast.pdf"'
+    return response
+
+
 @permission(REPORT_REMEDY)
 @require_POST
 def finding_remedy(request, pk):
     finding = REPORT_REMEDY.get_object(request.user, StatementFinding.objects.select_related("review"), pk=pk)
-    form = RemedyForm(request.POST, request.FILES)
+    form = RemedyForm(request.POST, request.FILES, prefix=f"r{finding.pk}")
     if form.is_valid():
         try:
             services.report_remedy(

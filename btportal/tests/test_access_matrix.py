@@ -92,9 +92,14 @@ def _urls(w):
         ),
         "quality_results": (reverse("quality:review_results", args=[w.review.pk]), {"admin", "granskare"}),
         "quality_findings": (reverse("quality:review_findings", args=[w.review.pk]), {"admin", "granskare"}),
+        "quality_draft_pdf": (reverse("quality:review_draft_pdf", args=[w.review.pk]), {"admin", "granskare"}),
         "quality_national": (reverse("quality:national"), set(ALL)),
         "quality_catalogues": (reverse("quality:catalogues"), {"admin"}),
         "quality_evaluations": (reverse("quality:evaluations"), {"bt_lakare"}),
+        "quality_evaluation_units": (
+            reverse("quality:evaluation_units"),
+            STAFF_VGR | {"granskare", "stranger_kansli", "stranger_studierektor"},
+        ),
         "quality_unit_evaluations": (
             reverse("quality:unit_evaluations", args=[w.clinic.pk]),
             {"admin", "kansli", "studierektor", "verksamhetschef", "granskare"},
@@ -134,9 +139,11 @@ CASES = [
         "quality_other_review",
         "quality_results",
         "quality_findings",
+        "quality_draft_pdf",
         "quality_national",
         "quality_catalogues",
         "quality_evaluations",
+        "quality_evaluation_units",
         "quality_unit_evaluations",
         "reports_trainee_history",
     ]

@@ -129,3 +129,52 @@ def test_a_requirement_needs_a_due_date_and_is_followed_up_before_closing(unit):
     services.accept_remedy(finding, by=coordinator)
     services.close_review(review, by=coordinator)
     assert Review.objects.get(pk=review.pk).state == ReviewState.CLOSED
+
+
+def test_it_refuses_documents_of_other_kinds_and_sizes(unit):
+    review, coordinator = staffed_review(unit)
+    with pytest.raises(DomainError):
+        services.upload_document(review, title="Skript", file=SimpleUploadedFile("x.html", b"<script>"), by=coordinator)
+    with pytest.raises(DomainError):
+        services.upload_document(review, title=" ", file=SimpleUploadedFile("a.pdf", b"%PDF"), by=coordinator)
+    big = SimpleUploadedFile("big.pdf", b"0" * (services.MAX_DOCUMENT_BYTES + 1))
+    with pytest.raises(DomainError):
+        services.upload_document(review, title="Stor", file=big, by=coordinator)
+
+
+def test_the_catalogue_is_copied_edited_and_made_current_on_its_page(client, unit):
+    from django.urls import reverse
+
+    from quality.models import Catalogue
+
+    review = make_review(unit)
+    admin = f.make_user(role=Role.ADMIN)
+    client.force_login(admin)
+    first = review.catalogue
+    page = client.get(reverse("quality:catalogue", args=[first.pk])).content.decode()
+    assert ("E1" in page and "Föreskrift" in page) or "Binding" in page
+    client.post(reverse("quality:catalogue_copy", args=[first.pk]), {"version": "BT-SPUR 2027:1"})
+    new = Catalogue.objects.get(version="BT-SPUR 2027:1")
+    statement = new.areas.get(code="E").statements.get(code="E1")
+    prefix = f"s{statement.pk}"
+    client.post(
+        reverse("quality:catalogue", args=[new.pk]),
+        {
+            "statement": statement.pk,
+            f"{prefix}-text": "Ny lydelse",
+            f"{prefix}-kind": "advice",
+            f"{prefix}-source": "Lipus",
+            f"{prefix}-roles": ["bt_lakare"],
+        },
+    )
+    statement.refresh_from_db()
+    assert (statement.text, statement.kind, statement.roles) == ("Ny lydelse", "advice", ["bt_lakare"])
+    client.post(reverse("quality:catalogue_current", args=[new.pk]))
+    assert make_review(unit).catalogue == new and Catalogue.objects.filter(is_current=True).count() == 1
+    old = first.areas.get(code="E").statements.get(code="E1")
+    client.post(
+        reverse("quality:catalogue", args=[first.pk]),
+        {"statement": old.pk, f"s{old.pk}-text": "X", f"s{old.pk}-kind": "advice", f"s{old.pk}-source": "Y"},
+    )
+    old.refresh_from_db()
+    assert old.text != "X"  # in use: unchanged

@@ -163,3 +163,12 @@ def test_the_export_goes_through_the_threshold(client, world):
     assert "4.0" not in body and "3" not in body.split("\n", 1)[1]
     page = client.get(reverse("quality:unit_evaluations", args=[world.clinic.pk]) + "?year=2026").content.decode()
     assert 'data-testid="evaluation-results"' in page and "<table" not in page.split("evaluation-results")[1]
+
+
+def test_the_command_sends_the_reminders_once(world, placement):
+    from django.core.management import call_command
+
+    today = (placement.end + datetime.timedelta(days=8)).isoformat()
+    call_command("send_evaluation_reminders", "--now", "--today", today)
+    call_command("send_evaluation_reminders", "--now", "--today", today)
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [world.trainee.user.email]
