@@ -9,7 +9,8 @@ of their wishes' weights, per unit chosen), which leaves those places to them.
 Cheaper than CP-SAT on the whole cohort (one small model per trainee) and usually better than
 the best-fit construction (``heuristic.py``), whose placements are chosen one at a time; the
 solver hints the cheapest of the starting plans. A trainee with no plan in what is left is
-left out of this plan (the solver then prefers another starting plan that places everyone).
+left out of the pass; a second pass puts the trainees left out first (the solver prefers another
+starting plan when this one still leaves someone out).
 """
 
 from __future__ import annotations
@@ -31,17 +32,35 @@ def insertion_schedule(
     extra: dict[str, dict[str, set[int]]] | None = None,
     *,
     time_budget: float = 10.0,
-    each: float = 0.5,
+    each: float = 2.0,
 ) -> dict[str, dict[int, str]]:
-    """trainee id -> {month index: unit id} for the trainees it could place within the budget."""
+    """trainee id -> {month index: unit id} for the trainees it could place within the budget.
+
+    When someone finds no place left, a second pass puts those trainees first (if time is left);
+    the pass that places more trainees is returned."""
     started = time.perf_counter()
-    extra = extra or {}
-    index = {u.id: i for i, u in enumerate(cohort.units)}
-    free = [[u.capacity_in(m) for m in range(cohort.months)] for u in cohort.units]
     order = sorted(
         (td for td in data if td.plannable),
         key=lambda td: (td.trainee.earliest_start, td.trainee.latest_start, td.index),
     )
+    best: dict[str, dict[int, str]] = {}
+    for _ in range(2):
+        left = time_budget - (time.perf_counter() - started)
+        if left <= 0:
+            break
+        plan = _pass(cohort, order, weights, extra or {}, left, each)
+        if len(plan) > len(best):
+            best = plan
+        if len(plan) == len(order):
+            break
+        order = [td for td in order if td.id not in plan] + [td for td in order if td.id in plan]
+    return best
+
+
+def _pass(cohort, order, weights, extra, time_budget, each):
+    started = time.perf_counter()
+    index = {u.id: i for i, u in enumerate(cohort.units)}
+    free = [[u.capacity_in(m) for m in range(cohort.months)] for u in cohort.units]
     pressure = [0] * len(cohort.units)
     for td in order:
         for p in td.trainee.preferences:

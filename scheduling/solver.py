@@ -223,7 +223,7 @@ def _cpsat(
             for uid in months.values():
                 extra.setdefault(tid, {}).setdefault(cohort.units[index[uid]].category, set()).add(index[uid])
     tb = time.perf_counter()
-    inserted = insertion_schedule(cohort, data, weights, extra, time_budget=options.time_limit * 0.2)
+    inserted = insertion_schedule(cohort, data, weights, extra, time_budget=options.time_limit * 0.3)
     stats["insertion_seconds"] = round(time.perf_counter() - tb, 3)
     stats["insertion_placed"] = len(inserted)
     bounds = _standalone(cohort, data, extra, weights, options, t0, stats)

@@ -141,6 +141,13 @@ def run_case(case: Case, scale: float, log, groups_limit: float = 0.0) -> dict:
         "constraints": s.stats.get("constraints"),
         "hint": s.stats.get("hint"),
         "hint_objective": s.stats.get("best_fit_objective"),
+        "starting_plans": {
+            "greedy": s.stats.get("greedy_objective"),
+            "best_fit": s.stats.get("best_fit_objective"),
+            "insertion": s.stats.get("insertion_objective"),
+            "insertion_placed": s.stats.get("insertion_placed"),
+            "insertion_seconds": s.stats.get("insertion_seconds"),
+        },
         "forced_moves": forced,
         "forced_moves_exact": fm.exact,
         "forced_moves_analytic": fm.analytic_points,
@@ -333,6 +340,21 @@ def render(results: list[dict], info: dict, when: str, scale: float) -> str:
             lines.append(
                 f"| {r['case']} | {pb['per_trainee_bound']} | {pb['bound']} | {groups} | {pb['seconds']} | "
                 f"{_pct(pb.get('gap'))} | {_pct(pb.get('avoidable_gap'))} |"
+            )
+    hinted = [r for r in results if r["cpsat"].get("starting_plans")]
+    if hinted:
+        lines += [
+            "",
+            "Starting plans (the cheapest is CP-SAT's hint; insertion: `scheduling/insertion.py`):",
+            "",
+            "| instance | greedy | best-fit | insertion (placed, seconds) | hint |",
+            "|---|---|---|---|---|",
+        ]
+        for r in hinted:
+            sp = r["cpsat"]["starting_plans"]
+            lines.append(
+                f"| {r['case']} | {sp['greedy']} | {sp['best_fit']} | {sp['insertion']} ({sp['insertion_placed']}, "
+                f"{sp['insertion_seconds']}) | {r['cpsat']['hint']} |"
             )
     lines += ["", "| target | result | detail |", "|---|---|---|"]
     lines += [f"| {a} | **{b}** | {c} |" for a, b, c in targets(results)]
