@@ -283,7 +283,8 @@ def render(results: list[dict], info: dict, when: str, scale: float) -> str:
         run_line += (
             " Rows run separately: "
             + "; ".join(
-                f"{r['case']} at {r['when']} (load average {_load(r.get('load_average_before'))} before, "
+                f"{r['case']} at {r['when']}{' on ' + r['machine'] if r.get('machine') else ''} "
+                f"(load average {_load(r.get('load_average_before'))} before, "
                 f"{_load(r.get('load_average_after'))} after)"
                 for r in own
             )
@@ -422,7 +423,9 @@ def main(argv: list[str] | None = None) -> int:
         old = {r["case"]: r for r in raw["results"]}
         order = [c.name for c in CASES if c.name in new or c.name in old]
         results = [new.get(n) or old[n] for n in order]
-        when, args.scale = raw["when"], raw["scale"]
+        for r in new.values():
+            r["machine"] = f"{info['nproc']} × {info['cpu']} ({info['platform']})"
+        when, args.scale, info = raw["when"], raw["scale"], raw["machine"]
     block = render(results, info, when, args.scale)
     print(block)
     if not args.no_write:
