@@ -4,10 +4,11 @@ How a CP-SAT run goes:
 
 1. ``prepare``: per trainee the start months, the month range (``max_delay``), the candidate
    units; trainees that cannot be planned whatever the others do are set aside with a reason.
-2. Two starting plans: the greedy baseline (first-fit, also what ``method="greedy"`` returns)
-   and a best-fit construction (``heuristic.py``). Units used by either join the candidates, and
-   the cheaper plan is the hint, so CP-SAT starts from a feasible plan whenever one of them is
-   complete and never ends worse than greedy.
+2. Three starting plans: the greedy baseline (first-fit, also what ``method="greedy"`` returns),
+   a best-fit construction (``heuristic.py``) and an exact insertion (``insertion.py``: each
+   trainee in turn planned optimally by CP-SAT in the places left). Units used by the first two
+   join the candidates, and the cheapest plan is the hint, so CP-SAT starts from a feasible plan
+   whenever one of them is complete and never ends worse than greedy.
 3. Each trainee alone (the others ignored) is solved to optimality: its cost there is a lower
    bound on its cost in any plan. The sum is the reported ``bound`` (when CP-SAT's own bound is
    lower, as it is for large cohorts), and each bound is also a cut in the model. A trainee with
@@ -35,6 +36,7 @@ from . import cpsat
 from .explain import capacity_conflicts, unplaced_reasons
 from .greedy import greedy_schedule
 from .heuristic import best_fit_schedule
+from .insertion import insertion_schedule
 from .model import Cohort
 from .objective import Weights, evaluate
 from .prepare import Options, TraineeData, prepare, standalone_bound
@@ -220,6 +222,10 @@ def _cpsat(
         for tid, months in sched.items():
             for uid in months.values():
                 extra.setdefault(tid, {}).setdefault(cohort.units[index[uid]].category, set()).add(index[uid])
+    tb = time.perf_counter()
+    inserted = insertion_schedule(cohort, data, weights, extra, time_budget=options.time_limit * 0.3)
+    stats["insertion_seconds"] = round(time.perf_counter() - tb, 3)
+    stats["insertion_placed"] = len(inserted)
     bounds = _standalone(cohort, data, extra, weights, options, t0, stats)
     plannable = [td for td in data if td.plannable]
     if not plannable:  # nobody can be placed: leaving everyone out is the (only) optimum
@@ -232,11 +238,13 @@ def _cpsat(
             ),
             weights,
         ).total
-        for name, sched in (("greedy", greedy), ("best_fit", best_fit))
+        for name, sched in (("greedy", greedy), ("best_fit", best_fit), ("insertion", inserted))
     }
     stats["best_fit_objective"] = scores["best_fit"]
-    start_plan = best_fit if scores["best_fit"] < scores["greedy"] else greedy
-    stats["hint"] = "best_fit" if start_plan is best_fit else "greedy"
+    stats["insertion_objective"] = scores["insertion"]
+    plans = {"greedy": greedy, "best_fit": best_fit, "insertion": inserted}
+    stats["hint"] = min(plans, key=lambda name: scores[name])  # the first of equals: greedy
+    start_plan = plans[stats["hint"]]
     # A valid lower bound on the objective: trainees set aside + each trainee's own best cost
     # (or being left out, whichever is cheaper).
     impossible = len(data) - len(plannable)

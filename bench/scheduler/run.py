@@ -141,6 +141,13 @@ def run_case(case: Case, scale: float, log, groups_limit: float = 0.0) -> dict:
         "constraints": s.stats.get("constraints"),
         "hint": s.stats.get("hint"),
         "hint_objective": s.stats.get("best_fit_objective"),
+        "starting_plans": {
+            "greedy": s.stats.get("greedy_objective"),
+            "best_fit": s.stats.get("best_fit_objective"),
+            "insertion": s.stats.get("insertion_objective"),
+            "insertion_placed": s.stats.get("insertion_placed"),
+            "insertion_seconds": s.stats.get("insertion_seconds"),
+        },
         "forced_moves": forced,
         "forced_moves_exact": fm.exact,
         "forced_moves_analytic": fm.analytic_points,
@@ -276,7 +283,8 @@ def render(results: list[dict], info: dict, when: str, scale: float) -> str:
         run_line += (
             " Rows run separately: "
             + "; ".join(
-                f"{r['case']} at {r['when']} (load average {_load(r.get('load_average_before'))} before, "
+                f"{r['case']} at {r['when']}{' on ' + r['machine'] if r.get('machine') else ''} "
+                f"(load average {_load(r.get('load_average_before'))} before, "
                 f"{_load(r.get('load_average_after'))} after)"
                 for r in own
             )
@@ -333,6 +341,21 @@ def render(results: list[dict], info: dict, when: str, scale: float) -> str:
             lines.append(
                 f"| {r['case']} | {pb['per_trainee_bound']} | {pb['bound']} | {groups} | {pb['seconds']} | "
                 f"{_pct(pb.get('gap'))} | {_pct(pb.get('avoidable_gap'))} |"
+            )
+    hinted = [r for r in results if r["cpsat"].get("starting_plans")]
+    if hinted:
+        lines += [
+            "",
+            "Starting plans (the cheapest is CP-SAT's hint; insertion: `scheduling/insertion.py`):",
+            "",
+            "| instance | greedy | best-fit | insertion (placed, seconds) | hint |",
+            "|---|---|---|---|---|",
+        ]
+        for r in hinted:
+            sp = r["cpsat"]["starting_plans"]
+            lines.append(
+                f"| {r['case']} | {sp['greedy']} | {sp['best_fit']} | {sp['insertion']} ({sp['insertion_placed']}, "
+                f"{sp['insertion_seconds']}) | {r['cpsat']['hint']} |"
             )
     lines += ["", "| target | result | detail |", "|---|---|---|"]
     lines += [f"| {a} | **{b}** | {c} |" for a, b, c in targets(results)]
@@ -400,7 +423,9 @@ def main(argv: list[str] | None = None) -> int:
         old = {r["case"]: r for r in raw["results"]}
         order = [c.name for c in CASES if c.name in new or c.name in old]
         results = [new.get(n) or old[n] for n in order]
-        when, args.scale = raw["when"], raw["scale"]
+        for r in new.values():
+            r["machine"] = f"{info['nproc']} × {info['cpu']} ({info['platform']})"
+        when, args.scale, info = raw["when"], raw["scale"], raw["machine"]
     block = render(results, info, when, args.scale)
     print(block)
     if not args.no_write:
