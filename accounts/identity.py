@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, RoleAssignment, SupervisorProfile, User
 
@@ -64,3 +65,36 @@ def known_supervisor(email: str) -> User | None:
     if SupervisorProfile.objects.filter(user=user).exists():
         return user
     return None
+
+
+# ---------------------------------------------------------------------------
+# A registered supervisor's personal signing PIN
+# ---------------------------------------------------------------------------
+
+PIN_LENGTHS = range(6, 9)
+
+
+def set_signing_pin(profile: SupervisorProfile, pin: str) -> None:
+    """Set (or replace) the supervisor's personal signing PIN, stored as a password hash."""
+    from django.contrib.auth.hashers import make_password
+
+    from core.errors import DomainError
+
+    pin = (pin or "").strip()
+    if not pin.isdigit() or len(pin) not in PIN_LENGTHS:
+        raise DomainError(_("The signing PIN is 6 to 8 digits."))
+    if len(set(pin)) == 1 or pin in "0123456789012345678" or pin in "9876543210987654321":
+        raise DomainError(_("Choose a PIN that is not a series or one digit repeated."))
+    profile.signing_pin = make_password(pin)
+    profile.save(update_fields=["signing_pin"])
+
+
+def check_signing_pin(email: str, pin: str) -> User | None:
+    """The known supervisor with this address whose personal signing PIN this is, or None."""
+    from django.contrib.auth.hashers import check_password
+
+    user = known_supervisor(email)
+    profile = SupervisorProfile.objects.filter(user=user).first() if user is not None else None
+    if profile is None or not profile.signing_pin or not pin:
+        return None
+    return user if check_password(pin.strip(), profile.signing_pin) else None

@@ -124,3 +124,36 @@ def test_a_supervisor_signing_logged_in_is_evidence(world):
     issued = request_to(world, "handledare@example.se")
     assessment = services.sign_as_assessor(issued.request, data={"overall": 2}, by=world.users["handledare"])
     assert assessment.counts_as_evidence
+
+
+def test_a_registered_supervisor_signs_face_to_face_with_a_personal_pin(client, world):
+    from accounts.identity import set_signing_pin
+
+    handledare = world.users["handledare"]
+    client.force_login(handledare)
+    url = reverse("accounts:signing_pin")
+    assert client.post(url, {"pin": "111111", "pin_again": "111111"}).status_code == 400  # one digit repeated
+    assert client.post(url, {"pin": "482915", "pin_again": "482916"}).status_code == 400
+    assert client.post(url, {"pin": "482915", "pin_again": "482915"}).status_code == 302
+    stored = world.supervisor_profile.__class__.objects.get(user=handledare).signing_pin
+    assert stored and "482915" not in stored  # a hash, never the PIN
+    client.logout()
+
+    # The trainee shows the link; the supervisor signs on the trainee's phone with their own PIN.
+    issued = request_to(world, "handledare@example.se")
+    page = client.post(
+        issued.url,
+        {"overall": "3", "performed_on": "2026-11-20", "pin": "482915"},
+    )
+    assert page.status_code in (200, 302)
+    assessment = Assessment.objects.get(request=issued.request)
+    assert assessment.signed and assessment.counts_as_evidence and assessment.sign_method == "pin"
+
+    # Someone else's personal PIN does not sign a request addressed to this supervisor.
+    set_signing_pin(world.users["huvudhandledare"].supervisor_profile, "739164")
+    other = request_to(world, "handledare@example.se")
+    with pytest.raises(DomainError):
+        services.sign_request(other.request, data={"overall": 3}, pin="739164")
+    # Nor does a trainee's account get a PIN page.
+    client.force_login(world.users["bt_lakare"])
+    assert client.get(url).status_code == 403
