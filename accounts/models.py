@@ -183,7 +183,10 @@ class SupervisorProfile(models.Model):
     )
     # Optimistic locking (core.forms.VersionedModelForm): every edit through a form claims the next version.
     version = models.PositiveIntegerField(default=0, editable=False)
-    history = HistoricalRecords()
+    # A personal signing PIN the supervisor sets once (a password hash): they sign an assessment
+    # face to face on any device with it, without opening the email with the request's PIN.
+    signing_pin = models.CharField(max_length=128, blank=True, default="", editable=False)
+    history = HistoricalRecords(excluded_fields=["signing_pin"])
 
     class Meta:
         verbose_name = _("supervisor profile")

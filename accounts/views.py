@@ -1,11 +1,14 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ProfileForm, SupervisorProfileForm
+from accounts.identity import set_signing_pin
 from accounts.models import SupervisorProfile
 from accounts.permissions import AUTHENTICATED, LIST_SUPERVISORS, VIEW_SUPERVISOR, permission
+from core.errors import DomainError
 from core.forms import current_form
 from core.locking import StaleEdit
 
@@ -50,3 +53,30 @@ def supervisor_edit(request, pk):
         messages.success(request, _("The supervisor profile was saved."))
         return redirect("accounts:supervisor", pk=profile.pk)
     return render(request, "accounts/supervisor_edit.html", {"form": form, "profile": profile})
+
+
+@permission(AUTHENTICATED)
+@require_http_methods(["GET", "POST"])
+def signing_pin(request):
+    """A supervisor sets their personal signing PIN once, to sign assessments face to face."""
+    profile = SupervisorProfile.objects.filter(user=request.user).first()
+    if profile is None:
+        raise PermissionDenied
+    error = None
+    if request.method == "POST":
+        pin, again = request.POST.get("pin", ""), request.POST.get("pin_again", "")
+        try:
+            if pin != again:
+                raise DomainError(_("The two PINs differ."))
+            set_signing_pin(profile, pin)
+        except DomainError as problem:
+            error = str(problem)
+        else:
+            messages.success(request, _("Your signing PIN is set. Sign an assessment with it on any device."))
+            return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/signing_pin.html",
+        {"has_pin": bool(profile.signing_pin), "error": error},
+        status=400 if error else 200,
+    )

@@ -100,7 +100,7 @@ def due_items(
     )
     leave = list(trainee.leave.all()) if leave is None else leave
     if assessments is None:
-        assessments = trainee.assessments.filter(signed_at__isnull=False)
+        assessments = trainee.assessments.evidence()
     signed = sorted((a for a in assessments if a.signed_at), key=lambda a: (a.performed_on, a.pk))
     excluded = _excluded_leave(trainee, leave)
 

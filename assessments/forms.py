@@ -119,7 +119,7 @@ class AssessForm(forms.Form):
         if need_pin:
             self.fields["pin"] = forms.CharField(
                 label=_("PIN from the email"),
-                max_length=6,
+                max_length=8,  # the emailed PIN (6) or a personal signing PIN (6–8)
                 min_length=4,
                 error_messages={"required": _("Enter the PIN from the email with the link.")},
                 widget=forms.TextInput(

@@ -107,6 +107,17 @@ class AssessmentRequest(models.Model):
         return reverse("assessments:request_detail", args=[self.pk])
 
 
+class AssessmentQuerySet(SignedQuerySet):
+    def evidence(self):
+        """Signed assessments that count as evidence: by a known supervisor, or by an assessor
+        the huvudhandledare or a studierektor has confirmed (`AssessorCheck`)."""
+        return self.filter(signed_at__isnull=False).filter(EVIDENCE)
+
+
+#: An assessment counts when nobody has to confirm its assessor, or someone has.
+EVIDENCE = Q(assessor_check__isnull=True) | Q(assessor_check__confirmed_at__isnull=False)
+
+
 class Assessment(SignedRecord, models.Model):
     """A completed assessment. Once `signed_at` is set, nothing about it may change (the guard
     also refuses bulk updates and deletes of signed rows)."""
@@ -159,7 +170,7 @@ class Assessment(SignedRecord, models.Model):
     sign_method = models.CharField(max_length=8, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = SignedQuerySet.as_manager()
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assessment")
@@ -181,6 +192,18 @@ class Assessment(SignedRecord, models.Model):
         from assessments.instruments import name_of
 
         return name_of(self.instrument)
+
+    @property
+    def assessor_unverified(self) -> bool:
+        """Signed by an address not known as a supervisor's, and not yet confirmed."""
+        try:
+            return self.assessor_check.confirmed_at is None
+        except AssessorCheck.DoesNotExist:
+            return False
+
+    @property
+    def counts_as_evidence(self) -> bool:
+        return self.signed and not self.assessor_unverified
 
     @property
     def overall_label(self) -> str:
@@ -222,3 +245,27 @@ class TraineeComment(models.Model):
 
     def __str__(self):
         return f"{self.assessment} – {self.author}"
+
+
+class AssessorCheck(models.Model):
+    """A signature by an address that is not known as a supervisor's (no supervisor account, not
+    in the register): the assessment is kept, marked "assessor not verified", and counts as
+    evidence only once the huvudhandledare or a studierektor confirms who the assessor is. A
+    separate row, so the signed assessment itself never changes; once confirmed it never changes
+    either, and it is never deleted (the database refuses both)."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="assessor_check")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("assessor confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("how the assessor was confirmed"), blank=True, default="")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assessor check")
+        verbose_name_plural = _("assessor checks")
+
+    def __str__(self):
+        return f"{self.assessment}: {'confirmed' if self.confirmed_at else 'not verified'}"

@@ -35,3 +35,27 @@ def visible_assessments(user) -> QuerySet:
 ASSESS = Permission("assessments.assess", roles=None, scope=addressed_requests)
 #: One signed assessment (the object is the Assessment).
 VIEW_ASSESSMENT = Permission("assessments.view_assessment", roles=None, scope=visible_assessments)
+
+
+def confirmable_trainees(user) -> QuerySet:
+    """Whose assessors the user may confirm: as huvudhandledare their own trainees, as studierektor
+    those whose home unit is in their scope; the admin every one."""
+    from accounts.permissions import is_admin, unit_q, unit_scope
+    from trainees.models import Trainee
+
+    if not is_authenticated(user):
+        return Trainee.objects.none()
+    if is_admin(user):
+        return Trainee.objects.all()
+    return Trainee.objects.filter(
+        Q(main_supervisor=user) | unit_q("home_unit__", *unit_scope(user, {Role.STUDIEREKTOR}))
+    )
+
+
+#: Confirm the assessor of an assessment signed from an address not known as a supervisor's
+#: (the object is the Trainee).
+CONFIRM_ASSESSOR = Permission(
+    "assessments.confirm_assessor",
+    roles={Role.HUVUDHANDLEDARE, Role.STUDIEREKTOR, Role.ADMIN},
+    scope=confirmable_trainees,
+)

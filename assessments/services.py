@@ -29,12 +29,14 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from accounts.identity import check_signing_pin, is_own_address, known_supervisor
 from accounts.models import language_for
 from assessments import instruments
 from assessments.models import (
     Addendum,
     Assessment,
     AssessmentRequest,
+    AssessorCheck,
     RequestStatus,
     TraineeComment,
     hash_secret,
@@ -206,11 +208,14 @@ def create_request(
     assessor_name, assessor_email = assessor_name.strip(), assessor_email.strip().lower()
     if not assessor_name or not assessor_email:
         raise DomainError(_("Choose an assessor, or give the assessor's name and email address."))
-    if assessor_email == (trainee.user.email or "").lower():
-        raise DomainError(_("You cannot assess yourself."))
+    if is_own_address(trainee.user, assessor_email) or (assessor is not None and assessor.pk == trainee.user_id):
+        # Any of the trainee's addresses, a plus-alias of one included: the PIN would reach them.
+        raise DomainError(_("You cannot assess yourself: the address is one of yours."))
     if assessor is None:
         # Someone with an account may sign with their login instead of the PIN.
         assessor = User.objects.filter(email__iexact=assessor_email, is_active=True).first()
+        if assessor is not None and assessor.pk == trainee.user_id:
+            raise DomainError(_("You cannot assess yourself: the address is one of yours."))
     goals = list(goals)
     if instrument == instruments.PLACEMENT_FINAL and not goals and placement is not None:
         goals = _placement_goals(trainee, placement)
@@ -282,6 +287,8 @@ def verify_pin(req: AssessmentRequest, pin: str) -> None:
             current.pin_hash, _pin_hash(current.token_hash, (pin or "").strip())
         ):
             return
+        if check_signing_pin(current.assessor_email, pin) is not None:
+            return  # the addressed supervisor's personal signing PIN: face to face, no email needed
         # The row is locked (select_for_update), so a plain increment cannot lose a count.
         current.pin_failures += 1
         left = settings.ASSESSMENT_PIN_MAX_FAILURES - current.pin_failures
@@ -346,11 +353,18 @@ def _sign(req: AssessmentRequest, *, data: dict, by, method: str) -> Assessment:
         comments=(data.get("comments") or "").strip(),
         details={k: v.strip() for k, v in (data.get("details") or {}).items() if v and v.strip()},
     )
+    if by is not None and by.pk == current.trainee.user_id:
+        raise NotYourRequest(_("You cannot assess yourself."))
     assessment.goals.set(current.goals.all())
     # The goals are in place; from here on the row is immutable.
     assessment.signed_at = timezone.now()
     assessment.sign_method = method
     assessment.save(update_fields=["signed_at", "sign_method"])
+    # Logged in: the account signed; with the PIN: whoever reads the address the PIN was sent to.
+    signer_address = by.email if by is not None else current.assessor_email
+    if known_supervisor(signer_address) is None:
+        # Not a supervisor the portal knows: kept, but not evidence until someone confirms them.
+        AssessorCheck.objects.create(assessment=assessment)
     current.status = RequestStatus.SIGNED
     _audit(current, by)
     # Who signed, in the history itself: a PIN signer has no account, so name and address.
@@ -422,3 +436,24 @@ def qr_svg(data: str) -> str:
         svg,
         count=1,
     )
+
+
+# ---------------------------------------------------------------------------
+# Confirming an assessor not known as a supervisor
+# ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def confirm_assessor(assessment: Assessment, *, by, note: str) -> AssessorCheck:
+    """The huvudhandledare or a studierektor confirms who signed (e.g. a locum they know): from
+    now on the assessment counts as evidence. Once only; the confirmation never changes."""
+    check = AssessorCheck.objects.select_for_update().filter(assessment=assessment).first()
+    if check is None or check.confirmed_at is not None:
+        raise DomainError(_("This assessor needs no confirmation."))
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Say how you know the assessor (for example: a locum at the clinic I know)."))
+    check.confirmed_at, check.confirmed_by, check.note = timezone.now(), by, note[:2000]
+    _audit(check, by)
+    check.save()
+    return check

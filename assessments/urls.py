@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/addendum/", views.add_addendum, name="addendum"),
     path("<int:pk>/comment/", views.add_comment, name="comment"),
+    path("<int:pk>/confirm-assessor/", views.confirm_assessor, name="confirm_assessor"),
 ]

@@ -18,7 +18,7 @@ from accounts.permissions import permission, public
 from assessments import cadence, instruments, services
 from assessments.forms import AddendumForm, AssessForm, CommentForm, RequestForm
 from assessments.models import Assessment, AssessmentRequest, RequestStatus, hash_secret
-from assessments.permissions import ASSESS, REQUEST, VIEW, VIEW_ASSESSMENT, addressed_requests
+from assessments.permissions import ASSESS, CONFIRM_ASSESSOR, REQUEST, VIEW, VIEW_ASSESSMENT, addressed_requests
 from core.errors import DomainError
 from trainees.models import Trainee
 from trainees.permissions import own_trainee
@@ -300,6 +300,8 @@ def detail(request, pk):
             "addendum_form": AddendumForm() if services.may_add_addendum(request.user, assessment) else None,
             "comment_form": CommentForm() if may_comment else None,
             "can_view_trainee": VIEW.allows(request.user, assessment.trainee),
+            "may_confirm_assessor": assessment.assessor_unverified
+            and CONFIRM_ASSESSOR.allows(request.user, assessment.trainee),
         },
     )
 
@@ -337,4 +339,18 @@ def add_comment(request, pk):
             messages.error(request, str(error))
     else:
         messages.error(request, _("Write your comment."))
+    return redirect(assessment)
+
+
+@permission(CONFIRM_ASSESSOR)
+@require_POST
+def confirm_assessor(request, pk):
+    assessment = CONFIRM_ASSESSOR.get_object(
+        request.user, Assessment.objects.select_related("trainee"), via="trainee", pk=pk, signed_at__isnull=False
+    )
+    try:
+        services.confirm_assessor(assessment, by=request.user, note=request.POST.get("note", ""))
+        messages.success(request, _("The assessor is confirmed; the assessment now counts as evidence."))
+    except DomainError as error:
+        messages.error(request, str(error))
     return redirect(assessment)

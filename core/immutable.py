@@ -87,6 +87,10 @@ class SignedQuerySet(models.QuerySet):
 #
 # Conditions are SQL on OLD (and NEW for an insert) that both databases understand; `changed`
 # columns are compared with IS NOT / IS DISTINCT FROM, so NULLs count as values.
+#
+# Mind SQLite: a migration that alters a guarded table there may rebuild it (copy, drop, rename),
+# which drops its triggers; such a migration must run the guard's `create` again afterwards.
+# core/tests/test_signed_in_database.py checks that every trigger is there after all migrations.
 
 
 class DbGuard:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.identity import remember_address
 from core.errors import DomainError
 from intake.models import (
     COMPUTED_ITEMS,
@@ -65,7 +66,7 @@ def _assessment_row(trainee) -> ChecklistRow:
         return ChecklistRow(
             ChecklistItem.ASSESSMENTS, label, False, True, False, gettext("Not available until registered")
         )
-    signed = Assessment.objects.filter(trainee=trainee, signed_at__isnull=False, instrument__in=ASSESSMENT_INSTRUMENTS)
+    signed = Assessment.objects.evidence().filter(trainee=trainee, instrument__in=ASSESSMENT_INSTRUMENTS)
     total = signed.count()
     colleges = signed.filter(instrument="specialistkollegium").count()
     met = total >= REQUIRED_ASSESSMENTS and colleges >= 1
@@ -366,6 +367,9 @@ def admit(
             reason=note,
             changed_by=by,
         )
+    # The address the application came from is the person's too (often a private one): an
+    # assessment request to it is a request to themself (accounts.identity).
+    remember_address(trainee.user, current.email)
     current.status = S.ADMITTED
     current.decision_reason = reason
     current.admitted_without = [

@@ -74,9 +74,7 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
                 "placements", queryset=Placement.objects.select_related("unit", "supervisor__notification_setting")
             ),
             "leave",
-            Prefetch(
-                "assessments", queryset=Assessment.objects.filter(signed_at__isnull=False), to_attr="signed_assessments"
-            ),
+            Prefetch("assessments", queryset=Assessment.objects.evidence(), to_attr="signed_assessments"),
         )
         .order_by("pk")
     )

@@ -150,7 +150,10 @@ def progress(trainee, *, today: datetime.date | None = None) -> list[GoalProgres
     goals = list(goals_for(trainee))
     activities = list(Activity.objects.filter(trainee=trainee).prefetch_related("goals").order_by("-start", "-pk"))
     assessments = list(
-        Assessment.objects.filter(trainee=trainee).prefetch_related("goals").order_by("-performed_on", "-pk")
+        Assessment.objects.filter(trainee=trainee)
+        .select_related("assessor_check")
+        .prefetch_related("goals")
+        .order_by("-performed_on", "-pk")
     )
     placements = list(trainee.placements.select_related("unit").order_by("start", "pk"))
 
@@ -163,7 +166,8 @@ def progress(trainee, *, today: datetime.date | None = None) -> list[GoalProgres
         for goal in assessment.goals.all():
             if goal.pk in by_goal:
                 gp = by_goal[goal.pk]
-                (gp.signed_assessments if assessment.signed else gp.unsigned_assessments).append(assessment)
+                # Signed by an assessor not verified yet: shown, but not evidence (accounts.identity).
+                (gp.signed_assessments if assessment.counts_as_evidence else gp.unsigned_assessments).append(assessment)
 
     for gp in by_goal.values():
         gp.state = state_of(
@@ -238,12 +242,19 @@ def goal_states(trainees, *, queryset=None) -> dict[int, dict[str, str]]:
         .order_by()
     )
     signed, unsigned = set(), set()
-    for trainee_id, goal_id, signed_at in (
+    for trainee_id, goal_id, signed_at, check, confirmed in (
         Assessment.goals.through.objects.filter(assessment__trainee__in=among)
-        .values_list("assessment__trainee_id", "goal_id", "assessment__signed_at")
+        .values_list(
+            "assessment__trainee_id",
+            "goal_id",
+            "assessment__signed_at",
+            "assessment__assessor_check__id",
+            "assessment__assessor_check__confirmed_at",
+        )
         .order_by()
     ):
-        (signed if signed_at else unsigned).add((trainee_id, goal_id))
+        evidence = signed_at and (check is None or confirmed)  # as Assessment.counts_as_evidence
+        (signed if evidence else unsigned).add((trainee_id, goal_id))
     return {
         trainee.pk: {
             g.code: state_of(

@@ -139,7 +139,8 @@ def cohort_rows(queryset, *, today: datetime.date | None = None) -> list[CohortR
     leave = _group(Leave.objects.filter(trainee__in=among).order_by("start", "pk"))
     credits = _group(Credit.objects.filter(trainee__in=among).order_by("pk"))
     signed = _group(
-        Assessment.objects.filter(trainee__in=among, signed_at__isnull=False)
+        Assessment.objects.filter(trainee__in=among)
+        .evidence()
         .only("pk", "trainee_id", "instrument", "placement_id", "performed_on", "signed_at")
         .order_by("performed_on", "pk")
     )

@@ -96,6 +96,10 @@ class _Labels:
             return "—"
         if f.is_relation:
             return self.names.get((f.related_model, value), f"#{value}")
+        if f.name == "instrument":
+            from assessments.instruments import name_of
+
+            return str(name_of(value))
         if f.choices:
             return str(dict(f.flatchoices).get(value, value))
         if isinstance(value, bool):

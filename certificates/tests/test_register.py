@@ -110,6 +110,7 @@ def test_it_edits_and_deactivates_an_entry(client, world, approved_assessor):
             "workplace": "",
             "active": "on",
             "region": world.gavleborg.pk,
+            "version": approved_assessor.version,
         },
     )
     assert r.status_code == 302

@@ -74,6 +74,7 @@ def test_the_triggers_are_there():
         "goal_judgement_signed_guard",
         "issued_document_guard",
         "service_signature_guard",
+        "assessor_check_guard",
     }
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":

@@ -26,6 +26,7 @@ def test_a_change_through_a_view_records_who_and_what(client, world):
             "supervisor_training_date": "2016-03-01",
             "bt_supervisor_training_date": "2024-05-01",
             "workplace": world.clinic.pk,
+            "version": profile.version,
         },
     )
     assert response.status_code == 302

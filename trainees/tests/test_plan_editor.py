@@ -252,7 +252,8 @@ def test_a_template_plan_only_for_an_empty_plan(kansli, world):
 def test_supervisor_without_required_training_gives_a_warning(kansli, world):
     unqualified = f.make_supervisor(workplace=world.clinic, specialist_since=None, supervisor_training_date=None)
     response = kansli.post(
-        reverse("trainees:plan_main_supervisor", args=[world.trainee.pk]), {"main_supervisor": unqualified.pk}
+        reverse("trainees:plan_main_supervisor", args=[world.trainee.pk]),
+        {"main_supervisor": unqualified.pk, "plan_version": world.trainee.plan_version},
     )
     assert response.status_code == 302
     world.trainee.refresh_from_db()
