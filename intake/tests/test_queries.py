@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def _add(round, world, n):
     for _ in range(n):
+        f.make_unit(world.vgr, parent=world.hospital)  # the position form lists the region's units
         trainee = f.make_trainee(home_unit=world.clinic, bt_type="integrerad", st_specialty="Allmänmedicin")
         add_assessments(trainee)
         start_iup(trainee)
