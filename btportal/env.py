@@ -43,3 +43,41 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def storage_from_url(url: str) -> dict:
+    """The default file storage (uploaded evidence, issued documents, exports) from `STORAGE_URL`.
+
+    * empty or `file:` → the local disk under MEDIA_ROOT (`file:///srv/media` also sets the directory);
+    * `s3://BUCKET/PREFIX?endpoint_url=https://s3.example.se&region_name=eu-north-1&addressing_style=path`
+      → an S3-compatible object store (django-storages). The keys come from the usual
+      `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` variables (or the machine's role), never the URL.
+
+    Files are private either way: no public ACL, and they are only served through the app's
+    permission-checked views (which read them through the storage API)."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    parts = urlsplit(url)
+    if not url or parts.scheme == "file":
+        options = {"location": parts.path} if parts.path else {}
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": options}
+    if parts.scheme != "s3" or not parts.netloc:
+        raise ImproperlyConfigured(f"STORAGE_URL must be empty, file:///path or s3://bucket[/prefix][?…], not {url!r}")
+    known = {"endpoint_url", "region_name", "addressing_style", "signature_version", "verify"}
+    query = dict(parse_qsl(parts.query))
+    unknown = set(query) - known
+    if unknown:
+        raise ImproperlyConfigured(f"STORAGE_URL: unknown option(s) {', '.join(sorted(unknown))}")
+    if "verify" in query:
+        query["verify"] = query["verify"].lower() not in ("0", "false", "no")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": parts.netloc,
+            "location": parts.path.strip("/"),
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            **query,
+        },
+    }

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from accounts.sso_settings import socialaccount_providers
-from btportal.env import env_bool, env_int, env_list, env_str
+from btportal.env import env_bool, env_int, env_list, env_str, storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -228,7 +228,9 @@ STATICFILES_DIRS = [
     ("vendor/htmx", _NODE / "htmx.org" / "dist"),
 ]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded evidence, issued documents and exports: local disk, or an S3-compatible object
+    # store with STORAGE_URL=s3://bucket/prefix?endpoint_url=… (docs/operations.md).
+    "default": storage_from_url(env_str("STORAGE_URL", "")),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

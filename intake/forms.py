@@ -31,7 +31,9 @@ class PositionForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = round.region.units.order_by("path")
+        self.fields["unit"].queryset = round.region.units.select_related("parent").order_by(
+            "path"
+        )  # its name shows the parent
 
 
 class ApplicationForm(BootstrapFormMixin, VersionedModelForm):

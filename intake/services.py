@@ -58,7 +58,28 @@ class ChecklistRow:
     confirmation: Confirmation | None = None
 
 
-def _assessment_row(trainee) -> ChecklistRow:
+def signed_counts(applications):
+    """The queryset of applications annotated with what the computed items need (`signed_total`,
+    `signed_colleges`, `iup_started`), so a list of applications reads them in its own query."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from assessments.models import evidence_q
+    from portfolio.models import IUPGoalPlan
+
+    # The same assessments as the checklist of one application counts (`Assessment.objects.evidence()`).
+    signed = evidence_q("trainee__assessments__") & Q(trainee__assessments__instrument__in=ASSESSMENT_INSTRUMENTS)
+
+    started = IUPGoalPlan.objects.filter(iup__trainee=OuterRef("trainee")).exclude(activities="")
+    return applications.annotate(
+        iup_started=Exists(started),
+        signed_total=Count("trainee__assessments", filter=signed),
+        signed_colleges=Count(
+            "trainee__assessments", filter=signed & Q(trainee__assessments__instrument="specialistkollegium")
+        ),
+    )
+
+
+def _assessment_row(trainee, counts: tuple[int, int] | None = None) -> ChecklistRow:
     from assessments.models import Assessment
 
     label = ChecklistItem.ASSESSMENTS.label
@@ -66,9 +87,10 @@ def _assessment_row(trainee) -> ChecklistRow:
         return ChecklistRow(
             ChecklistItem.ASSESSMENTS, label, False, True, False, gettext("Not available until registered")
         )
-    signed = Assessment.objects.evidence().filter(trainee=trainee, instrument__in=ASSESSMENT_INSTRUMENTS)
-    total = signed.count()
-    colleges = signed.filter(instrument="specialistkollegium").count()
+    if counts is None:
+        signed = Assessment.objects.evidence().filter(trainee=trainee, instrument__in=ASSESSMENT_INSTRUMENTS)
+        counts = (signed.count(), signed.filter(instrument="specialistkollegium").count())
+    total, colleges = counts
     met = total >= REQUIRED_ASSESSMENTS and colleges >= 1
     detail = gettext("%(total)s signed assessments, of which %(colleges)s specialistkollegium") % {
         "total": total,
@@ -77,7 +99,7 @@ def _assessment_row(trainee) -> ChecklistRow:
     return ChecklistRow(ChecklistItem.ASSESSMENTS, label, met, True, True, detail)
 
 
-def _iup_row(trainee) -> ChecklistRow:
+def _iup_row(trainee, started: bool | None = None) -> ChecklistRow:
     from portfolio.models import IUP
 
     label = ChecklistItem.IUP.label
@@ -87,7 +109,7 @@ def _iup_row(trainee) -> ChecklistRow:
         iup = trainee.iup
     except IUP.DoesNotExist:
         return ChecklistRow(ChecklistItem.IUP, label, False, True, True, gettext("No IUP yet"))
-    met = iup.started
+    met = iup.started if started is None else started
     detail = (
         gettext("IUP approved") if iup.approved else (gettext("IUP started") if met else gettext("IUP not started"))
     )
@@ -121,13 +143,18 @@ def checklist(application: Application) -> list[ChecklistRow]:
     """Every item of Bilaga 1 with whether it is met. Assessments and the IUP are computed from
     the linked BT record (never ticked by hand); without one they stay unmet."""
     trainee = application.trainee
-    confirmed = {c.item: c for c in application.confirmations.select_related("confirmed_by")}
+    if "confirmations" in getattr(application, "_prefetched_objects_cache", {}):
+        confirmations = application.confirmations.all()  # a list page fetched them for every row
+    else:
+        confirmations = application.confirmations.select_related("confirmed_by")
+    confirmed = {c.item: c for c in confirmations}
+    counts = (application.signed_total, application.signed_colleges) if hasattr(application, "signed_total") else None
     rows = []
     for item in applicable_items(application):
         if item == ChecklistItem.ASSESSMENTS:
-            rows.append(_assessment_row(trainee))
+            rows.append(_assessment_row(trainee, counts))
         elif item == ChecklistItem.IUP:
-            rows.append(_iup_row(trainee))
+            rows.append(_iup_row(trainee, getattr(application, "iup_started", None)))
         elif item == ChecklistItem.STATEMENT:
             rows.append(_statement_row(application))
         else:

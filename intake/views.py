@@ -2,6 +2,7 @@
 service, redirect."""
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,8 +79,17 @@ def rounds(request):
         round = form.save()
         messages.success(request, _("The intake round was created."))
         return redirect(round)
-    items = Round.objects.filter(region__in=regions).select_related("region").order_by("-opens_on", "pk")
-    rows = [(r, services.places_left(r), r.applications.count()) for r in items]
+    # The counts in the rounds' own query, however many rounds (ten years of them per region).
+    items = (
+        Round.objects.filter(region__in=regions)
+        .select_related("region")
+        .annotate(
+            n_applications=Count("applications"),
+            n_admitted=Count("applications", filter=Q(applications__status=ApplicationStatus.ADMITTED)),
+        )
+        .order_by("-opens_on", "pk")
+    )
+    rows = [(r, r.places - r.n_admitted, r.n_applications) for r in items]
     return render(request, "intake/rounds.html", {"rows": rows, "form": form})
 
 
@@ -91,7 +101,7 @@ def round_detail(request, pk):
     context.update(
         {
             "round": round,
-            "positions": round.positions.select_related("unit"),
+            "positions": round.positions.select_related("unit__parent"),
             "position_form": PositionForm(round=round),
         }
     )

@@ -22,6 +22,7 @@ class ExportFormat(models.TextChoices):
 
 class ExportKind(models.TextChoices):
     COHORT = "cohort", _("Cohort dashboard")
+    REGION_PLANS = "region_plans", _("Plans of a region")
 
 
 def export_path(instance, filename: str) -> str:

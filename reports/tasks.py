@@ -55,12 +55,30 @@ def build(export: Export) -> tuple[bytes, int, str]:
     from reports import exports
     from reports.dashboard import cohort_for
 
+    if export.kind == ExportKind.REGION_PLANS:
+        return _region_plans(export)
     if export.kind != ExportKind.COHORT:
         raise ValueError(f"unknown export kind {export.kind!r}")
     params = {k: v for k, v in export.params.items() if not k.startswith("_")}
     rows = cohort_for(export.user, params).rows
     content = exports.render([exports.cohort_sheet(rows)], export.format)
     return content, len(rows), exports.filename("bt-kohort", export.format)
+
+
+def _region_plans(export: Export) -> tuple[bytes, int, str]:
+    """A region's plans in the import format (trainees.exporting), with the owner's permissions
+    as they are when the job runs (a region they may no longer export gives an empty file)."""
+    from core.exports import write_xlsx
+    from organisations.models import Region
+    from organisations.permissions import EXPORT_REGION
+    from trainees import exporting
+
+    region = Region.objects.get(slug=export.params["region"])
+    if not EXPORT_REGION.allows(export.user, region):
+        raise PermissionError(_("You may no longer export the plans of this region."))
+    sheets = exporting.region_sheets(export.user, region)
+    rows = len(sheets[0].rows) if sheets else 0
+    return write_xlsx(sheets), rows, exporting.export_filename(region, timezone.localdate())
 
 
 def fail_export(export_id: int, message: str) -> bool:

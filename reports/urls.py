@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.<str:fmt>", views.dashboard_export, name="dashboard_export"),
     path("exports/", views.export_list, name="exports"),
     path("exports/new/", views.export_start, name="export_start"),
+    path("exports/region/<slug:slug>/", views.region_export_start, name="region_export"),
     path("exports/<uuid:token>/", views.export_download, name="export_download"),
     path("units/", unit_views.unit_list, name="units"),
     path("units/<int:pk>/", unit_views.unit_report, name="unit"),

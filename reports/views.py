@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import permission
 from core.exports import download
+from organisations.models import Region
+from organisations.permissions import EXPORT_REGION
 from reports import exports, overview
 from reports.dashboard import PAGE_SIZE, capacity_units, cohort_for, count_for, regions_of
 from reports.forms import SORTS
@@ -125,6 +127,23 @@ def export_start(request):
         kind=ExportKind.COHORT,
         fmt=fmt,
         params=params,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    messages.success(request, _("The export is being made. It appears here when it is ready to download."))
+    return redirect("reports:exports")
+
+
+@permission(EXPORT_REGION)
+@require_POST
+def region_export_start(request, slug):
+    """A region's plans as a background export (trainees.import_views.export_region sends a large
+    region here: at national scale the file takes longer than a request may)."""
+    region = EXPORT_REGION.get_object(request.user, Region.objects.all(), slug=slug)
+    start_export(
+        user=request.user,
+        kind=ExportKind.REGION_PLANS,
+        fmt=ExportFormat.XLSX,
+        params={"region": region.slug},
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     messages.success(request, _("The export is being made. It appears here when it is ready to download."))

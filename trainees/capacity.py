@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from organisations.models import UnitCapacity
 from rules.dates import add_months, first_of_month, month_end, month_index
@@ -119,10 +118,15 @@ class Cell(_Load):
     overridden: bool = False
     entries: list[Entry] = field(default_factory=list)
 
-    @cached_property
+    _used: tuple[int, int] = field(default=(-1, 0), repr=False, compare=False)
+
+    @property
     def used(self) -> int:
-        # Read several times per cell when a grid is drawn; the entries are complete by then.
-        return peak(self.entries, self.month)
+        # Read several times per cell when a grid is drawn: counted once per set of entries (a planning
+        # review adds the proposals' entries after the grid is built, so the count follows the entries).
+        if self._used[0] != len(self.entries):
+            self._used = (len(self.entries), peak(self.entries, self.month))
+        return self._used[1]
 
     @property
     def named(self) -> list[Entry]:

@@ -1,6 +1,7 @@
 """Import of BT-läkare and plans from CSV/xlsx, and export of a region's plans to xlsx."""
 
 from django import forms
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -70,5 +71,9 @@ def import_template(request):
 @require_GET
 def export_region(request, slug):
     region = EXPORT_REGION.get_object(request.user, Region.objects.all(), slug=slug)
+    # A whole region at national scale (a thousand BT-läkare or more) takes longer than a request
+    # may: it is offered as a background export with a download when done (reports' exports).
+    if exporting.region_trainees(request.user, region).count() > settings.REPORTS_INLINE_EXPORT_ROWS:
+        return render(request, "trainees/export_large.html", {"region": region})
     filename = exporting.export_filename(region, timezone.localdate())
     return exports.download(exporting.build_workbook(request.user, region), filename)

@@ -107,3 +107,27 @@ def test_old_exports_are_pruned_with_their_files(client, world):
     # A file gone from the storage is a 404, not an error
     os.remove(new.file.path)
     assert client.get(new.get_absolute_url()).status_code == 404
+
+
+def test_a_large_region_export_is_made_in_the_background(client, world, settings):
+    """A region with more BT-läkare than an inline export may hold is offered as a background
+    export, downloaded from the exports page when done (the same file as the inline one)."""
+    make_cohort(world, 3)
+    client.force_login(world.users["kansli"])
+    url = reverse("trainees:export_region", args=[world.vgr.slug])
+    inline = client.get(url)
+    assert inline["Content-Type"].startswith("application/vnd.openxmlformats")
+    settings.REPORTS_INLINE_EXPORT_ROWS = 2
+    page = client.get(url)
+    assert page.status_code == 200 and b'data-testid="start-region-export"' in page.content
+    response = client.post(reverse("reports:region_export", args=[world.vgr.slug]))
+    assert response.status_code == 302 and response["Location"] == reverse("reports:exports")
+    run_ready_jobs()
+    export = Export.objects.get()
+    assert export.status == ExportStatus.DONE and export.rows == 4
+    download = client.get(export.get_absolute_url())
+    made = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    direct = openpyxl.load_workbook(io.BytesIO(inline.content))
+    assert [list(ws.values) for ws in made.worksheets] == [list(ws.values) for ws in direct.worksheets]
+    client.force_login(world.users["handledare"])
+    assert client.post(reverse("reports:region_export", args=[world.vgr.slug])).status_code == 403
