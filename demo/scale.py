@@ -10,8 +10,8 @@ What makes it like real data:
   category with a handledare who works there, so they pass the rules module as the demo's do;
 * status follows the dates (completed when the plan has ended, active when it has begun);
 * assessments and activities only where the plan has begun, at the programme's cadence or
-  more, signed by the placement's handledare; signed rows are written signed (one insert, never
-  insert-then-update: signed records are immutable);
+  more, signed by the placement's handledare; signed rows are written as the service writes them (goals first, then the signature;
+  the database refuses goals added to a signed assessment);
 * every BT-läkare came in through an intake round of their region (admitted application).
 
 Everything is deterministic: one `random.Random(seed)`.
@@ -406,6 +406,11 @@ class _Generator:
                         )
                     )
         _bulk(IUP, iups, self.counts)
+        # Signing comes last, as in the service: the database refuses goals added to a signed
+        # assessment, so the rows go in unsigned, get their goals, and are then signed in bulk.
+        signed_at = [a.signed_at for a in assessments]
+        for a in assessments:
+            a.signed_at = None
         _bulk(Assessment, assessments, self.counts)
         _bulk(Activity, activities, self.counts)
         goals = self.goals
@@ -419,6 +424,9 @@ class _Generator:
         act_goals = list({(g.activity_id, g.goal_id): g for g in act_goals}.values())
         _bulk(AGoal, a_goals, self.counts)
         _bulk(ActGoal, act_goals, self.counts)
+        for a, at in zip(assessments, signed_at, strict=True):
+            a.signed_at = at
+        Assessment.objects.bulk_update(assessments, ["signed_at"], batch_size=BATCH)
 
     def _intake(self, region, trainees, starts, per_round, kansli) -> None:
         rounds = []
