@@ -32,6 +32,7 @@ OWNED: list[tuple[str, str]] = [
     ("assessments.assessment", "trainee"),
     ("assessments.addendum", "assessment__trainee"),
     ("assessments.traineecomment", "assessment__trainee"),
+    ("assessments.assessorcheck", "assessment__trainee"),
     ("certificates.readinessoverride", "trainee"),
     ("certificates.finalassessment", "trainee"),
     ("certificates.goaljudgement", "final__trainee"),
@@ -72,6 +73,8 @@ NOT_CARRIED = {
     "scheduling.proposaledit": "a planner's proposal, not part of the plan",
     "intake.application": "the source region's intake (the admission is done)",
     "notifications.calendarfeed": "a secret feed address of the source installation",
+    "quality.evaluationinvitation": "a single-use invitation to evaluate a placement; the evaluation itself is "
+    "anonymous and stays with the unit",
 }
 
 

@@ -22,7 +22,7 @@ def make_record(world):
     """A trainee with everything a record holds. Built inside the caller's savepoint: the people and
     units made here do not exist once it is rolled back (the "receiving installation")."""
     from accounts.models import ApprovedAssessor
-    from assessments.models import Addendum, Assessment, AssessmentRequest, TraineeComment
+    from assessments.models import Addendum, Assessment, AssessmentRequest, AssessorCheck, TraineeComment
     from certificates.models import FinalAssessment, GoalJudgement, IssuedDocument, ReadinessOverride
     from certificates.signatures import content_hash
     from goals.models import Goal
@@ -141,6 +141,9 @@ def make_record(world):
     assessment.save(update_fields=["signed_at"])
     Addendum.objects.create(assessment=assessment, author=world.users["handledare"], author_name="H", text="Tillägg")
     TraineeComment.objects.create(assessment=assessment, author=person, text="Tack")
+    AssessorCheck.objects.create(
+        assessment=assessment, confirmed_at=timezone.now(), confirmed_by=world.users["studierektor"], note="Känd"
+    )
 
     ReadinessOverride.objects.create(trainee=t, reason="Undantag", errors=["PLAN_TOO_SHORT"], by=world.users["kansli"])
     extern = world.users["extern_bedomare"]
