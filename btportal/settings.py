@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff use the app only after a second factor (accounts/middleware.py; settings MFA_REQUIRED_FOR_STAFF).
+    "accounts.middleware.StaffSecondFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -191,8 +193,19 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
     "reset_password": "20/m/ip,5/m/key",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Second factors: TOTP (an authenticator app) and passkeys / security keys (WebAuthn), with recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "BT-portalen"
+# WebAuthn needs https; the development server is plain http on localhost.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Staff (kansli, studierektor, verksamhetschef, admin) must enrol and use a second factor — or log in through
+# the region's identity provider — before using the app (accounts/middleware.py). On in production; the demo
+# and the tests turn it on where they need it.
+MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", not DEBUG)
+# Signing Bilaga 3, the final assessment and issuing ask the person to prove who they are again when their
+# last login or re-authentication is older than this many seconds (0: never; accounts.strong_auth).
+SIGNING_REAUTHENTICATION_SECONDS = env_int("SIGNING_REAUTHENTICATION_SECONDS", 0 if DEBUG else 300)
+ACCOUNT_REAUTHENTICATION_TIMEOUT = SIGNING_REAUTHENTICATION_SECONDS or 300
 
 # Single sign-on through the regions' identity providers (SAML 2.0, OpenID Connect): allauth's providers,
 # configured in the file SSO_PROVIDERS_FILE (README) and/or in the admin (Social applications). A person is
@@ -260,6 +273,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ASSESSMENT_REQUEST_DAYS = env_int("ASSESSMENT_REQUEST_DAYS", 14)
 ASSESSMENT_PIN_MAX_FAILURES = env_int("ASSESSMENT_PIN_MAX_FAILURES", 5)
 
+# Behind the installation's TLS proxy (load balancer): the client's address is the last one the proxy added
+# to X-Forwarded-For (TRUSTED_PROXY_COUNT proxies of ours in front), for login throttling and the login log;
+# without it the header is ignored, since anyone can send it.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1) if BEHIND_TLS_PROXY else 0
+
 # Security. Production (DEBUG off) gets the strict settings that `check --deploy` asks for.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -271,7 +290,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    if env_bool("BEHIND_TLS_PROXY", False):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
