@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy, Permissions-Policy and Cache-Control: no-store on everything dynamic.
+    "core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -278,6 +280,20 @@ ASSESSMENT_PIN_MAX_FAILURES = env_int("ASSESSMENT_PIN_MAX_FAILURES", 5)
 # without it the header is ignored, since anyone can send it.
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1) if BEHIND_TLS_PROXY else 0
+
+# Content-Security-Policy of every page (core.middleware.SecurityHeadersMiddleware): our own static files only,
+# no inline script or style (positions come as data attributes, set by btportal/positions.js), data: images
+# for Bootstrap's form icons and the QR codes, no framing. Permissions-Policy: no device features.
+CONTENT_SECURITY_POLICY = env_str(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+)
+PERMISSIONS_POLICY = env_str(
+    "PERMISSIONS_POLICY",
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "publickey-credentials-get=(self), publickey-credentials-create=(self)",
+)
 
 # Security. Production (DEBUG off) gets the strict settings that `check --deploy` asks for.
 X_FRAME_OPTIONS = "DENY"
