@@ -21,6 +21,8 @@ they describe; `bt_strong_user` guards against a mark read with the wrong user a
 
 from __future__ import annotations
 
+import time
+
 from django.http import HttpRequest
 
 METHOD_KEY = "bt_auth_method"
@@ -84,6 +86,32 @@ def strong_method(request: HttpRequest) -> str:
     if request.session.get(USER_KEY) == request.user.pk and request.session.get(METHOD_KEY) in (IDP, MFA):
         return request.session[METHOD_KEY]
     return MFA
+
+
+def last_authenticated_at(request: HttpRequest) -> float | None:
+    """When the session's user last proved who they are (a login or a re-authentication), as a timestamp."""
+    from allauth.account.authentication import get_authentication_records
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    times = [record.get("at") for record in get_authentication_records(request, user) if record.get("at")]
+    return max(times) if times else None
+
+
+def require_recent_authentication(request: HttpRequest) -> None:
+    """Before signing (Bilaga 3, the final assessment) and issuing: the person proved who they are within the
+    last settings.SIGNING_REAUTHENTICATION_SECONDS (0: not asked). Otherwise allauth's re-authentication
+    (password, or the TOTP code when the account has one) is asked for, and the request resumes after it."""
+    from allauth.core.exceptions import ReauthenticationRequired
+    from django.conf import settings
+
+    seconds = settings.SIGNING_REAUTHENTICATION_SECONDS
+    if not seconds:
+        return
+    at = last_authenticated_at(request)
+    if at is None or time.time() - at > seconds:
+        raise ReauthenticationRequired()
 
 
 def _verified_mfa_in_session(request: HttpRequest, user) -> bool:

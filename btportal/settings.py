@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy, Permissions-Policy and Cache-Control: no-store on everything dynamic.
+    "core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff use the app only after a second factor (accounts/middleware.py; settings MFA_REQUIRED_FOR_STAFF).
+    "accounts.middleware.StaffSecondFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -116,7 +120,8 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and env_bool("SQLITE_IMMEDIATE", False):
+    # Opt-in for now (SQLITE_IMMEDIATE=1): the worker-process tests (core/tests/test_jobs.py) stall with it.
     # SQLite (a laptop, the demo): a writing transaction takes the write lock when it begins (IMMEDIATE), so
     # two simultaneous writers queue for up to `timeout` seconds instead of one failing with "database is
     # locked" when it upgrades its read lock; WAL lets readers go on while one writes.
@@ -194,8 +199,19 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
     "reset_password": "20/m/ip,5/m/key",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Second factors: TOTP (an authenticator app) and passkeys / security keys (WebAuthn), with recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "BT-portalen"
+# WebAuthn needs https; the development server is plain http on localhost.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Staff (kansli, studierektor, verksamhetschef, admin) must enrol and use a second factor — or log in through
+# the region's identity provider — before using the app (accounts/middleware.py). On in production; the demo
+# and the tests turn it on where they need it.
+MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", not DEBUG)
+# Signing Bilaga 3, the final assessment and issuing ask the person to prove who they are again when their
+# last login or re-authentication is older than this many seconds (0: never; accounts.strong_auth).
+SIGNING_REAUTHENTICATION_SECONDS = env_int("SIGNING_REAUTHENTICATION_SECONDS", 0 if DEBUG else 300)
+ACCOUNT_REAUTHENTICATION_TIMEOUT = SIGNING_REAUTHENTICATION_SECONDS or 300
 
 # Single sign-on through the regions' identity providers (SAML 2.0, OpenID Connect): allauth's providers,
 # configured in the file SSO_PROVIDERS_FILE (README) and/or in the admin (Social applications). A person is
@@ -265,6 +281,26 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ASSESSMENT_REQUEST_DAYS = env_int("ASSESSMENT_REQUEST_DAYS", 14)
 ASSESSMENT_PIN_MAX_FAILURES = env_int("ASSESSMENT_PIN_MAX_FAILURES", 5)
 
+# Behind the installation's TLS proxy (load balancer): the client's address is the last one the proxy added
+# to X-Forwarded-For (TRUSTED_PROXY_COUNT proxies of ours in front), for login throttling and the login log;
+# without it the header is ignored, since anyone can send it.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1) if BEHIND_TLS_PROXY else 0
+
+# Content-Security-Policy of every page (core.middleware.SecurityHeadersMiddleware): our own static files only,
+# no inline script or style (positions come as data attributes, set by btportal/positions.js), data: images
+# for Bootstrap's form icons and the QR codes, no framing. Permissions-Policy: no device features.
+CONTENT_SECURITY_POLICY = env_str(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+)
+PERMISSIONS_POLICY = env_str(
+    "PERMISSIONS_POLICY",
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "publickey-credentials-get=(self), publickey-credentials-create=(self)",
+)
+
 # Security. Production (DEBUG off) gets the strict settings that `check --deploy` asks for.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -276,7 +312,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    if env_bool("BEHIND_TLS_PROXY", False):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False

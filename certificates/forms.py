@@ -4,12 +4,24 @@ verksamhetschef's signature of Bilaga 3."""
 import datetime
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ApprovedAssessor, User
+from accounts.models import ApprovedAssessor, Role, User
 from core.forms import BootstrapFormMixin, VersionedModelForm
 from organisations.models import Unit
+
+
+def is_bt_doctor(user) -> bool:
+    """A BT-läkare (a BT record, or the role) is assessed, never an assessor."""
+    from accounts.models import RoleAssignment
+    from trainees.models import Trainee
+
+    return (
+        Trainee.objects.filter(user=user).exists()
+        or RoleAssignment.objects.filter(user=user, role=Role.BT_LAKARE).exists()
+    )
 
 
 class ApprovedAssessorForm(BootstrapFormMixin, VersionedModelForm):
@@ -18,7 +30,10 @@ class ApprovedAssessorForm(BootstrapFormMixin, VersionedModelForm):
 
     email = forms.EmailField(
         label=_("Email of the person"),
-        help_text=_("The person needs an account in BT-portalen (they log in to make the final assessment)."),
+        help_text=_(
+            "The person needs an account in BT-portalen with a role or a supervisor profile in the region "
+            "(they log in to make the final assessment)."
+        ),
     )
 
     class Meta:
@@ -29,8 +44,9 @@ class ApprovedAssessorForm(BootstrapFormMixin, VersionedModelForm):
             "workplace": _("Used for the conflict check: an assessor must not work at the trainee's units."),
         }
 
-    def __init__(self, *args, regions, **kwargs):
+    def __init__(self, *args, regions, anyone=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.anyone = anyone
         self.fields["region"].queryset = regions
         self.fields["workplace"].queryset = (
             Unit.objects.filter(region__in=regions).select_related("region").order_by("region__name", "path")
@@ -45,16 +61,28 @@ class ApprovedAssessorForm(BootstrapFormMixin, VersionedModelForm):
             del self.fields["active"]
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        user = User.objects.filter(email__iexact=email).first()
+        return self.cleaned_data["email"].strip().lower()
+
+    def _person_in_region(self, email, region):
+        """The active account of `email` when the person works in `region` (a role there, or a supervisor
+        profile with a workplace there), else None — whether or not the address has an account elsewhere,
+        which the kansli of this region has no business learning."""
+        from accounts.models import RoleAssignment, SupervisorProfile
+        from trainees.models import Trainee
+
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
         if user is None:
-            raise forms.ValidationError(
-                _("No account has this email address. Ask the administrator to create one first.")
-            )
-        if not user.is_active:
-            raise forms.ValidationError(_("This account is deactivated."))
-        self.person = user
-        return email
+            return None
+        if self.anyone:
+            return user  # the administrator keeps every region's register
+        units = Unit.objects.filter(region=region)
+        in_region = (
+            RoleAssignment.objects.active().filter(user=user).filter(Q(region=region) | Q(unit__in=units)).exists()
+            or SupervisorProfile.objects.filter(user=user, workplace__in=units).exists()
+            or ApprovedAssessor.objects.filter(user=user, region=region).exists()
+            or Trainee.objects.filter(user=user, home_unit__region=region).exists()  # refused below, by name
+        )
+        return user if in_region else None
 
     def clean_specialty(self):
         value = self.cleaned_data["specialty"].strip()
@@ -75,7 +103,25 @@ class ApprovedAssessorForm(BootstrapFormMixin, VersionedModelForm):
         region, workplace = data.get("region"), data.get("workplace")
         if region and workplace and workplace.region_id != region.pk:
             self.add_error("workplace", _("The workplace must be a unit in the region of the register."))
-        person = getattr(self, "person", None)
+        email = data.get("email")
+        person = None
+        if region and email and not self.instance.pk:
+            person = self._person_in_region(email, region)
+            if person is None:
+                # One message for every address that cannot be used — no account, an account of another
+                # region, a deactivated one — so the form reveals nothing about accounts elsewhere.
+                self.add_error(
+                    "email",
+                    _(
+                        "No one who works in %(region)s can be added with this address. The person needs an "
+                        "account with a role or a supervisor profile in the region; ask the administrator."
+                    )
+                    % {"region": region.name},
+                )
+            elif is_bt_doctor(person):
+                self.add_error("email", _("A BT doctor cannot be an external assessor."))
+                person = None
+            self.person = person
         if region and person and not self.instance.pk:
             existing = ApprovedAssessor.objects.filter(user=person, region=region).first()
             if existing:

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import strong_auth
 from accounts.models import ApprovedAssessor
-from accounts.permissions import permission, public
+from accounts.permissions import is_admin, permission, public
 from core.errors import DomainError
 from core.forms import MAX_DATE, MIN_DATE, current_form
 from core.locking import StaleEdit
@@ -148,6 +149,7 @@ def final(request, pk):
                 if not signing:
                     messages.success(request, _("Your judgement is saved."))
             if signing:
+                strong_auth.require_recent_authentication(request)
                 services.sign_final(fa, user=request.user, place=request.POST.get("place", ""))
                 messages.success(request, _("You have signed the final assessment."))
         except DomainError as e:
@@ -236,6 +238,7 @@ def document(request, pk, kind, source="own"):
 @require_POST
 def issue(request, pk):
     trainee = _trainee(request, pk, MANAGE)
+    strong_auth.require_recent_authentication(request)
     try:
         services.issue_certificates(trainee, by=request.user)
         messages.success(request, _("The BT certificates are issued."))
@@ -333,7 +336,9 @@ def assessors(request):
 
 @permission(MANAGE_ASSESSORS)
 def assessor_add(request):
-    form = ApprovedAssessorForm(request.POST or None, regions=MANAGE_ASSESSORS.queryset(request.user))
+    form = ApprovedAssessorForm(
+        request.POST or None, regions=MANAGE_ASSESSORS.queryset(request.user), anyone=is_admin(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         approved, granted = register.add(form)
         name = approved.user.get_full_name() or approved.user.email
@@ -414,6 +419,8 @@ def service_sign(request, pk):
     b3 = services.bilaga3(trainee)
     state = b3["signature_state"]
     form = ServiceSignatureForm(request.POST or None, initial={"sha256": state.sha256})
+    if request.method == "POST":
+        strong_auth.require_recent_authentication(request)
     if request.method == "POST" and form.is_valid():
         try:
             signatures.sign_service(

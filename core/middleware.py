@@ -41,3 +41,32 @@ class RejectNulMiddleware:
             elif content_type.endswith("json") and (b"\\u0000" in request.body or b"\x00" in request.body):
                 raise BadRequest("NUL character in the body")
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Headers every dynamic response gets (static files are answered by WhiteNoise before this runs):
+
+    - Content-Security-Policy (settings.CONTENT_SECURITY_POLICY): scripts and styles only from our own
+      static files — no inline script, no inline style attribute, no CDN; nothing may frame the pages.
+    - Permissions-Policy (settings.PERMISSIONS_POLICY): no camera, microphone, location, payment or USB.
+    - Cache-Control: no-store — pages, exports and files carry personal data and must not stay in a shared
+      computer's browser cache or a proxy; a response that declares itself public keeps its own header.
+    """
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.csp = settings.CONTENT_SECURITY_POLICY
+        self.permissions = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.csp:
+            response.headers.setdefault("Content-Security-Policy", self.csp)
+        if self.permissions:
+            response.headers.setdefault("Permissions-Policy", self.permissions)
+        cache = response.headers.get("Cache-Control", "")
+        if "public" not in cache and "no-store" not in cache:
+            response.headers["Cache-Control"] = f"{cache}, no-store" if cache else "no-store"
+        return response

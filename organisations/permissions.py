@@ -45,4 +45,12 @@ def manageable_units(user) -> QuerySet:
 _VIEWERS = {Role.ADMIN, Role.KANSLI, Role.STUDIEREKTOR, Role.VERKSAMHETSCHEF, Role.GRANSKARE}
 VIEW_REGION = Permission("organisations.view_region", roles=_VIEWERS, scope=visible_regions)
 VIEW_UNIT = Permission("organisations.view_unit", roles=_VIEWERS, scope=visible_units)
-EXPORT_REGION = Permission("organisations.export_region", roles=MANAGER_ROLES | {Role.ADMIN}, scope=visible_regions)
+
+
+def managed_regions(user) -> QuerySet:
+    """Regions where the user manages BT-läkare (a granskare role elsewhere adds nothing)."""
+    return regions_covered(user, MANAGER_ROLES)
+
+
+#: The export's rows are the BT-läkare the user manages in the region (trainees.exporting).
+EXPORT_REGION = Permission("organisations.export_region", roles=MANAGER_ROLES | {Role.ADMIN}, scope=managed_regions)

@@ -17,6 +17,7 @@ from scheduling.models import PlanningRun, ProposalEdit
 from scheduling.planning import (
     CATEGORIES,
     INTRODUCTION_UNIT,
+    check_may_plan,
     check_open,
     from_label,
     label,
@@ -103,6 +104,7 @@ def save_proposal_edit(
 ) -> ProposalEdit:
     """Store a person's version of the trainee's proposal (rows: unit key, start month label,
     months). The planner's result is untouched. Invalid rows change nothing."""
+    check_may_plan(by, [trainee], region=run.region)
     check_open(run, trainee)
     units = {str(u.pk): u for u in region_units(run)}
     problems = validate_rows(run, rows, units)
@@ -127,6 +129,7 @@ def save_proposal_edit(
 @transaction.atomic
 def reset_proposal(run: PlanningRun, trainee: Trainee, *, expected_version: int | None, by) -> ProposalEdit:
     """Back to the planner's proposal (the edit row stays, with a new version)."""
+    check_may_plan(by, [trainee], region=run.region)
     check_open(run, trainee)
     edit = _claim_edit(run, trainee, expected_version)
     edit.assignments = None

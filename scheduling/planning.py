@@ -19,7 +19,7 @@ from organisations.models import Unit, UnitCapacity
 from rules.dates import add_months, first_of_month, month_index
 from rules.dates import month_end as last_day
 from scheduling.models import AcceptedProposal, PlanningRun, ProposalEdit, RunStatus
-from scheduling.permissions import PLAN
+from scheduling.permissions import PLAN, PLAN_TRAINEE
 from scheduling.tasks import solve_planning_run
 from trainees import capacity
 from trainees import services as trainee_services
@@ -155,6 +155,7 @@ def start_run(
     trainees = list(trainees)
     if not trainees:
         raise DomainError(_("Choose at least one BT doctor to plan."))
+    check_may_plan(by, trainees, region=region)
     cohort = build_cohort(region, trainees, start, months)
     if weights:
         cohort["weights"] = dict(weights)
@@ -363,6 +364,7 @@ def review(run: PlanningRun, items: list[Proposal], *, visible=None) -> Review:
     )
     grid = capacity.month_grid(units, run.horizon_start, run.horizon_months, visible_trainees=visible)
     pending_ids = {p.trainee.pk for p in pending}
+    named_ids = pending_ids if visible is None else set(visible.filter(pk__in=pending_ids).values_list("pk", flat=True))
     cells = {(row.unit.pk, cell.month): cell for row in grid.rows for cell in row.cells}
     for cell in cells.values():
         cell.entries = [e for e in cell.entries if e.trainee_id not in pending_ids]
@@ -376,8 +378,12 @@ def review(run: PlanningRun, items: list[Proposal], *, visible=None) -> Review:
                     continue
                 entry = next((e for e in cell.entries if e.trainee_id == p.trainee.pk), None)
                 if entry is None:
+                    named = p.trainee.pk in named_ids
                     entry = ProposedEntry(
-                        trainee_id=p.trainee.pk, name=str(p.trainee), url=p.trainee.get_absolute_url()
+                        trainee_id=p.trainee.pk,
+                        name=str(p.trainee) if named else "",
+                        url=p.trainee.get_absolute_url() if named else "",
+                        visible=named,
                     )
                     cell.entries.append(entry)
                 entry.placements.append(
@@ -493,6 +499,7 @@ def accept_proposal(run: PlanningRun, trainee: Trainee, *, by, expected_version:
     placements — all or nothing, after the rules check and the capacity check."""
     # One accept at a time per run, so two people cannot both take a unit's last place.
     PlanningRun.objects.select_for_update().filter(pk=run.pk).first()
+    check_may_plan(by, [trainee], region=run.region)
     check_open(run, trainee)
     proposal = next(iter(proposals(run, only=trainee)), None)
     if proposal is None or not proposal.placements:
@@ -522,6 +529,17 @@ def accept_proposal(run: PlanningRun, trainee: Trainee, *, by, expected_version:
     ]
     AcceptedProposal.objects.create(run=run, trainee=trainee, accepted_by=by)
     return created
+
+
+def check_may_plan(user, trainees, *, region) -> None:
+    """The last word on scope, whatever the view: a run is started, and a proposal accepted, only for
+    BT-läkare the user may plan, in a region where they plan (PermissionDenied otherwise). `user` None is the
+    system itself (a management command), which no request can be."""
+    if user is None:
+        return
+    PLAN.check(user, region)
+    for trainee in trainees:
+        PLAN_TRAINEE.check(user, trainee)
 
 
 def visible_runs(user):

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -10,7 +10,7 @@ from core.locking import posted_version
 from scheduling import editing, forms, planning
 from scheduling.forms import StartRunForm
 from scheduling.models import PlanningRun, RunStatus
-from scheduling.permissions import PLAN
+from scheduling.permissions import PLAN, PLAN_TRAINEE
 from trainees.models import Trainee, TraineeStatus
 from trainees.permissions import visible_trainees
 
@@ -20,7 +20,8 @@ from trainees.permissions import visible_trainees
 def run_list(request):
     regions = PLAN.queryset(request.user)
     candidates = (
-        Trainee.objects.filter(region__in=regions, status=TraineeStatus.PLANNED, placements__isnull=True)
+        PLAN_TRAINEE.queryset(request.user)
+        .filter(region__in=regions, status=TraineeStatus.PLANNED, placements__isnull=True)
         .select_related("user", "region")
         .order_by("region__name", "planned_start")
     )
@@ -54,12 +55,29 @@ def _run_for(request, pk) -> PlanningRun:
     )
 
 
+def _trainee_for(request, run, trainee_pk) -> Trainee:
+    """A BT-läkare of the run (404 otherwise) whom the user may plan (403 otherwise)."""
+    return PLAN_TRAINEE.get_object(request.user, run.trainees.select_related("user"), pk=trainee_pk)
+
+
 def _review_context(request, run, **extra) -> dict:
-    """The run page: status, the proposals with their rules check, and the capacity review."""
+    """The run page: status, the proposals with their rules check, and the capacity review.
+
+    Every proposal counts in the capacity review; only those of BT-läkare the user may plan are listed and
+    named (the others are counted, not named)."""
     items = planning.proposals(run)
-    context = {"run": run, "proposals": items, "waiting": run.status in (RunStatus.QUEUED, RunStatus.RUNNING)}
+    mine = set(
+        PLAN_TRAINEE.queryset(request.user).filter(pk__in=[p.trainee.pk for p in items]).values_list("pk", flat=True)
+    )
+    context = {
+        "run": run,
+        "proposals": [p for p in items if p.trainee.pk in mine],
+        "others": sum(1 for p in items if p.trainee.pk not in mine),
+        "waiting": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+    }
     if items and run.status == RunStatus.DONE:
-        context["review"] = planning.review(run, items, visible=visible_trainees(request.user))
+        visible = visible_trainees(request.user) & PLAN_TRAINEE.queryset(request.user)
+        context["review"] = planning.review(run, items, visible=visible)
     context.update(extra)
     return context
 
@@ -99,7 +117,7 @@ def _saved(request, run, trainee, message):
 def proposal_edit(request, pk, trainee_pk):
     """Edit one trainee's proposal (htmx inline in the table; a page of its own without JS)."""
     run = _run_for(request, pk)
-    trainee = get_object_or_404(run.trainees.select_related("user"), pk=trainee_pk)
+    trainee = _trainee_for(request, run, trainee_pk)
     if run.status != RunStatus.DONE:
         messages.error(request, _("The proposal is not ready yet."))
         return redirect(run)
@@ -145,7 +163,7 @@ def proposal_edit(request, pk, trainee_pk):
 @require_POST
 def proposal_reset(request, pk, trainee_pk):
     run = _run_for(request, pk)
-    trainee = get_object_or_404(run.trainees.select_related("user"), pk=trainee_pk)
+    trainee = _trainee_for(request, run, trainee_pk)
     try:
         expected = posted_version(request.POST, message=editing.stale_message())
         editing.reset_proposal(run, trainee, expected_version=expected, by=request.user)
@@ -165,9 +183,13 @@ def accept(request, pk):
     run = _run_for(request, pk)
     every = request.POST.get("trainee") == "all"
     if every:
+        # Everyone's valid proposal — of the BT-läkare this user may plan, not the whole run's.
+        mine = PLAN_TRAINEE.queryset(request.user)
         targets = [p.trainee for p in planning.proposals(run) if not p.accepted and p.placements]
+        allowed = set(mine.filter(pk__in=[t.pk for t in targets]).values_list("pk", flat=True))
+        targets = [t for t in targets if t.pk in allowed]
     else:
-        targets = [get_object_or_404(run.trainees, pk=request.POST.get("trainee") or 0)]
+        targets = [_trainee_for(request, run, request.POST.get("trainee") or 0)]
     accepted = 0
     for trainee in targets:
         try:

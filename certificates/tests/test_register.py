@@ -28,7 +28,8 @@ def add(client, **data):
 
 @pytest.fixture
 def candidate(world):
-    user = f.make_supervisor("assessor@example.se", role=Role.EXTERN_BEDOMARE, workplace=world.other_clinic)
+    # Someone who works in VGR (a supervisor profile at the vårdcentral): the VGR register may take them.
+    user = f.make_supervisor("assessor@example.se", role=Role.EXTERN_BEDOMARE, workplace=world.health_centre)
     user.first_name, user.last_name = "Berit", "Bedömare"
     user.save()
     return user
@@ -55,7 +56,7 @@ def test_the_kansli_adds_an_assessor_of_their_region(client, world, candidate):
 @pytest.mark.parametrize(
     "data,field,message",
     [
-        ({"email": "nobody@example.se"}, "email", "No account has this email address"),
+        ({"email": "nobody@example.se"}, "email", "No one who works in"),
         ({"email": "not-an-email"}, "email", "Enter a valid email address"),
         ({"specialty": "   "}, "specialty", "This field is required"),
         ({"training_date": "2999-01-01"}, "training_date", "cannot be in the future"),
@@ -211,12 +212,50 @@ def test_a_new_assessor_gets_the_external_assessor_role(client, world):
     from accounts.models import RoleAssignment
     from accounts.permissions import roles_of
 
-    person = f.make_user("ny-bedomare@example.se")
+    person = f.make_supervisor("ny-bedomare@example.se", workplace=world.health_centre)  # works in VGR
     assert Role.EXTERN_BEDOMARE not in roles_of(person)
     client.force_login(world.users["kansli"])
     r = add(client, email=person.email, region=world.vgr.pk)
     assert r.status_code == 302
     assert RoleAssignment.objects.filter(user=person, role=Role.EXTERN_BEDOMARE).count() == 1
     # Someone who already holds the role is not given it twice.
-    r = add(client, email=world.users["extern_bedomare"].email, region=world.vgr.pk)
+    client.force_login(world.users["stranger_kansli"])  # the extern bedömare works in Gävleborg
+    r = add(client, email=world.users["extern_bedomare"].email, region=world.gavleborg.pk)
+    assert r.status_code == 302
     assert RoleAssignment.objects.filter(user=world.users["extern_bedomare"], role=Role.EXTERN_BEDOMARE).count() == 1
+
+
+# -- only people of the region, never a BT-läkare, and nothing revealed about accounts elsewhere ----------------
+
+
+def _error(response):
+    return " ".join(response.context["form"].errors.get("email", []))
+
+
+def test_it_adds_no_one_from_outside_the_region_and_says_the_same_as_for_no_account(client, world):
+    client.force_login(world.users["kansli"])
+    base = {"region": world.vgr.pk, "workplace": world.health_centre.pk}
+    elsewhere = add(client, email=world.users["stranger_kansli"].email, **base)  # kansli of Gävleborg
+    other_supervisor = f.make_supervisor("gavle.hl@example.se", workplace=world.other_clinic)
+    supervisor_elsewhere = add(client, email=other_supervisor.email, **base)
+    nobody = add(client, email="nobody-at-all@example.se", **base)
+    assert elsewhere.status_code == supervisor_elsewhere.status_code == nobody.status_code == 200
+    assert _error(elsewhere) == _error(supervisor_elsewhere) == _error(nobody) != ""
+    assert not ApprovedAssessor.objects.exists()
+    from accounts.models import RoleAssignment
+
+    assert not RoleAssignment.objects.filter(role=Role.EXTERN_BEDOMARE, user=world.users["stranger_kansli"]).exists()
+
+
+def test_a_bt_doctor_is_never_an_assessor(client, world):
+    client.force_login(world.users["kansli"])
+    response = add(client, email=world.users["bt_lakare"].email, region=world.vgr.pk, workplace=world.clinic.pk)
+    assert response.status_code == 200 and "BT doctor" in _error(response)
+    assert not ApprovedAssessor.objects.exists()
+
+
+def test_a_supervisor_of_the_region_is_added(client, world):
+    client.force_login(world.users["kansli"])
+    response = add(client, email=world.users["handledare"].email, region=world.vgr.pk, workplace=world.health_centre.pk)
+    assert response.status_code == 302
+    assert ApprovedAssessor.objects.filter(user=world.users["handledare"], region=world.vgr).exists()
