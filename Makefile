@@ -9,7 +9,7 @@ PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run worker test test-fast migrate demo messages clean check-deploy lint lock
+.PHONY: setup run worker test test-fast migrate demo messages clean check-deploy lint lock screenshots
 
 setup: $(PIP_STAMP) $(NPM_STAMP) $(MO_FILES)
 
@@ -61,6 +61,11 @@ test: setup
 
 test-fast: setup
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+# Each demo role's home and main job on a phone (375 px), as PNG files in screenshots/ (ignored by git).
+screenshots: setup
+	$(PY) -m pytest -q btportal/tests/browser/screenshots.py $(PYTEST_ARGS)
+	@echo "Screenshots in $${BT_SCREENSHOT_DIR:-screenshots}/"
 
 messages: setup
 	$(PY) manage.py makemessages -l sv --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles

@@ -21,7 +21,13 @@ def profile(request):
         form.save()
         messages.success(request, _("Your details were saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    own = getattr(request.user, "supervisor_profile", None) if hasattr(request.user, "supervisor_profile") else None
+    return render(
+        request,
+        "accounts/profile.html",
+        # the link to one's supervisor profile only when one's roles may open it (an extern bedömare may not)
+        {"form": form, "supervisor_profile": own if own and VIEW_SUPERVISOR.allows(request.user, own) else None},
+    )
 
 
 @permission(LIST_SUPERVISORS)

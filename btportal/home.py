@@ -7,6 +7,7 @@ arrives with a later part of the system are marked `coming=True` and say so on t
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -20,6 +21,7 @@ class Step:
     text: str
     url: str = ""
     coming: bool = False
+    warning: bool = False
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Section:
     intro: str
     steps: list[Step] = field(default_factory=list)
     figures: list[tuple[str, int]] = field(default_factory=list)
+    due: list = field(default_factory=list)  # assessments due or overdue (cadence), each with a request link
 
 
 ROLE_ORDER = [
@@ -103,7 +106,50 @@ def _trainee(user) -> Section:
         from portfolio.progress import progress_summary
 
         section.progress = progress_summary(trainee)  # the BT1…BT18 strip (portfolio/_progress_strip.html)
+        section.due = _due_assessments(trainee)
     return section
+
+
+@dataclass
+class DueAssessment:
+    item: object  # assessments.cadence.DueItem
+    request_url: str
+
+
+def _due_assessments(trainee, within_days: int = 30) -> list[DueAssessment]:
+    """The assessments the programme's cadence expects now: overdue, or due within a month, each with
+    a link that opens the request form for that placement (and instrument, when the item names one)."""
+    from urllib.parse import urlencode
+
+    from assessments import cadence
+
+    today = timezone.localdate()
+    items = cadence.needs_attention(cadence.due_items(trainee, today=today), today=today, within_days=within_days)
+    base = reverse("assessments:request_new")
+    out = []
+    for item in items:
+        query = {}
+        if item.placement is not None:
+            query["placement"] = item.placement.pk
+        if item.instrument:
+            query["instrument"] = item.instrument
+        out.append(DueAssessment(item, f"{base}?{urlencode(query)}" if query else base))
+    return out
+
+
+def _inbox_step(user) -> Step:
+    """The supervisor's work: the requests waiting for them, counted, one tap away."""
+    from assessments.models import RequestStatus
+    from assessments.permissions import addressed_requests
+
+    waiting = addressed_requests(user).filter(status=RequestStatus.OPEN, expires_at__gt=timezone.now()).count()
+    if waiting:
+        text = ngettext(
+            "%(count)d assessment request waits for you", "%(count)d assessment requests wait for you", waiting
+        ) % {"count": waiting}
+    else:
+        text = _("Assessment requests: none waiting for you")
+    return Step(text, reverse("assessments:inbox"))
 
 
 def _supervised(user) -> int:
@@ -116,6 +162,7 @@ def _main_supervisor(user) -> Section:
         _("Main supervisor"),
         _("You follow your BT doctors through the whole BT."),
         [
+            _inbox_step(user),
             Step(_("Your BT doctors"), reverse("trainees:list")),
             Step(_("Review and approve IUPs"), reverse("trainees:list")),
             Step(_("Sign the final assessment with the external assessor"), reverse("trainees:list")),
@@ -130,9 +177,8 @@ def _supervisor(user) -> Section:
         _("Supervisor"),
         _("You supervise BT doctors during their placements at your unit."),
         [
+            _inbox_step(user),
             Step(_("Your supervisor profile and training dates"), reverse("accounts:profile")),
-            Step(_("Assessment requests waiting for you"), reverse("assessments:inbox")),
-            Step(_("Sign placement assessments"), reverse("assessments:inbox")),
         ],
     )
 
@@ -238,8 +284,27 @@ def _coordinator(user) -> Section:
     )
 
 
+def _worker_step() -> Step:
+    """Whether the background worker (planning runs, reminders, large exports) is alive."""
+    from django.utils.formats import date_format
+
+    from core.jobs import worker_status
+
+    status = worker_status()
+    if status.alive:
+        seen = date_format(timezone.localtime(status.last_seen), "TIME_FORMAT")
+        return Step(_("Background worker: running (last heard from at %(time)s)") % {"time": seen})
+    return Step(
+        _(
+            "Background worker: not running. Planning runs, reminder emails and large exports wait until it "
+            "runs again (start it on the server: manage.py db_worker)."
+        ),
+        warning=True,
+    )
+
+
 def _admin(user) -> Section:
-    return Section(
+    section = Section(
         Role.ADMIN,
         _("Administrator"),
         _("You manage users, roles, organisations and see the audit history."),
@@ -251,6 +316,8 @@ def _admin(user) -> Section:
             Step(_("Quality reviews and the criteria catalogue"), reverse("quality:reviews")),
         ],
     )
+    section.worker = _worker_step()
+    return section
 
 
 _SECTION_BUILDERS = {

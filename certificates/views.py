@@ -42,13 +42,30 @@ def _trainee(request, pk, perm=VIEW) -> Trainee:
     return perm.get_object(request.user, Trainee.objects.select_related("user", "home_unit", "main_supervisor"), pk=pk)
 
 
+def _only_links_they_may_open(r, user, trainee):
+    """A blocker says where it is fixed; the link is shown only to those whose permission lets them
+    open that page for this trainee (the reason is shown to everyone)."""
+    from django.urls import Resolver404, resolve
+
+    for blocker in r.blockers:
+        if not blocker.fix_url:
+            continue
+        try:
+            perm = getattr(resolve(blocker.fix_url.split("?")[0]).func, "permission", None)
+        except Resolver404:
+            perm = None
+        if perm is None or not perm.allows(user, trainee if perm.scope is not None else None):
+            blocker.fix_url = ""
+    return r
+
+
 @permission(VIEW)
 def readiness(request, pk):
     trainee = _trainee(request, pk)
     final = getattr(trainee, "final_assessment", None) if hasattr(trainee, "final_assessment") else None
     ctx = {
         "trainee": trainee,
-        "r": services.readiness(trainee, viewer=request.user),
+        "r": _only_links_they_may_open(services.readiness(trainee, viewer=request.user), request.user, trainee),
         "final": final,
         "can_manage": MANAGE.allows(request.user, trainee),
         "can_sign": SIGN_FINAL.allows(request.user, trainee),
@@ -59,6 +76,7 @@ def readiness(request, pk):
         "issued_valid": trainee.issued_documents.filter(revoked_at=None).exists(),
         "b3_state": signatures.signature_state(trainee),
         "can_sign_service": SIGN_SERVICE.allows(request.user, trainee),
+        "can_open_final": FINAL_ASSESSMENT.allows(request.user, trainee),
         "b3_overflow": pdf.bilaga3_overflow(trainee),
         "b3_rows": pdf.B3_ROWS,
         "can_keep_register": MANAGE_ASSESSORS.allows(request.user),

@@ -52,6 +52,7 @@ __all__ = [
     "reclaim_lost_jobs",
     "task",
     "task_finished",
+    "worker_status",
 ]
 
 log = logging.getLogger(__name__)
@@ -83,14 +84,42 @@ def _key(worker_id: str) -> str:
     return f"job-worker:{worker_id}"
 
 
+LAST_BEAT_KEY = "job-worker:any"
+
+
 def beat(worker_id: str, *, now: datetime.datetime | None = None) -> None:
-    """Record that `worker_id` is alive (now)."""
-    _cache().set(_key(worker_id), (now or timezone.now()).timestamp(), timeout=2 * timeout())
+    """Record that `worker_id` is alive (now), and that some worker is."""
+    stamp = (now or timezone.now()).timestamp()
+    _cache().set_many({_key(worker_id): stamp, LAST_BEAT_KEY: (stamp, worker_id)}, timeout=2 * timeout())
+
+
+@dataclass(frozen=True)
+class WorkerStatus:
+    alive: bool
+    last_seen: datetime.datetime | None  # the last heartbeat of any worker (None: none heard lately)
+    worker_id: str = ""
+
+
+def worker_status(*, now: datetime.datetime | None = None) -> WorkerStatus:
+    """Is a background worker running? Alive = some worker's heartbeat within three heartbeat
+    intervals (a worker writes one every `heartbeat_interval()` seconds). For the admin's pages,
+    and for /healthz."""
+    now = now or timezone.now()
+    entry = _cache().get(LAST_BEAT_KEY)
+    if not entry:
+        return WorkerStatus(alive=False, last_seen=None)
+    stamp, worker_id = entry
+    seen = datetime.datetime.fromtimestamp(stamp, tz=datetime.UTC)
+    alive = (now - seen).total_seconds() <= 3 * heartbeat_interval()
+    return WorkerStatus(alive=alive, last_seen=seen, worker_id=worker_id)
 
 
 def forget(worker_id: str) -> None:
     """A worker that stops cleanly removes its heartbeat."""
     _cache().delete(_key(worker_id))
+    entry = _cache().get(LAST_BEAT_KEY)
+    if entry and entry[1] == worker_id:
+        _cache().delete(LAST_BEAT_KEY)  # the others write theirs again within one interval
 
 
 def last_seen(worker_ids) -> dict[str, float]:

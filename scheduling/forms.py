@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin, DateInput
 from rules.dates import add_months
+from scheduling.models import METHOD_LABELS
 from trainees.models import Trainee
 
 
@@ -16,7 +17,7 @@ class StartRunForm(BootstrapFormMixin, forms.Form):
     months = forms.IntegerField(label=_("Number of months"), min_value=6, max_value=36, initial=18)
     method = forms.ChoiceField(
         label=_("Method"),
-        choices=[("cpsat", _("Optimise (CP-SAT)")), ("greedy", _("Quick first fit (greedy)"))],
+        choices=list(METHOD_LABELS.items()),
         initial="cpsat",
     )
     time_limit = forms.IntegerField(label=_("Time limit (seconds)"), min_value=5, max_value=600, initial=60)
@@ -30,6 +31,10 @@ class StartRunForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, regions, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
+        only = list(regions[:2])
+        if len(only) == 1:  # one region to choose from (a kansli's): chosen already, no "---------"
+            self.fields["region"].initial = only[0].pk
+            self.fields["region"].empty_label = None
         self.fields["trainees"].queryset = candidates
         self.fields["start"].initial = (datetime.date.today().replace(day=1) + datetime.timedelta(days=32)).replace(
             day=1

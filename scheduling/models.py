@@ -16,6 +16,20 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+#: The planner's methods in words (the form's choices and the run pages say the same).
+METHOD_LABELS = {"cpsat": _("Optimise (CP-SAT)"), "greedy": _("Quick first fit (greedy)")}
+#: The optimiser's result in words.
+RESULT_LABELS = {
+    "optimal": _("the best possible plan"),
+    "feasible": _("a good plan (the time limit stopped the search for a better one)"),
+    "infeasible": _("no plan fits the rules and the capacity"),
+    "unknown": _("no plan found within the time limit"),
+    "invalid": _("the planner could not read the input"),
+}
+#: A queued run that has not started after this many seconds is explained to the person waiting.
+START_EXPECTED_SECONDS = 60
+
+
 class PlanningRun(models.Model):
     region = models.ForeignKey("organisations.Region", on_delete=models.CASCADE, related_name="planning_runs")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -43,6 +57,25 @@ class PlanningRun(models.Model):
 
     def get_absolute_url(self):
         return reverse("scheduling:run", args=[self.pk])
+
+    @property
+    def method_label(self) -> str:
+        return str(METHOD_LABELS.get(self.method, self.method))
+
+    @property
+    def result_label(self) -> str:
+        status = (self.result or {}).get("status", "")
+        return str(RESULT_LABELS.get(status, status))
+
+    @property
+    def waiting_too_long(self) -> bool:
+        """Queued for more than a minute: no planner has taken it (the background worker may be stopped)."""
+        from django.utils import timezone
+
+        return (
+            self.status == RunStatus.QUEUED
+            and (timezone.now() - self.created_at).total_seconds() > START_EXPECTED_SECONDS
+        )
 
     @property
     def weights(self) -> list[tuple[str, int]]:

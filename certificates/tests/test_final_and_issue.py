@@ -360,7 +360,13 @@ def test_the_readiness_page_says_what_holds_issuing_back_with_links(client, worl
     body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'data-testid="cannot-issue"' in body
     assert "Bilaga 3 is not signed by the head of the home unit" in body
-    assert reverse("certificates:service_sign", args=[completed.pk]) in body
+    # the link to where it is fixed only for those who may open that page (issue 14: no links to a 403)
+    sign_url = reverse("certificates:service_sign", args=[completed.pk])
+    assert sign_url not in body
+    client.login(email=world.users["verksamhetschef"].email, password=PASSWORD)
+    assert client.get(sign_url).status_code == 200
+    assert sign_url in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.login(email=world.users["kansli"].email, password=PASSWORD)
     assert "The final assessment (Bilaga 4) has not started." in body
     assert "Issue the BT certificates" not in body
     sign_bilaga3(completed, world.users["verksamhetschef"])

@@ -62,3 +62,25 @@ def test_the_table_file_field_offers_csv_and_xlsx():
     field = TableFileField(label="File")
     assert field.widget.attrs["accept"] == ACCEPT == ".csv,.xlsx,.txt,text/csv"
     assert field.required
+
+
+class _Choices(BootstrapFormMixin, forms.Form):
+    goals = forms.MultipleChoiceField(choices=[("1", "BT1"), ("2", "BT2")], widget=forms.CheckboxSelectMultiple)
+    level = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect)
+    agree = forms.BooleanField(required=False)
+
+
+def test_multiple_choices_are_labelled_boxes_and_the_list_is_not_a_checkbox():
+    """Issue 14: `form-check-input` on the list's wrapper collapsed the whole list into one 16 px box."""
+    html = str(_Choices()["goals"])
+    wrapper = html[: html.index(">") + 1]
+    assert 'class="choice-list"' in wrapper and "form-check-input" not in wrapper
+    assert html.count('<label class="choice-label" for="id_goals_') == 2
+    assert html.count('class="form-check-input"') == 2  # on each box
+    # each box sits inside its own label, so tapping the label ticks that box
+    for i in (0, 1):
+        label = html[html.index(f'for="id_goals_{i}"') :]
+        assert label.index(f'id="id_goals_{i}"') < label.index("</label>")
+    radios = str(_Choices()["level"])
+    assert 'class="choice-list"' in radios and radios.count('type="radio"') == 2
+    assert 'class="form-check-input"' in str(_Choices()["agree"])

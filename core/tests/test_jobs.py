@@ -212,3 +212,20 @@ def test_a_worker_busy_with_a_long_job_keeps_beating_so_no_other_takes_it(share,
     assert other.wait(30) == 0, db.log("other")
     assert db.job(result) == {"status": "RUNNING", "workers": ["busy"], "value": None}
     assert runs.read_text().count("\n") == 1
+
+
+@pytest.mark.django_db
+def test_worker_status_says_whether_a_worker_was_heard_from_lately(timeout):
+    jobs._cache().delete(jobs.LAST_BEAT_KEY)
+    assert jobs.worker_status() == jobs.WorkerStatus(alive=False, last_seen=None)
+    jobs.beat("w-1", now=ago(1))
+    status = jobs.worker_status()
+    assert status.alive and status.worker_id == "w-1"
+    assert abs((status.last_seen - ago(1)).total_seconds()) < 1
+    # silent for more than three heartbeat intervals: not alive, and when it was last heard of is known
+    jobs.beat("w-1", now=ago(3 * jobs.heartbeat_interval() + 1))
+    status = jobs.worker_status()
+    assert not status.alive and status.last_seen is not None
+    jobs.beat("w-1")
+    jobs.forget("w-1")  # a worker that stops cleanly
+    assert not jobs.worker_status().alive

@@ -25,6 +25,8 @@ _LAYOUT_JS = r"""
     const cs = getComputedStyle(e);
     if (cs.visibility !== 'visible' || cs.pointerEvents === 'none') return false;  // .btn-check: its label is the target
     if (e.closest('[inert]')) return false;
+    // inside a closed <details> (other than its summary), or otherwise not rendered
+    if (e.checkVisibility && !e.checkVisibility({opacityProperty: true, visibilityProperty: true, contentVisibilityAuto: true})) return false;
     for (let p = e; p && p !== document.body; p = p.parentElement) {
       const ps = getComputedStyle(p);
       if (ps.display === 'none' || parseFloat(ps.opacity) === 0) return false;
@@ -48,9 +50,11 @@ _LAYOUT_JS = r"""
     const leaves = wide.filter((e) => !wide.some((o) => o !== e && e.contains(o)));
     overflow.push(`scrollWidth ${document.documentElement.scrollWidth} > ${vw}: ` + leaves.slice(0, 5).map(describe).join(', '));
   }
-  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, label, summary, [role=button], [tabindex]:not([tabindex="-1"])';
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, label, summary, [role=button], [role=link]';
   const targets = [...document.querySelectorAll(selector)].filter(shown).filter((e) => e.tagName !== 'MAIN');
   const rects = targets.map((e) => e.getBoundingClientRect());
+  // an inline link that wraps is two boxes, not the rectangle around both
+  const boxes = targets.map((e) => [...e.getClientRects()].filter((r) => r.width > 1 && r.height > 1));
   const related = (a, b) => a.contains(b) || b.contains(a) ||
     (a.tagName === 'LABEL' && a.control === b) || (b.tagName === 'LABEL' && b.control === a) ||
     (a.closest('label') && a.closest('label') === b.closest('label'));
@@ -58,12 +62,14 @@ _LAYOUT_JS = r"""
   const overlaps = [];
   for (let i = 0; i < targets.length; i++) {
     for (let j = i + 1; j < targets.length; j++) {
-      const a = rects[i], b = rects[j];
-      const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
-      const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-      if (w > 2 && h > 2 && !related(targets[i], targets[j])) {
-        overlaps.push(`${describe(targets[i])} overlaps ${describe(targets[j])} (${Math.round(w)}×${Math.round(h)} px)`);
+      if (related(targets[i], targets[j])) continue;
+      let hit = null;
+      for (const a of boxes[i]) for (const b of boxes[j]) {
+        const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (w > 2 && h > 2) hit = [w, h];
       }
+      if (hit) overlaps.push(`${describe(targets[i])} overlaps ${describe(targets[j])} (${Math.round(hit[0])}×${Math.round(hit[1])} px)`);
     }
   }
   // Tap targets under 24 × 24 px. Exceptions of WCAG 2.5.8: a link inside a sentence (inline, with text
