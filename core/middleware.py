@@ -9,6 +9,7 @@ hold NUL bytes; their content is checked where they are read).
 """
 
 from django.core.exceptions import BadRequest
+from django.http import JsonResponse
 
 NUL = "\x00"
 MAX_FIELD_CHARS = 50_000
@@ -27,20 +28,30 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        reason = self.refusal(request)
+        if reason is None:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            # The API answers in the JSON its OpenAPI document declares for 400, never an HTML page.
+            return JsonResponse({"detail": reason}, status=400)
+        raise BadRequest(reason)
+
+    @staticmethod
+    def refusal(request) -> str | None:
         # The path is left to the views: a converter matches or not, and a view with a free-text part
         # (a verification code, a delmål code) checks its shape before any query.
         if _has_nul(request.GET):
-            raise BadRequest("NUL character in the address")
+            return "NUL character in the address"
         content_type = request.content_type or ""
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
             if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
                 if _has_nul(request.POST):
-                    raise BadRequest("NUL character in the form")
+                    return "NUL character in the form"
                 if _too_long(request.POST):
-                    raise BadRequest("a form field is too long")
+                    return "a form field is too long"
             elif content_type.endswith("json") and (b"\\u0000" in request.body or b"\x00" in request.body):
-                raise BadRequest("NUL character in the body")
-        return self.get_response(request)
+                return "NUL character in the body"
+        return None
 
 
 class SecurityHeadersMiddleware:

@@ -53,7 +53,7 @@ def test_it_is_off_unless_configured(client, settings):
     assert client.get(reverse("home")).status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)  # allauth announces the new factor on commit, within the request
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # allauth announces the factor on commit
 def test_enrolling_totp_lets_staff_in(client, mfa_on):
     f.make_user("staff@example.se", role="kansli", region=f.region("vgr"))
     password_login(client, "staff@example.se")

@@ -141,7 +141,7 @@ def _kwargs(route: str, pattern: URLPattern, ring: Ring) -> dict:
                 ring.supervisor.pk
                 if route.startswith("people/supervisors/")
                 else ring.unit.pk
-                if route.startswith(("organisations/unit/", "reports/units/"))
+                if route.startswith(("organisations/unit/", "reports/units/", "quality/units/"))
                 else ring.run.pk
                 if route.startswith("planning/")
                 else ring.activity.pk
@@ -249,10 +249,10 @@ def rings(world, settings, tmp_path):
 
 
 #: Region-level objects, reached legitimately by a role scoped to a unit of the region: the region's pages and
-#: export (whose rows are only the user's own BT-läkare), a planning run's page (the others counted, not
+#: export, inline or in the background (whose rows are only the user's own BT-läkare), a planning run's page (the others counted, not
 #: named: test_a_planner_acts_only_on_their_own_trainees_in_a_shared_run), and intake, which a studierektor
 #: runs for the whole region (intake/tests/test_views.py). They are walked in the far ring.
-REGION_LEVEL_PREFIXES = ("organisations/region/", "trainees/region/", "intake/")
+REGION_LEVEL_PREFIXES = ("organisations/region/", "trainees/region/", "reports/exports/region/", "intake/")
 REGION_LEVEL = {"planning/<int:pk>/"}
 
 NEAR_PERSONAS = [

@@ -121,12 +121,16 @@ def base_url(live_server):
     return live_server.url
 
 
+def inject_axe(page):
+    """Load axe-core into the page once. Evaluated through the DevTools protocol rather than added as an
+    inline <script>, which the site's Content-Security-Policy refuses."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+
+
 def check_axe(page, context=""):
     """Run axe-core (WCAG 2.1 A/AA) on the current page; fail on every serious or critical violation."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        # Evaluated through the DevTools protocol rather than added as an inline <script>, which the site's
-        # Content-Security-Policy would refuse in a context that does not bypass it.
-        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    inject_axe(page)
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         WCAG_TAGS,

@@ -89,14 +89,14 @@ def test_no_page_violates_the_content_security_policy(browser, base_url, world, 
 
 
 def test_the_timeline_is_placed_without_inline_styles(browser, base_url, world):
-    """The plan timeline's bars are positioned by btportal/positions.js from data attributes."""
+    """The plan timeline is SVG: its bars are placed by SVG attributes, not by style attributes."""
     _pages(world)
     context = browser.new_context(base_url=base_url, locale="sv-SE")
     log_in_by_cookie(context, world.users["kansli"], base_url)
     page = context.new_page()
     page.goto(f"/trainees/{world.trainee.pk}/")
     bar = page.locator(".timeline-bar").first
-    assert bar.get_attribute("style") is not None  # set by the script, through the DOM
+    assert bar.get_attribute("style") is None
     width = bar.evaluate("(el) => el.getBoundingClientRect().width")
     track = page.locator(".timeline-track").first.evaluate("(el) => el.getBoundingClientRect().width")
     assert 0 < width < track

@@ -25,7 +25,7 @@ from django.test import override_settings
 from django.urls import Resolver404, resolve
 from playwright.sync_api import Error as PlaywrightError
 
-from btportal.tests.browser.conftest import AXE_JS, BROWSER_MARKS, MOBILE, WCAG_TAGS, log_in_by_cookie
+from btportal.tests.browser.conftest import BROWSER_MARKS, MOBILE, WCAG_TAGS, inject_axe, log_in_by_cookie
 from btportal.tests.browser.layout import layout_problems
 
 pytestmark = BROWSER_MARKS
@@ -92,8 +92,7 @@ def _links(page, scope):
 
 
 def _axe(page):
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))
+    inject_axe(page)
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         WCAG_TAGS,
