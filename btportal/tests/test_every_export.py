@@ -26,7 +26,7 @@ HOSTILE = ['=HYPERLINK("http://evil","klicka")', "+46 1", "@SUM(A1)", "-2+3", "\
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_ROUTE = re.compile(r"export|\.xlsx|\.csv", re.I)
 # Export views that are not themselves a file (the list, the form posting a background job).
-NOT_A_FILE = {"reports.views.export_list", "reports.views.export_start"}
+NOT_A_FILE = {"reports.views.export_list", "reports.views.export_start", "reports.views.region_export_start"}
 # Files that hold no data of ours (the import template: headers and an example row).
 NO_DATA = {"trainees.import_views.import_template"}
 # Files of figures only, with no text a person typed (the anonymity rule keeps evaluations' free text out of
