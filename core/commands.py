@@ -7,16 +7,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class DailyJobCommand(BaseCommand):
-    #: What the command does, for its messages ("reminders").
-    what = ""
+    """A subclass names `what` it does (for its messages), the service that `send`s here and now
+    (`send(today=date or None)` → emails sent) and the background `task` that does the same
+    (`task.enqueue(today as text or None)`)."""
 
-    def send(self, today: datetime.date | None) -> int:
-        """Do the work here and now; the number of emails sent."""
-        raise NotImplementedError
-
-    def task(self):
-        """The background task that does the same work (called with `today` as text or None)."""
-        raise NotImplementedError
+    what: str
+    send: staticmethod
+    task: object
 
     def add_arguments(self, parser):
         parser.add_argument("--today", help="Run as if today were this date (YYYY-MM-DD).")
@@ -29,8 +26,8 @@ class DailyJobCommand(BaseCommand):
             except ValueError:
                 raise CommandError(f"--today must be a date as YYYY-MM-DD, got {today!r}") from None
         if now:
-            sent = self.send(datetime.date.fromisoformat(today) if today else None)
+            sent = self.send(today=datetime.date.fromisoformat(today) if today else None)
             self.stdout.write(f"Sent {sent} reminder email(s).")
             return
-        job = self.task().enqueue(today)
+        job = self.task.enqueue(today)
         self.stdout.write(f"Queued the {self.what} as job {job.id}; `manage.py db_worker` sends them.")

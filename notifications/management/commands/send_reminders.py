@@ -16,8 +16,5 @@ class Command(DailyJobCommand):
     )
     what = "reminders"
 
-    def send(self, today):
-        return services.send_reminders(today=today)
-
-    def task(self):
-        return tasks.send_reminders
+    send = staticmethod(services.send_reminders)
+    task = tasks.send_reminders

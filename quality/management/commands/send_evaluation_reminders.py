@@ -9,8 +9,5 @@ class Command(DailyJobCommand):
     help = "Remind BT-läkare (once per placement) to evaluate placements that ended a week ago or more."
     what = "evaluation reminders"
 
-    def send(self, today):
-        return services.send_evaluation_reminders(today=today)
-
-    def task(self):
-        return tasks.send_evaluation_reminders
+    send = staticmethod(services.send_evaluation_reminders)
+    task = tasks.send_evaluation_reminders
