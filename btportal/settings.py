@@ -118,6 +118,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        # A persistent connection is checked (a cheap round trip) before a request reuses it, so after the
+        # database restarts (a failover, maintenance) the first request of each process opens a new one
+        # instead of failing on the dead one: the app recovers without a restart (bench/RESULTS.md, "Faults").
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and env_bool("SQLITE_IMMEDIATE", False):

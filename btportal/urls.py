@@ -10,6 +10,8 @@ admin.site.login = views.admin_login
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/worker", views.healthz_worker, name="healthz_worker"),
+    path("healthz/session", views.healthz_session, name="healthz_session"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),

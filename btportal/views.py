@@ -5,7 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.permissions import AUTHENTICATED, permission, public
 from btportal.home import home_sections
+from core import jobs
 
 logger = logging.getLogger(__name__)
 
@@ -53,21 +54,59 @@ def _check_storage() -> str:
     return "ok"
 
 
-#: The parts /healthz checks, by name (the name appears in the answer).
+#: The parts /healthz checks, by name (the name appears in the answer). A failing one makes /healthz 503.
 HEALTH_CHECKS = {"database": _check_database, "storage": _check_storage}
+
+
+def _worker() -> dict:
+    """The background worker, as /healthz reports it: "ok" (a worker's heartbeat within three heartbeat
+    intervals), "down" (none heard lately) or "unknown" (the heartbeats, kept in the database, cannot be
+    read), with the time of the last heartbeat heard."""
+    try:
+        status = jobs.worker_status()
+    except Exception:
+        logger.exception("healthz: the worker heartbeats cannot be read")
+        return {"status": "unknown", "last_seen": None}
+    return {
+        "status": "ok" if status.alive else "down",
+        "last_seen": status.last_seen.isoformat() if status.last_seen else None,
+    }
 
 
 @public
 @never_cache
 def healthz(request):
-    """For load balancers and monitoring: 200 when every part answers, else 503 naming the failing parts.
-    It never touches the session or the user, so it answers even when the database does not."""
+    """For load balancers and monitoring: 200 when every part this app server needs answers (database,
+    storage), else 503 naming the failing parts. It never touches the session or the user, so it answers
+    even when the database does not.
+
+    The background worker is reported (`worker`) but does not make the answer 503: the worker is another
+    process, often on another machine, and a load balancer that took app servers out of service because the
+    worker is down would stop every page for want of background jobs. Monitoring alerts on
+    `/healthz/worker`, which is 503 while no worker is heard from (docs/operations.md, "Monitoring")."""
     checks = {name: check() for name, check in HEALTH_CHECKS.items()}
     failing = sorted(name for name, state in checks.items() if state != "ok")
-    body = {"status": "ok" if not failing else "unavailable", "checks": checks}
+    body = {"status": "ok" if not failing else "unavailable", "checks": checks, "worker": _worker()}
     if failing:
         body["failing"] = failing
     return JsonResponse(body, status=503 if failing else 200)
+
+
+@public
+@never_cache
+def healthz_worker(request):
+    """For monitoring: 200 while a background worker is heard from, 503 when none is (or the heartbeats
+    cannot be read)."""
+    worker = _worker()
+    return JsonResponse(worker, status=200 if worker["status"] == "ok" else 503)
+
+
+@permission(AUTHENTICATED)
+@never_cache
+def healthz_session(request):
+    """The smallest page behind a login: the session and the user are read (as every page reads them), nothing
+    else. The load benchmark (bench/load) measures the real pages against it; it shows nothing but "ok"."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
 @public

@@ -109,9 +109,12 @@ def activity_edit(request, trainee_pk, pk=None):
             except services.EvidenceRejected as error:
                 for message in error.errors:
                     form.add_error("files", message)
+            except services.EvidenceNotStored as error:
+                form.add_error("files", str(error))
+                status = 503  # a fault of the storage, not of the form; nothing was saved
             except DomainError as error:
                 form.add_error(None, str(error))
-        status = 400
+        status = status if status != 200 else 400
     return render(
         request,
         "portfolio/activity_form.html",

@@ -21,10 +21,11 @@ Progress (`progress`, `GoalProgress`) lives in `portfolio.progress` and is re-ex
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
 
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +57,8 @@ from portfolio.progress import (  # noqa: F401  (re-exported: the progress servi
 )
 from trainees.models import Trainee
 
+log = logging.getLogger(__name__)
+
 
 class EvidenceRejected(DomainError):
     """One or more uploaded files were refused; `errors` names each file and its problem."""
@@ -63,6 +66,11 @@ class EvidenceRejected(DomainError):
     def __init__(self, errors: list[str]):
         self.errors = errors
         super().__init__(" ".join(str(e) for e in errors))
+
+
+class EvidenceNotStored(DomainError):
+    """The file storage (local disk or object store) failed while storing a checked file. The workflow's
+    transaction rolls back, so no activity or evidence row is left without its file."""
 
 
 # ---------------------------------------------------------------------------
@@ -349,11 +357,29 @@ def _store(activity: Activity, checked: list, *, by) -> list[Evidence]:
             stored.append(evidence.file.name)
             evidence.save()
             rows.append(evidence)
+    except DatabaseError:
+        _remove_stored(stored)
+        raise
+    except Exception as error:
+        # The storage refused or could not be reached (a full disk, the object store down or denying):
+        # the person gets a clear message, and the caller's transaction rolls back every row.
+        _remove_stored(stored)
+        log.exception("evidence of activity %s could not be stored", activity.pk)
+        raise EvidenceNotStored(
+            _("The file could not be stored just now, so nothing was saved. Please try again in a while.")
+        ) from error
     except BaseException:
-        for name in stored:
-            default_storage.delete(name)
+        _remove_stored(stored)
         raise
     return rows
+
+
+def _remove_stored(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except Exception:  # the storage that failed may fail here too; the file is then an orphan to prune
+            log.exception("stored evidence file %s could not be removed again", name)
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """The error pages are the site's own (layout, Swedish by default, English complete), and a database out
 of reach gives a translated 503 on pages and a 503 naming the part on /healthz."""
 
+import datetime
 from contextlib import contextmanager
 from unittest import mock
 
@@ -8,6 +9,9 @@ import pytest
 from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.urls import reverse
+from django.utils import timezone
+
+from core import jobs
 
 
 @contextmanager
@@ -78,9 +82,12 @@ def test_pages_answer_a_translated_503_when_the_database_is_down(client, world):
 
 @pytest.mark.django_db
 def test_healthz_answers_ok_when_all_parts_answer(client):
+    jobs.beat("worker-1")
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "storage": "ok"}}
+    body = response.json()
+    assert body["status"] == "ok" and body["checks"] == {"database": "ok", "storage": "ok"}
+    assert body["worker"]["status"] == "ok" and body["worker"]["last_seen"]
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
 
 
@@ -93,6 +100,7 @@ def test_healthz_names_the_database_when_it_is_down(client):
     assert body["status"] == "unavailable"
     assert body["failing"] == ["database"]
     assert body["checks"]["storage"] == "ok"
+    assert body["worker"] == {"status": "unknown", "last_seen": None}  # its heartbeats are in the database
 
 
 @pytest.mark.django_db
@@ -101,3 +109,33 @@ def test_healthz_names_the_storage_when_it_fails(client):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["failing"] == ["storage"]
+
+
+@pytest.mark.django_db
+def test_healthz_reports_a_dead_worker_but_stays_200_and_healthz_worker_is_503(client):
+    jobs.beat("worker-1", now=timezone.now() - datetime.timedelta(seconds=3 * jobs.heartbeat_interval() + 5))
+    response = client.get("/healthz")
+    assert response.status_code == 200  # the load balancer keeps this app server
+    body = response.json()
+    assert body["status"] == "ok" and "failing" not in body
+    assert body["worker"]["status"] == "down" and body["worker"]["last_seen"]
+    response = client.get("/healthz/worker")
+    assert response.status_code == 503 and response.json()["status"] == "down"
+    jobs.beat("worker-1")
+    assert client.get("/healthz/worker").status_code == 200
+
+
+@pytest.mark.django_db
+def test_healthz_says_when_no_worker_was_ever_heard_from(client):
+    jobs.forget("worker-1")
+    assert client.get("/healthz").json()["worker"] == {"status": "down", "last_seen": None}
+
+
+@pytest.mark.django_db
+def test_the_smallest_page_behind_a_login_needs_a_login_and_shows_nothing(client, world):
+    response = client.get("/healthz/session")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(world.users["kansli"])
+    response = client.get("/healthz/session")
+    assert response.status_code == 200 and response.content == b"ok"
+    assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]

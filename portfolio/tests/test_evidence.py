@@ -1,6 +1,7 @@
 """Activities with evidence files: bad files are refused with a clear message and change nothing."""
 
 import re
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -220,3 +221,47 @@ def test_the_activity_list_filters_by_goal(me, world):
     make_activity(world.trainee, "BT2", title="Psykiatrin")
     body = me.get(reverse("portfolio:activities", args=[world.trainee.pk]) + "?goal=BT2").content.decode()
     assert "Psykiatrin" in body and "Akuten" not in body
+
+
+def test_a_storage_failure_on_upload_says_so_and_leaves_no_rows_or_files(me, world, media_root):
+    from django.core.files.storage import FileSystemStorage
+
+    real_save = FileSystemStorage._save
+    calls = []
+
+    def fail_on_second(self, name, content):
+        calls.append(name)
+        if len(calls) == 2:  # the first file is stored, then the storage fails
+            raise OSError("No space left on device")
+        return real_save(self, name, content)
+
+    with mock.patch.object(FileSystemStorage, "_save", fail_on_second):
+        response = me.post(
+            reverse("portfolio:activity_add", args=[world.trainee.pk]),
+            {
+                "kind": "course",
+                "title": "Kurs",
+                "start": "2026-12-01",
+                "goals": [goal("BT1").pk],
+                "files": [pdf("first.pdf"), docx()],
+            },
+            HTTP_ACCEPT_LANGUAGE="sv",
+        )
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert "Filen kunde inte sparas just nu, så ingenting sparades." in body
+    assert "No space left" not in body
+    assert len(calls) == 2
+    assert not Activity.objects.filter(trainee=world.trainee).exists()
+    assert not Evidence.objects.exists()
+    assert _files(media_root) == []  # the first file was removed again
+
+
+def test_a_storage_failure_when_attaching_to_an_activity_changes_nothing(world, media_root):
+    activity = make_activity(world.trainee, "BT1")
+    with (
+        mock.patch("django.core.files.storage.FileSystemStorage._save", side_effect=OSError("disk gone")),
+        pytest.raises(services.EvidenceNotStored),
+    ):
+        services.attach_evidence(activity, files=[pdf("intyg.pdf")], by=world.users["bt_lakare"])
+    assert not Evidence.objects.filter(activity=activity).exists()
