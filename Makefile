@@ -9,7 +9,7 @@ PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run worker test test-fast migrate demo messages clean check-deploy lint lock screenshots
+.PHONY: setup run worker test test-fast test-ops migrate demo messages clean check-deploy lint lock screenshots
 
 setup: $(PIP_STAMP) $(NPM_STAMP) $(MO_FILES)
 
@@ -61,6 +61,15 @@ test: setup
 
 test-fast: setup
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+# Operations tests (btportal/tests/ops/): two gunicorn app servers and two job workers on one PostgreSQL database,
+# and a PostgreSQL server of the test's own stopped and started under load. Minutes, not seconds, so not in
+# `make test`. Needs a PostgreSQL server that may create databases (OPS_DATABASE_URL); skipped when it is not there.
+OPS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/btportal_ops
+test-ops: setup
+	@if pg_isready -q -d "$(OPS_DATABASE_URL)"; then \
+		BT_OPS_TESTS=1 DATABASE_URL="$(OPS_DATABASE_URL)" $(PY) -m pytest -m ops btportal/tests/ops $(PYTEST_ARGS); \
+	else echo "test-ops: PostgreSQL at $(OPS_DATABASE_URL) is not reachable; skipped"; fi
 
 # Each demo role's home and main job on a phone (375 px), as PNG files in screenshots/ (ignored by git).
 screenshots: setup
