@@ -58,7 +58,12 @@ RESULTS_MD = HERE.parent / "RESULTS.md"
 START, END = "<!-- load:start -->", "<!-- load:end -->"
 CSRF = "b" * 32  # an unmasked CSRF secret: sent as the cookie and as the form's token
 
-MINIMAL, HOME, DASHBOARD, SIGN = "minimal authenticated view", "trainee home", "cohort dashboard (kansli)", "assessment signing"
+MINIMAL, HOME, DASHBOARD, SIGN = (
+    "minimal authenticated view",
+    "trainee home",
+    "cohort dashboard (kansli)",
+    "assessment signing",
+)
 ENDPOINTS = (MINIMAL, HOME, DASHBOARD, SIGN)
 
 

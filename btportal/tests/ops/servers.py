@@ -8,6 +8,7 @@ database given by URL. Pages are fetched with plain urllib, the session cookie s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -197,10 +198,8 @@ class OwnPostgres:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def destroy(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self.stop()
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

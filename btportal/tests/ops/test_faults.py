@@ -105,7 +105,9 @@ def test_the_database_stopped_and_started_under_load(world, own_postgres, tmp_pa
                 note(f"sign {pk}", answer)
                 time.sleep(0.1)  # the prepared requests last the whole run, 503s included
 
-        threads = [threading.Thread(target=pages) for _ in range(2)] + [threading.Thread(target=signings) for _ in range(2)]
+        threads = [threading.Thread(target=pages) for _ in range(2)] + [
+            threading.Thread(target=signings) for _ in range(2)
+        ]
         for t in threads:
             t.start()
         time.sleep(3)

@@ -62,9 +62,7 @@ def test_a_write_through_one_app_server_is_read_through_the_other(two_servers):
     person = f.make_user("anna@example.se", first_name="Anna", last_name="Svensson")
     session = login(person)
     assert 'value="Anna"' in b.get("/people/profile/", session=session).body
-    answer = a.request(
-        "/people/profile/", session=session, data={"first_name": "Annika", "last_name": "Svensson-Berg"}
-    )
+    answer = a.request("/people/profile/", session=session, data={"first_name": "Annika", "last_name": "Svensson-Berg"})
     assert answer.status == 302, answer.body[:500]
     page = b.get("/people/profile/", session=session)
     assert page.status == 200
