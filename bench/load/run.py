@@ -201,12 +201,13 @@ class Server:
         deadline = time.monotonic() + 90
         while True:
             try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=5) as response:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=60) as response:
                     if response.status == 200:
                         break
             except (urllib.error.URLError, OSError):
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
                 raise RuntimeError(f"gunicorn did not start: {log.read_text()[-2000:]}")
             time.sleep(0.3)
         self.workers = worker_pids(self.process.pid, expected=workers)

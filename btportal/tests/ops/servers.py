@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -24,6 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
+#: The app servers' SECRET_KEY (production settings refuse the development key); sessions made here for them
+#: are made under it, since a session's login is checked against a hash keyed by it.
+SERVER_SECRET_KEY = secrets.token_urlsafe(50)
 CSRF = "c" * 32  # an unmasked CSRF secret, sent as cookie and as form token
 
 
@@ -45,15 +49,13 @@ def collect_static_once() -> None:
 
 
 def server_env(database_url: str, **extra: str) -> dict[str, str]:
-    from django.conf import settings
-
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "btportal.settings",
             "DATABASE_URL": database_url,
             "DEBUG": "0",
-            "SECRET_KEY": settings.SECRET_KEY,
+            "SECRET_KEY": SERVER_SECRET_KEY,
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "0",
             "MFA_REQUIRED_FOR_STAFF": "0",
@@ -98,10 +100,11 @@ class AppServer:
         deadline = time.monotonic() + 120
         while True:
             try:
-                self.get("/healthz", timeout=5)
+                self.get("/healthz", timeout=60)
                 break
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
                     raise RuntimeError(f"gunicorn did not start: {log.read_text()[-3000:]}") from None
                 time.sleep(0.3)
 
@@ -143,10 +146,11 @@ class AppServer:
 def session_for(user) -> str:
     """A logged-in session, stored in the database the servers read (as the browser tests log in)."""
     from django.conf import settings
-    from django.test import Client
+    from django.test import Client, override_settings
 
     client = Client()
-    client.force_login(user)
+    with override_settings(SECRET_KEY=SERVER_SECRET_KEY):
+        client.force_login(user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
