@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -24,7 +25,7 @@ from assessments import cadence
 from assessments.models import Assessment
 from certificates.models import FinalAssessment
 from portfolio.progress import ProgressState, goal_states
-from trainees.models import Credit, Leave, Placement, TraineeStatus
+from trainees.models import Credit, Leave, Placement, Trainee, TraineeStatus
 from trainees.services import check_plan, to_rules_plan
 
 #: An assessment due within this many days counts as "due" on the dashboard (later ones are just planned).
@@ -74,6 +75,10 @@ class CohortRow:
         return Phase(self.phase).label
 
     @property
+    def status(self) -> str:
+        return self.trainee.status
+
+    @property
     def months_done_display(self):
         return rules.counting.as_number(self.months_done, 1)
 
@@ -105,18 +110,28 @@ def _make_up_kinds(trainee) -> frozenset[str]:
         return rules.counting.DEFAULT_MAKE_UP_LEAVE
 
 
-def _phase(trainee, placements, today) -> str:
-    if trainee.status == TraineeStatus.PLANNED:
+def phase_of(status: str, *, has_placements: bool, now: bool, later: bool) -> str:
+    """The phase from the status and whether there are placements, one today, one later."""
+    if status == TraineeStatus.PLANNED:
         return Phase.NOT_STARTED
-    if trainee.status != TraineeStatus.ACTIVE:
-        return trainee.status  # paused, completed, discontinued: the phase is the status
-    if not placements:
+    if status != TraineeStatus.ACTIVE:
+        return status  # paused, completed, discontinued: the phase is the status
+    if not has_placements:
         return Phase.NO_PLAN
-    if any(p.start <= today <= p.end for p in placements):
+    if now:
         return Phase.IN_PLACEMENT
-    if any(p.start > today for p in placements):
+    if later:
         return Phase.BETWEEN
     return Phase.FINAL
+
+
+def _phase(trainee, placements, today) -> str:
+    return phase_of(
+        trainee.status,
+        has_placements=bool(placements),
+        now=any(p.start <= today <= p.end for p in placements),
+        later=any(p.start > today for p in placements),
+    )
 
 
 def _group(rows, key="trainee_id") -> dict[int, list]:
@@ -159,6 +174,46 @@ def cohort_rows(queryset, *, today: datetime.date | None = None) -> list[CohortR
         )
         for t in trainees
     ]
+
+
+class LazyRows(Sequence):
+    """The rows of the trainees `pks`, in that order, each computed only when it is read.
+
+    A page (a slice, as `Paginator` takes it) computes its 25 rows in `cohort_rows`' fixed number
+    of queries; iterating (an export) computes them a chunk at a time. Its length needs no query.
+    `prepare(row)` is called on each row computed (e.g. to add what a page shows beside it)."""
+
+    CHUNK = 500
+
+    def __init__(self, pks, *, today=None, prepare: Callable | None = None):
+        self.pks = list(pks)
+        self.today = today
+        self.prepare = prepare
+
+    def __len__(self) -> int:
+        return len(self.pks)
+
+    def count(self) -> int:  # what Paginator asks
+        return len(self.pks)
+
+    def _rows(self, pks) -> list[CohortRow]:
+        if not pks:
+            return []
+        by_pk = {r.trainee.pk: r for r in cohort_rows(Trainee.objects.filter(pk__in=pks), today=self.today)}
+        rows = [by_pk[pk] for pk in pks]
+        if self.prepare:
+            for row in rows:
+                self.prepare(row)
+        return rows
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._rows(self.pks[index])
+        return self._rows([self.pks[index]])[0]
+
+    def __iter__(self):
+        for i in range(0, len(self.pks), self.CHUNK):
+            yield from self._rows(self.pks[i : i + self.CHUNK])
 
 
 def _row(trainee, placements, leave, credits, signed, goals, approved, today) -> CohortRow:

@@ -1,19 +1,27 @@
 """The cohort dashboard: the user's cohort filtered, searched and sorted.
 
-Filters on stored fields (search, status, BT type, region) narrow the query; those on computed facts
-(phase, what needs attention) and every sort work on the rows of `reports.cohort`, which are computed
-for the whole filtered cohort in a fixed number of queries, so that sorting by "overdue assessments"
-sorts everyone, not one page. The page then shows one page of rows.
+Filters on stored fields (search, status, BT type, region) narrow the query. The sorts by name,
+start, phase and expected completion and the phase filter need only stored fields and aggregates of
+the placements: those are read for the whole filtered cohort in one query (`cohort_facts`), sorted,
+and the rows of `reports.cohort` are computed only for the page shown (`LazyRows`). The sorts and
+filters on computed facts (months, goals, assessments, plan findings, what needs attention) compute
+the rows of the whole filtered cohort in a fixed number of queries, so that sorting by "overdue
+assessments" sorts everyone, not one page.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
 
 from accounts.models import Role
 from organisations.permissions import regions_covered, units_covered
-from reports.cohort import CohortRow, Phase, cohort_rows
+from portfolio.progress import goal_states
+from reports.cohort import CohortRow, LazyRows, Phase, cohort_rows, phase_of
 from reports.forms import ALL, ONGOING, ONGOING_STATUSES, CohortFilterForm
 from reports.permissions import DASHBOARD
 
@@ -36,6 +44,9 @@ SORT_KEYS = {
     "findings": lambda r: (len(r.errors), len(r.warnings), _name(r)),
     "completion": lambda r: (r.expected_completion or datetime.date.max, _name(r)),
 }
+
+#: The sorts that need only `CohortFacts` (the others need every row computed).
+FACT_SORTS = frozenset({"name", "start", "phase", "completion"})
 
 ATTENTION_TESTS = {
     "any": lambda r: r.needs_attention,
@@ -89,21 +100,135 @@ def sort_rows(rows: list[CohortRow], sort: str) -> list[CohortRow]:
 
 
 @dataclass
+class CohortFacts:
+    """What the sorts by name, start, phase and completion, the phase filter and the charts of
+    completion times need of one BT-läkare: stored fields and aggregates of the placements, the
+    same values `reports.cohort` computes from the placements themselves."""
+
+    pk: int
+    last_name: str
+    first_name: str
+    status: str
+    planned_start: datetime.date
+    phase: str
+    started_on: datetime.date | None
+    expected_completion: datetime.date | None
+    goals: dict | None = None  # delmål code → state, filled by `with_goals`
+
+    def name_key(self):
+        return (self.last_name.lower(), self.first_name.lower(), self.pk)
+
+
+FACT_KEYS = {
+    "name": CohortFacts.name_key,
+    "start": lambda f: (f.started_on or f.planned_start, f.name_key()),
+    "phase": lambda f: (_PHASE_ORDER.get(f.phase, 99), f.name_key()),
+    "completion": lambda f: (f.expected_completion or datetime.date.max, f.name_key()),
+}
+
+
+def cohort_facts(queryset, *, today: datetime.date) -> list[CohortFacts]:
+    """The `CohortFacts` of every trainee of `queryset`, in one query (the placements aggregated)."""
+    from trainees.models import Trainee, TraineeStatus
+
+    at_placements = Trainee.objects.filter(pk__in=queryset.values("pk")).annotate(
+        first_start=Min("placements__start"),
+        last_end=Max("placements__end"),
+        n_placements=Count("placements"),
+        n_now=Count("placements", filter=Q(placements__start__lte=today, placements__end__gte=today)),
+        n_later=Count("placements", filter=Q(placements__start__gt=today)),
+    )
+    out = []
+    for (
+        pk,
+        last,
+        first,
+        status,
+        planned,
+        since,
+        bt_end,
+        first_start,
+        last_end,
+        n,
+        now,
+        later,
+    ) in at_placements.order_by().values_list(
+        "pk",
+        "user__last_name",
+        "user__first_name",
+        "status",
+        "planned_start",
+        "status_since",
+        "bt_end",
+        "first_start",
+        "last_end",
+        "n_placements",
+        "n_now",
+        "n_later",
+    ):
+        if status == TraineeStatus.COMPLETED:
+            completion = since
+        elif status == TraineeStatus.DISCONTINUED:
+            completion = None
+        else:
+            completion = last_end if n else bt_end
+        out.append(
+            CohortFacts(
+                pk=pk,
+                last_name=last,
+                first_name=first,
+                status=status,
+                planned_start=planned,
+                phase=phase_of(status, has_placements=bool(n), now=bool(now), later=bool(later)),
+                started_on=first_start,
+                expected_completion=completion,
+            )
+        )
+    return out
+
+
+@dataclass
 class Cohort:
     form: CohortFilterForm
     filters: dict
-    rows: list[CohortRow]
+    rows: Sequence[CohortRow]  # a list, or `LazyRows` computing the rows read
     sort: str
+    queryset: object = None
+    facts: list[CohortFacts] | None = None  # when the rows are lazy: the facts of all of them
+
+    def with_goals(self) -> list:
+        """Every BT-läkare of the cohort with `goals` and what the completion chart reads: the
+        rows when they are computed, else the facts with their delmål states (three queries)."""
+        if self.facts is None:
+            return list(self.rows)
+        states = goal_states(self.facts, queryset=self.queryset)
+        for fact in self.facts:
+            fact.goals = states.get(fact.pk, {})
+        return self.facts
+
+
+def computes_every_row(filters: dict) -> bool:
+    """Whether the filters sort or filter by a fact only a computed row has."""
+    return filters.get("sort", "name").lstrip("-") not in FACT_SORTS or bool(filters.get("attention"))
 
 
 def cohort_for(user, params, *, today: datetime.date | None = None) -> Cohort:
     """The user's cohort under the filters in `params` (a QueryDict or dict), sorted."""
+    today = today or timezone.localdate()
     form = CohortFilterForm(params, regions=regions_of(user))
     filters = form.filters()
     queryset = filter_queryset(DASHBOARD.queryset(user), filters)
-    rows = filter_rows(cohort_rows(queryset, today=today), filters)
     sort = filters.get("sort", "name")
-    return Cohort(form=form, filters=filters, rows=sort_rows(rows, sort), sort=sort)
+    if computes_every_row(filters):
+        rows = filter_rows(cohort_rows(queryset, today=today), filters)
+        return Cohort(form=form, filters=filters, rows=sort_rows(rows, sort), sort=sort, queryset=queryset)
+    facts = cohort_facts(queryset, today=today)
+    if filters.get("phase"):
+        facts = [f for f in facts if f.phase == filters["phase"]]
+    key = sort.lstrip("-")
+    facts.sort(key=FACT_KEYS.get(key, CohortFacts.name_key), reverse=sort.startswith("-"))
+    rows = LazyRows([f.pk for f in facts], today=today)
+    return Cohort(form=form, filters=filters, rows=rows, sort=sort, queryset=queryset, facts=facts)
 
 
 def count_for(user, params) -> int:

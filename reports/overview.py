@@ -16,7 +16,6 @@ import rules.counting
 from intake.models import Application, ApplicationStatus, Round
 from portfolio.progress import ProgressState
 from reports.charts import Series, bar_chart
-from reports.cohort import CohortRow
 from trainees.capacity import month_grid
 from trainees.models import TraineeStatus
 
@@ -33,7 +32,8 @@ def _number(value) -> str:
 # ---------------------------------------------------------------------------
 
 
-def progress_by_goal(rows: list[CohortRow]):
+def progress_by_goal(rows):
+    """`rows`: cohort rows, or anything with their `goals` (`reports.dashboard.CohortFacts`)."""
     states = [ProgressState.EVIDENCED, ProgressState.IN_PROGRESS, ProgressState.NOT_STARTED]
     series = [Series(s.value, str(s.label)) for s in states]
     codes: list[str] = []
@@ -109,22 +109,23 @@ def _bin(months) -> int:
     return next((i for i, edge in enumerate(BINS) if months <= edge), len(BINS))
 
 
-def completion_months(row: CohortRow):
+def completion_months(row):
     """Calendar months from the start of BT to its completion (done) or to the plan's end (ongoing)."""
     if not row.started_on or not row.expected_completion or row.expected_completion < row.started_on:
         return None
     return rules.counting.calendar_months(row.started_on, row.expected_completion)
 
 
-def completion_times(rows: list[CohortRow]):
+def completion_times(rows):
+    """`rows`: cohort rows, or anything with their `status`, `started_on` and `expected_completion`."""
     series = [Series("completed", _("Completed (actual)")), Series("planned", _("Ongoing (as planned)"))]
     counts = [[0, 0] for _ in range(len(BINS) + 1)]
     done = []
     for row in rows:
         months = completion_months(row)
-        if months is None or row.trainee.status == TraineeStatus.DISCONTINUED:
+        if months is None or row.status == TraineeStatus.DISCONTINUED:
             continue
-        completed = row.trainee.status == TraineeStatus.COMPLETED
+        completed = row.status == TraineeStatus.COMPLETED
         counts[_bin(months)][0 if completed else 1] += 1
         if completed:
             done.append(months)

@@ -2,7 +2,8 @@
 
 A unit here is the unit and its subtree (a klinik with its sections, a sjukhus with its kliniker). Its
 BT-läkare are those whose home unit is there and those with a placement there in the period; their
-facts are the dashboard's (`reports.cohort`), in the same fixed number of queries.
+facts are the dashboard's (`reports.cohort`), in the same fixed number of queries, computed for the
+page of them shown.
 """
 
 import datetime
@@ -16,7 +17,7 @@ from django.utils import timezone
 from accounts.permissions import permission
 from organisations.models import Unit
 from reports import overview
-from reports.cohort import cohort_rows
+from reports.cohort import LazyRows
 from reports.dashboard import PAGE_SIZE
 from reports.forms import ONGOING_STATUSES
 from reports.permissions import UNIT_REPORT
@@ -70,9 +71,11 @@ def unit_report(request, pk):
         Q(home_unit__path__startswith=unit.path) | Q(pk__in=hosted.values("trainee_id")),
         status__in=ONGOING_STATUSES,
     )
-    rows = cohort_rows(trainees)
-    for row in rows:
-        row.here = placements_here(row, unit, start, end)
+    # The rows of the page shown are computed, not those of every BT-läkare of the unit.
+    rows = LazyRows(
+        trainees.order_by("user__last_name", "user__first_name", "pk").values_list("pk", flat=True),
+        prepare=lambda row: setattr(row, "here", placements_here(row, unit, start, end)),
+    )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

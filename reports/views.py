@@ -25,7 +25,7 @@ from reports.models import ExportFormat, ExportKind
 from reports.pdf import render_portfolio
 from reports.permissions import DASHBOARD, EXPORTS, HISTORY, PORTFOLIO_PDF
 from reports.tasks import start_export
-from trainees.capacity import month_grid
+from trainees.capacity import month_totals
 from trainees.models import Trainee
 
 
@@ -85,7 +85,8 @@ def charts(request):
     cohort = cohort_for(request.user, request.GET)
     today = timezone.localdate()
     units = capacity_units(request.user)
-    grid = month_grid(units, today.replace(day=1), 12)
+    grid = month_totals(units, today.replace(day=1), 12)
+    everyone = cohort.with_goals()
     return render(
         request,
         "reports/charts.html",
@@ -95,8 +96,8 @@ def charts(request):
             "total": len(cohort.rows),
             "filter_query": _query(cohort.filters, page=None, sort=None),
             "charts": [
-                overview.progress_by_goal(cohort.rows),
-                overview.completion_times(cohort.rows),
+                overview.progress_by_goal(everyone),
+                overview.completion_times(everyone),
                 overview.intake_per_round(regions_of(request.user)),
                 overview.capacity_by_month(units, grid.start, 12, grid=grid),
             ],

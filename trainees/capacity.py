@@ -57,11 +57,17 @@ class Entry:
 def peak(entries: Iterable[Entry], month: datetime.date) -> int:
     """The most of `entries` present on any one day of `month` (each entry is one trainee;
     an entry without dated placements counts for the whole month)."""
+    return most_present(([(p.start, p.end) for p in entry.placements] for entry in entries), month)
+
+
+def most_present(spans_of_each: Iterable[list[tuple[datetime.date, datetime.date]]], month: datetime.date) -> int:
+    """The most people present on any one day of `month`, given each one's (start, end) spans
+    (one with no spans counts for the whole month)."""
     first, last = first_of_month(month), month_end(month)
     day = datetime.timedelta(days=1)
     events: list[tuple[datetime.date, int]] = []
-    for entry in entries:
-        spans = sorted((max(p.start, first), min(p.end, last)) for p in entry.placements)
+    for spans in spans_of_each:
+        spans = sorted((max(a, first), min(b, last)) for a, b in spans)
         spans = [(a, b) for a, b in spans if a <= b] if spans else [(first, last)]
         merged: list[list[datetime.date]] = []
         for a, b in spans:
@@ -198,6 +204,46 @@ def placements_in(unit_ids: Iterable[int], start: datetime.date, end: datetime.d
     return Placement.objects.filter(unit_id__in=list(unit_ids), start__lte=end, end__gte=start)
 
 
+def _overrides(unit_ids, first: datetime.date, last_day: datetime.date) -> dict[tuple[int, int], int]:
+    return {
+        (c.unit_id, month_index(c.month)): c.capacity
+        for c in UnitCapacity.objects.filter(unit_id__in=unit_ids, month__gte=first, month__lte=last_day).order_by()
+    }
+
+
+def month_totals(units, start_month: datetime.date, months: int) -> Grid:
+    """The totals of `month_grid` (places used and capacity per month, summed over `units`)
+    without its rows: two light queries (the overrides; each placement's unit, trainee and
+    dates) and no names, links or cells, so a region's totals cost little more than its
+    placements in the period. The grid returned has no rows."""
+    units = list(units)
+    months = max(int(months), 1)
+    first = first_of_month(start_month)
+    month_list = [add_months(first, i) for i in range(months)]
+    totals = [Total(m) for m in month_list]
+    if not units:
+        return Grid(first, month_list, [], totals)
+    last_day = month_end(month_list[-1])
+    first_index = month_index(first)
+    unit_ids = [u.pk for u in units]
+    overrides = _overrides(unit_ids, first, last_day)
+    for unit in units:
+        for i, total in enumerate(totals):
+            total.capacity += overrides.get((unit.pk, first_index + i), unit.bt_capacity)
+    # (unit, month) → trainee → their spans there that month
+    present: dict[tuple[int, int], dict[int, list]] = {}
+    for unit_id, trainee_id, start, end in (
+        placements_in(unit_ids, first, last_day).order_by().values_list("unit_id", "trainee_id", "start", "end")
+    ):
+        lo = max(month_index(start) - first_index, 0)
+        hi = min(month_index(end) - first_index, months - 1)
+        for i in range(lo, hi + 1):
+            present.setdefault((unit_id, i), {}).setdefault(trainee_id, []).append((start, end))
+    for (_unit_id, i), by_trainee in present.items():
+        totals[i].used += most_present(by_trainee.values(), month_list[i])
+    return Grid(first, month_list, [], totals)
+
+
 def month_grid(units, start_month: datetime.date, months: int, *, visible_trainees=None) -> Grid:
     """The capacity grid for `units` over `months` months from `start_month`'s month.
 
@@ -216,10 +262,7 @@ def month_grid(units, start_month: datetime.date, months: int, *, visible_traine
         return Grid(first, month_list, [], [Total(m) for m in month_list])
 
     # Query 1: capacity overrides for the units and period.
-    overrides = {
-        (c.unit_id, month_index(c.month)): c.capacity
-        for c in UnitCapacity.objects.filter(unit_id__in=unit_ids, month__gte=first, month__lte=last_day).order_by()
-    }
+    overrides = _overrides(unit_ids, first, last_day)
 
     # Query 2: placements overlapping the period, with trainee and user.
     placements = list(

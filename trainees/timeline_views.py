@@ -13,7 +13,7 @@ from accounts.permissions import permission
 from organisations.models import PlacementCategory, Region, Unit
 from organisations.permissions import VIEW_REGION, VIEW_UNIT
 from rules.dates import add_months
-from trainees.capacity import month_grid
+from trainees.capacity import month_grid, month_totals
 from trainees.permissions import visible_trainees
 
 DEFAULT_MONTHS = 12
@@ -90,17 +90,21 @@ def region_timeline(request, slug):
     )
     if category:
         units = units.filter(category=category)
-    grid = month_grid(units, start, months, visible_trainees=visible_trainees(request.user))
     # A region has a hundred or more placement units: the rows are drawn a page at a time (in the
-    # order of the categories), the totals of all of them under every page.
+    # order of the categories), the totals of all of them under every page, counted without
+    # building the rows of the other pages (`month_totals`).
+    units = list(units)
     labels = dict(PlacementCategory.choices)
     order = list(PlacementCategory.values)
-    ordered = sorted(grid.rows, key=lambda r: order.index(r.unit.category) if r.unit.category in order else len(order))
+    ordered = sorted(units, key=lambda u: order.index(u.category) if u.category in order else len(order))
     page = Paginator(ordered, UNITS_PER_PAGE).get_page(request.GET.get("page"))
-    groups = grid.subgrid(list(page.object_list)).group_by(lambda u: u.category)
+    rows = month_grid(page.object_list, start, months, visible_trainees=visible_trainees(request.user))
+    groups = rows.group_by(lambda u: u.category)
     context = {
         "region": region,
-        "grid": grid,
+        "grid": month_totals(units, start, months),  # the totals of all units (no rows)
+        "units": units,
+        "empty": not units,
         "groups": [(key, labels.get(key, key), sub) for key, sub in groups],
         "category": category,
         "categories": PlacementCategory.choices,

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from portfolio.tests.factories import make_placement
@@ -19,6 +19,7 @@ from .factories import make_cohort
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
+DAY = datetime.timedelta(days=1)
 ALL = {"status": "all"}
 
 
@@ -156,3 +157,55 @@ def test_the_charts_show_the_cohort_in_words_and_tables(client, world):
     for chart in charts.values():
         assert f'aria-labelledby="{chart.id}-title"' in body and chart.summary in body
     assert "style=" not in body.split('<main id="main"', 1)[1]  # CSP: no inline styles
+
+
+def _varied_cohort(world):
+    """BT-läkare in every phase, started at different times, some with equal names."""
+    from btportal import factories as f
+
+    today = timezone.localdate()
+    cohort = make_cohort(world, 2) + make_cohort(world, 2, start=today - 400 * DAY)
+    cohort += make_cohort(world, 1, start=today + 60 * DAY)  # between: the placement is later
+    cohort += make_cohort(world, 1, status="paused") + make_cohort(world, 1, status="discontinued")
+    done = make_cohort(world, 1, status="completed")[0]
+    done.status_since = today - 10 * DAY
+    done.save()
+    no_plan = f.make_trainee(home_unit=world.clinic, status="active", planned_start=today - 30 * DAY)
+    for t in cohort[:3] + [no_plan]:  # the same name: the id decides
+        t.user.last_name, t.user.first_name = "Åberg", "Anna"
+        t.user.save()
+    return cohort
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "start", "-start", "phase", "-phase", "completion", "-completion"])
+def test_a_sort_on_stored_facts_orders_as_the_computed_rows_do(world, sort):
+    """The sorts read from one aggregate query give the order the full rows give."""
+    from reports.cohort import LazyRows, cohort_rows
+    from reports.dashboard import DASHBOARD, cohort_for, sort_rows
+    from trainees.models import Trainee
+
+    _varied_cohort(world)
+    user = world.users["kansli"]
+    cohort = cohort_for(user, {"status": "all", "sort": sort})
+    assert isinstance(cohort.rows, LazyRows)
+    computed = sort_rows(cohort_rows(DASHBOARD.queryset(user)), sort)
+    assert [r.trainee.pk for r in cohort.rows] == [r.trainee.pk for r in computed]
+    assert len(cohort.rows) == Trainee.objects.filter(pk__in=DASHBOARD.queryset(user).values("pk")).count()
+    for phase in ("in_placement", "between", "final", "no_plan", "paused", "completed"):
+        shown = cohort_for(user, {"status": "all", "sort": sort, "phase": phase}).rows
+        assert [r.trainee.pk for r in shown] == [r.trainee.pk for r in computed if r.phase == phase], phase
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"status": "all", "sort": "-start"}, {"phase": "in_placement"}, {"status": "all", "sort": "-overdue"}],
+)
+def test_the_queries_do_not_grow_with_the_cohort_whatever_the_sort(client, world, params):
+    client.force_login(world.users["kansli"])
+    url = reverse("reports:dashboard")
+    make_cohort(world, 2)
+    few = _count_queries(client, url, params)
+    make_cohort(world, PAGE_SIZE + 5)
+    many = _count_queries(client, url, params)
+    assert many == few, f"{params}: {few} queries for 4 BT doctors, {many} for {PAGE_SIZE + 9}"
+    assert len(client.get(url, {**params, "page": 2}).context["page"]) >= 1

@@ -11,7 +11,7 @@ from django.utils import timezone
 from btportal import factories as f
 from organisations.models import UnitCapacity
 from rules.dates import add_months, month_end
-from trainees.capacity import FREE, FULL, NONE, OVER, month_grid
+from trainees.capacity import FREE, FULL, NONE, OVER, month_grid, month_totals
 from trainees.models import Placement
 from trainees.timeline_views import parse_period
 
@@ -139,6 +139,30 @@ def test_over_capacity_is_flagged_in_cells_and_totals(world):
 
 
 @pytest.mark.django_db
+def test_the_totals_alone_are_the_grids_totals(world, django_assert_num_queries):
+    """`month_totals` (the region timeline's and the charts' totals, without the rows) counts as
+    the grid does: back-to-back placements share a place, two placements of one trainee count
+    once, overrides apply to their month, a placement on no listed unit is not counted."""
+    UnitCapacity.objects.create(unit=world.clinic, month=D(2027, 2, 1), capacity=1)
+    second, third = f.make_trainee(home_unit=world.clinic), f.make_trainee(home_unit=world.clinic)
+    place(world.trainee, world.clinic, D(2026, 11, 5), D(2027, 1, 15))
+    place(world.trainee, world.clinic, D(2027, 1, 16), D(2027, 3, 10), extent=50)
+    place(second, world.clinic, D(2027, 1, 16), D(2027, 4, 4))
+    place(third, world.clinic, D(2027, 4, 5), D(2027, 7, 4))
+    place(third, world.health_centre, D(2027, 1, 1), D(2027, 2, 28), category="primarvard")
+    other = f.make_unit(world.vgr)
+    place(second, other, D(2027, 5, 1), D(2027, 6, 30))
+    units = [world.clinic, world.health_centre]
+    grid = month_grid(units, D(2026, 12, 1), 8)
+    with django_assert_num_queries(2):  # overrides, placements
+        totals = month_totals(units, D(2026, 12, 1), 8)
+    assert totals.months == grid.months and not totals.rows
+    assert [(t.used, t.capacity) for t in totals.totals] == [(t.used, t.capacity) for t in grid.totals]
+    assert [t.used for t in totals.totals] == [1, 3, 3, 2, 1, 1, 1, 1]
+    assert month_totals([], JAN, 3).totals == month_grid([], JAN, 3).totals
+
+
+@pytest.mark.django_db
 def test_names_are_limited_to_visible_trainees(world):
     from trainees.models import Trainee
 
@@ -221,11 +245,11 @@ def test_the_region_timeline_groups_by_category_and_filters(client, world):
     client.force_login(world.users["kansli"])
     response = client.get(region_url(world.vgr))
     assert [key for key, _, _ in response.context["groups"]] == ["primarvard", "akut"]
-    assert {r.unit for r in response.context["grid"].rows} == {world.clinic, world.health_centre}
+    assert set(response.context["units"]) == {world.clinic, world.health_centre}
     response = client.get(region_url(world.vgr, category="primarvard"))
-    assert [r.unit for r in response.context["grid"].rows] == [world.health_centre]
+    assert response.context["units"] == [world.health_centre]
     response = client.get(region_url(world.vgr, category="bogus"))
-    assert response.status_code == 200 and len(response.context["grid"].rows) == 2
+    assert response.status_code == 200 and len(response.context["units"]) == 2
 
 
 @pytest.mark.django_db
@@ -233,7 +257,7 @@ def test_the_region_timeline_shows_only_units_the_user_may_see(client, world):
     client.force_login(world.users["studierektor"])  # scope: the hospital subtree
     response = client.get(region_url(world.vgr))
     assert response.status_code == 200
-    assert [r.unit for r in response.context["grid"].rows] == [world.clinic]
+    assert response.context["units"] == [world.clinic]
 
 
 @pytest.mark.django_db
@@ -357,7 +381,7 @@ def test_region_timeline_queries_do_not_grow_with_units_trainees_or_months(
     large_url = region_url(world.vgr, start="2027-01", months=36)
     with django_assert_max_num_queries(small):
         response = client.get(large_url)
-    assert len(response.context["grid"].rows) == 24
+    assert len(response.context["units"]) == 24
     assert _count_queries(client, large_url) == small
 
 
