@@ -18,6 +18,7 @@ from accounts.permissions import permission, public
 from assessments import cadence, instruments, services
 from assessments.forms import AddendumForm, AssessForm, CommentForm, RequestForm
 from assessments.models import Assessment, AssessmentRequest, RequestStatus, hash_secret
+from assessments.offline import allow_offline_copy
 from assessments.permissions import ASSESS, CONFIRM_ASSESSOR, REQUEST, VIEW, VIEW_ASSESSMENT, addressed_requests
 from core.errors import DomainError
 from trainees.models import Trainee
@@ -177,6 +178,12 @@ def _state_page(request, req, error, status):
 _STATE_STATUS = {services.AlreadySigned: 200}
 
 
+def _form_page(request, req, form, by_login):
+    """The assessor's form; its blank page (GET) may be kept on the device for a reload offline."""
+    response = render(request, "assessments/assess.html", {"req": req, "form": form, "by_login": by_login})
+    return allow_offline_copy(response) if request.method == "GET" else response
+
+
 @public
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -211,7 +218,7 @@ def assess(request, token):
             form.add_error(None, str(error))
         else:
             return redirect(reverse("assessments:assess", args=[token]) + "?done=1")
-    return render(request, "assessments/assess.html", {"req": req, "form": form, "by_login": by_login})
+    return _form_page(request, req, form, by_login)
 
 
 @permission(ASSESS)
@@ -256,7 +263,7 @@ def assess_logged_in(request, pk):
         else:
             messages.success(request, _("The assessment is signed. Thank you!"))
             return redirect(assessment if VIEW.allows(request.user, req.trainee) else "assessments:inbox")
-    return render(request, "assessments/assess.html", {"req": req, "form": form, "by_login": True})
+    return _form_page(request, req, form, True)
 
 
 def _assessment_for(request, pk):

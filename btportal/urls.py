@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from api.main import api
+from assessments.offline import service_worker
 from btportal import views
 
 # Before admin.site.urls is read below: the admin's login page sends people to the one login page.
@@ -12,6 +13,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("healthz/worker", views.healthz_worker, name="healthz_worker"),
     path("healthz/session", views.healthz_session, name="healthz_session"),
+    # The service worker that keeps the assessor's form for a reload offline (its scope is the whole site).
+    path("sw.js", service_worker, name="service_worker"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
