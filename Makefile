@@ -9,7 +9,7 @@ PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run worker test test-fast test-ops migrate demo messages clean check-deploy lint lock screenshots
+.PHONY: setup run worker test test-fast test-ops migrate demo messages clean check-deploy lint lock screenshots walk-scale
 
 setup: $(PIP_STAMP) $(NPM_STAMP) $(MO_FILES)
 
@@ -75,6 +75,23 @@ test-ops: setup
 screenshots: setup
 	$(PY) -m pytest -q btportal/tests/browser/screenshots.py $(PYTEST_ARGS)
 	@echo "Screenshots in $${BT_SCREENSHOT_DIR:-screenshots}/"
+
+# The page walk of every demo role (phone and desktop, axe, layout) on region-scale data, in Swedish and English
+# (btportal/tests/browser/walk_scale.py). Not part of `make test`: the data takes minutes, the walk ~15 more.
+# The database (demo + generate_scale --preset region) is made once, in its own file; `rm` it to make it anew.
+WALK_DB ?= /tmp/walk-scale.sqlite3
+walk_env = DATABASE_URL=sqlite:///$(1) MEDIA_ROOT=$(WALK_DB).media DEBUG=1
+
+# Written to a .tmp file first: an interrupted generation leaves no half-filled database behind.
+$(WALK_DB): | setup
+	rm -f $@.tmp
+	$(call walk_env,$@.tmp) $(PY) manage.py migrate --noinput -v0
+	$(call walk_env,$@.tmp) $(PY) manage.py seed_demo -v0
+	$(call walk_env,$@.tmp) $(PY) manage.py generate_scale --preset region
+	mv $@.tmp $@
+
+walk-scale: setup $(WALK_DB)
+	$(call walk_env,$(WALK_DB)) $(PY) -m btportal.tests.browser.walk_scale $(WALK_ARGS)
 
 messages: setup
 	$(PY) manage.py makemessages -l sv --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles

@@ -48,9 +48,12 @@
 
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   document.addEventListener("htmx:afterSettle", function (event) { enhance(event.target.parentElement || document); });
-  var resizing;
+  // After a resize (a phone turned, a window narrowed), at the next frame: a table that now scrolls is
+  // reachable at once, not after a pause (resize events come in bursts: one pass per frame).
+  var resizing = false;
   window.addEventListener("resize", function () {
-    clearTimeout(resizing);
-    resizing = setTimeout(function () { enhance(document); }, 150);
+    if (resizing) return;
+    resizing = true;
+    window.requestAnimationFrame(function () { resizing = false; enhance(document); });
   });
 })();

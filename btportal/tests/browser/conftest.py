@@ -18,22 +18,25 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 MOBILE = {"width": 375, "height": 667}
 
 
+# Debian's Chromium: Playwright's own browser download does not work on these machines.
+CHROMIUM = {
+    "executable_path": "/usr/bin/chromium",
+    "headless": True,
+    "args": [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+    ],
+}
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args():
-    """Debian's Chromium: Playwright's own browser download does not work on these machines."""
-    return {
-        "executable_path": "/usr/bin/chromium",
-        "headless": True,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-        ],
-    }
+    return CHROMIUM
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,8 @@ import pytest
 from django.conf import settings
 
 from btportal.tests.browser.conftest import BROWSER_MARKS, MOBILE, log_in_by_cookie
-from btportal.tests.browser.test_walk import ROLES, _links, _walkable, demo  # noqa: F401 (fixture)
+from btportal.tests.browser.test_walk import demo  # noqa: F401 (fixture)
+from btportal.tests.browser.walk import ROLES, links, walkable
 
 pytestmark = BROWSER_MARKS
 MAIN_JOB_PAGES = 4  # the first pages a role's home leads to
@@ -40,8 +41,8 @@ def test_screenshots_of_a_role_on_a_phone(browser, base_url, demo, email):  # no
     shots = [_out() / f"{role}-0-home.png"]
     page.screenshot(path=str(shots[0]), full_page=True)
     targets = []
-    for href in _links(page, "main"):
-        path = _walkable(href, base_url)
+    for href in links(page, "main"):
+        path = walkable(href, base_url)
         if path and path != "/" and path not in targets:
             targets.append(path)
     for i, path in enumerate(targets[:MAIN_JOB_PAGES], start=1):
