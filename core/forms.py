@@ -10,13 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.locking import STALE, bump_version
 from core.tables import ACCEPT
+from core.textlimits import MAX_TEXT  # the longest free text a form takes when its field names no limit
 
 #: Dates a person may enter anywhere: nothing in BT-portalen happened before 1900 or is planned after 2100.
 #: Tighter bounds (an assessment not in the future) belong to the form or the rule that knows why.
 MIN_DATE = datetime.date(1900, 1, 1)
 MAX_DATE = datetime.date(2100, 12, 31)
-#: The longest free text a form takes when its field names no limit (a long reflection fits easily).
-MAX_TEXT = 10_000
 #: Whole numbers a form takes when its field names no bounds: what a PostgreSQL `integer` column holds.
 MIN_INT, MAX_INT = -(2**31), 2**31 - 1
 

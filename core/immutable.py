@@ -179,3 +179,23 @@ def guards_lifted(connection):
         with connection.cursor() as cursor:
             for _name, sql in triggers:
                 cursor.execute(sql)
+
+
+def guards_kept(guards: list[DbGuard], operations: list) -> list:
+    """`operations` of a migration that rebuild guarded tables on SQLite (adding a check constraint does),
+    with the guards' triggers dropped before and made again after: a rebuild drops a table's own triggers,
+    and renaming the rebuilt table fails while a trigger of another table names it. PostgreSQL alters a
+    table in place and keeps its triggers; nothing is done there. Reversible (in the reverse order)."""
+    from django.db import migrations
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor == "sqlite":
+            for guard in guards:
+                guard.drop(apps, schema_editor)
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor == "sqlite":
+            for guard in guards:
+                guard.create(apps, schema_editor)
+
+    return [migrations.RunPython(drop, create), *operations, migrations.RunPython(create, drop)]
