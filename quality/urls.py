@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import evaluation_views, views
 
 app_name = "quality"
 
@@ -22,12 +22,12 @@ urlpatterns = [
     path("findings/<int:pk>/remedy/", views.finding_remedy, name="finding_remedy"),
     path("findings/<int:pk>/accept/", views.finding_accept, name="finding_accept"),
     path("survey/<str:token>/", views.survey, name="survey"),
-    path("evaluations/", views.evaluations, name="evaluations"),
-    path("evaluations/<int:pk>/start/", views.evaluation_start, name="evaluation_start"),
-    path("evaluations/answer/<str:token>/", views.evaluation_answer, name="evaluation_answer"),
-    path("units/", views.evaluation_units, name="evaluation_units"),
-    path("units/<int:pk>/evaluations/", views.unit_evaluations, name="unit_evaluations"),
-    path("units/<int:pk>/evaluations.csv", views.unit_evaluations_export, name="unit_evaluations_export"),
+    path("evaluations/", evaluation_views.evaluations, name="evaluations"),
+    path("evaluations/<int:pk>/start/", evaluation_views.evaluation_start, name="evaluation_start"),
+    path("evaluations/answer/<str:token>/", evaluation_views.evaluation_answer, name="evaluation_answer"),
+    path("units/", evaluation_views.evaluation_units, name="evaluation_units"),
+    path("units/<int:pk>/evaluations/", evaluation_views.unit_evaluations, name="unit_evaluations"),
+    path("units/<int:pk>/evaluations.csv", evaluation_views.unit_evaluations_export, name="unit_evaluations_export"),
     path("catalogues/", views.catalogues, name="catalogues"),
     path("catalogues/<int:pk>/", views.catalogue_detail, name="catalogue"),
     path("catalogues/<int:pk>/copy/", views.catalogue_copy, name="catalogue_copy"),

@@ -1,5 +1,5 @@
-"""Pages of quality reviews (SPUR for BT) and placement evaluations. Thin: fetch through a permission,
-validate with a form, call one service, redirect."""
+"""Pages of quality reviews (SPUR for BT), their surveys and the criteria catalogue (placement evaluations:
+`evaluation_views`). Thin: fetch through a permission, validate with a form, call one service, redirect."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,11 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role, RoleAssignment, User
 from accounts.permissions import permission, public
-from core import exports
 from core.errors import DomainError
-from goals.models import Goal
-from organisations.models import Unit
-from trainees.models import Placement
 
 from . import anonymity, services
 from .forms import (
@@ -26,7 +22,6 @@ from .forms import (
     CalibrationForm,
     CopyCatalogueForm,
     DocumentForm,
-    EvaluationForm,
     NoteForm,
     RemedyForm,
     ReviewForm,
@@ -51,7 +46,6 @@ from .permissions import (
     CATALOGUE,
     CONDUCT_REVIEW,
     COORDINATE,
-    EVALUATE,
     EVALUATION_RESULTS,
     NATIONAL_LIST,
     PARTICIPATE,
@@ -63,123 +57,8 @@ from .permissions import (
 PAGE_SIZE = 25
 
 
-def _refused(request, error: DomainError):
+def refused(request, error: DomainError):
     messages.error(request, str(error))
-
-
-# ---------------------------------------------------------------------------
-# Placement evaluations (the BT-läkare)
-# ---------------------------------------------------------------------------
-
-
-@permission(EVALUATE)
-def evaluations(request):
-    return render(
-        request,
-        "quality/evaluations.html",
-        {"placements": services.evaluable_placements(request.user), "threshold": anonymity.threshold()},
-    )
-
-
-@permission(EVALUATE)
-@require_POST
-def evaluation_start(request, pk):
-    placement = EVALUATE.get_object(request.user, Placement.objects.select_related("trainee"), pk=pk)
-    try:
-        token = services.issue_evaluation_link(placement, by=request.user)
-    except DomainError as e:
-        _refused(request, e)
-        return redirect("quality:evaluations")
-    return redirect("quality:evaluation_answer", token=token)
-
-
-def _goal_choices():
-    return [(g.code, f"{g.code} {g.title_sv}") for g in Goal.objects.order_by("number")]
-
-
-@permission(EVALUATE)
-def evaluation_answer(request, token):
-    try:
-        invitation = services.invitation_for(token, user=request.user)
-    except DomainError as e:
-        return render(request, "quality/link_invalid.html", {"message": str(e)}, status=404)
-    form = EvaluationForm(request.POST or None, goal_choices=_goal_choices())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.submit_evaluation(
-                token,
-                by=request.user,
-                scores={
-                    name: data[name]
-                    for name in ("supervision", "learning_climate", "patient_responsibility", "workload")
-                },
-                goals=data["goals"],
-                free_text=data["free_text"],
-            )
-        except DomainError as e:
-            _refused(request, e)
-            return redirect("quality:evaluations")
-        messages.success(request, _("Thank you. Your evaluation is saved without your name."))
-        return redirect("quality:evaluations")
-    return render(
-        request,
-        "quality/evaluation_form.html",
-        {"form": form, "placement": invitation.placement, "threshold": anonymity.threshold()},
-    )
-
-
-# ---------------------------------------------------------------------------
-# A unit's evaluation results (aggregates only)
-# ---------------------------------------------------------------------------
-
-
-def _year(request) -> int | None:
-    try:
-        return int(request.GET.get("year", "")) or None
-    except ValueError:
-        return None
-
-
-@permission(EVALUATION_RESULTS)
-def evaluation_units(request):
-    """The units whose evaluation results the user may read, each with its number of answers hidden
-    (a count per unit would tell when one more came in: only the results page, with its threshold, shows it)."""
-    units = (
-        EVALUATION_RESULTS.queryset(request.user).select_related("region", "parent").order_by("region__name", "path")
-    )
-    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "quality/evaluation_units.html", {"page": page})
-
-
-@permission(EVALUATION_RESULTS)
-def unit_evaluations(request, pk):
-    unit = EVALUATION_RESULTS.get_object(request.user, Unit.objects.select_related("region", "parent"), pk=pk)
-    year = _year(request)
-    return render(
-        request,
-        "quality/unit_evaluations.html",
-        {
-            "unit": unit,
-            "year": year,
-            "years": anonymity.evaluation_years(unit),
-            "results": anonymity.evaluation_results(unit, year=year),
-        },
-    )
-
-
-@permission(EVALUATION_RESULTS)
-def unit_evaluations_export(request, pk):
-    unit = EVALUATION_RESULTS.get_object(request.user, Unit.objects.all(), pk=pk)
-    results = anonymity.evaluation_results(unit, year=_year(request))
-    if not results.shown:
-        rows = [[_("Fewer than %(n)s answers: not shown") % {"n": results.threshold}, ""]]
-    else:
-        rows = [[_("Answers"), results.count]]
-        rows += [[name, value] for name, value in results.means.items()]
-        rows += [[code, f"{share} %"] for code, share in results.goal_shares]
-    sheet = exports.Sheet(title=str(unit.name)[:31], rows=rows, header=[_("Figure"), _("Value")])
-    return exports.download(exports.write_csv(sheet), f"evaluations-{unit.pk}.csv")
 
 
 # ---------------------------------------------------------------------------
@@ -227,7 +106,7 @@ def review_new(request):
             )
             return redirect("quality:review", pk=review.pk)
         except DomainError as e:
-            _refused(request, e)
+            refused(request, e)
     else:
         messages.error(request, _("Check the unit and the period."))
     return redirect("quality:reviews")
@@ -315,7 +194,7 @@ def review_step(request, pk):
             request, _("The review is now: %(state)s.") % {"state": Review.objects.get(pk=pk).get_state_display()}
         )
     except DomainError as e:
-        _refused(request, e)
+        refused(request, e)
     return redirect("quality:review", pk=pk)
 
 
@@ -331,7 +210,7 @@ def review_assign(request, pk):
             )
             messages.success(request, _("The reviewer is assigned."))
         except DomainError as e:
-            _refused(request, e)
+            refused(request, e)
     else:
         messages.error(request, _("Choose a reviewer."))
     return redirect("quality:review", pk=pk)
@@ -350,7 +229,7 @@ def review_links(request, pk):
             review, role=form.cleaned_data["role"], count=form.cleaned_data["count"], by=request.user
         )
     except DomainError as e:
-        _refused(request, e)
+        refused(request, e)
         return redirect("quality:review", pk=pk)
     urls = [request.build_absolute_uri(reverse("quality:survey", args=[t])) for t in tokens]
     return render(
@@ -370,7 +249,7 @@ def review_document(request, pk):
             )
             messages.success(request, _("The document is sent in."))
         except DomainError as e:
-            _refused(request, e)
+            refused(request, e)
     else:
         messages.error(request, _("Give a title and choose a file."))
     return redirect("quality:review", pk=pk)
@@ -395,7 +274,7 @@ def review_note(request, pk):
             services.add_note(review, by=request.user, **form.cleaned_data)
             messages.success(request, _("The note is saved."))
         except DomainError as e:
-            _refused(request, e)
+            refused(request, e)
     else:
         messages.error(request, _("Write the note."))
     return redirect("quality:review", pk=pk)
@@ -433,7 +312,7 @@ def review_findings(request, pk):
         except (StopIteration, ValueError, Statement.DoesNotExist):
             raise Http404 from None
         except DomainError as e:
-            _refused(request, e)
+            refused(request, e)
         return redirect(reverse("quality:review_findings", args=[pk]) + f"#{target}")
     rows = []
     for area in areas:
@@ -511,7 +390,7 @@ def finding_remedy(request, pk):
             )
             messages.success(request, _("The remedy is reported."))
         except DomainError as e:
-            _refused(request, e)
+            refused(request, e)
     else:
         messages.error(request, _("Describe what was done."))
     return redirect("quality:review", pk=finding.review_id)
@@ -525,7 +404,7 @@ def finding_accept(request, pk):
         services.accept_remedy(finding, by=request.user)
         messages.success(request, _("The remedy is accepted."))
     except DomainError as e:
-        _refused(request, e)
+        refused(request, e)
     return redirect("quality:review", pk=finding.review_id)
 
 
@@ -587,7 +466,7 @@ def catalogue_detail(request, pk):
                 services.save_statement(statement, by=request.user)
                 messages.success(request, _("Saved."))
             except DomainError as e:
-                _refused(request, e)
+                refused(request, e)
         else:
             messages.error(request, _("Fill in the statement, its kind and its source."))
         return redirect("quality:catalogue", pk=pk)
@@ -625,7 +504,7 @@ def catalogue_copy(request, pk):
     try:
         new = services.copy_catalogue(catalogue, version=form.data.get("version", ""), by=request.user)
     except DomainError as e:
-        _refused(request, e)
+        refused(request, e)
         return redirect("quality:catalogue", pk=pk)
     messages.success(request, _("A new version is made; edit it, then make it current."))
     return redirect("quality:catalogue", pk=new.pk)

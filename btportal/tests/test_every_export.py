@@ -31,7 +31,7 @@ NOT_A_FILE = {"reports.views.export_list", "reports.views.export_start", "report
 NO_DATA = {"trainees.import_views.import_template"}
 # Files of figures only, with no text a person typed (the anonymity rule keeps evaluations' free text out of
 # files): the formula check applies, the hostile names have nowhere to appear.
-FIGURES_ONLY = {"quality.views.unit_evaluations_export"}
+FIGURES_ONLY = {"quality.evaluation_views.unit_evaluations_export"}
 
 
 def export_patterns():
