@@ -105,7 +105,8 @@ def healthz_worker(request):
 @never_cache
 def healthz_session(request):
     """The smallest page behind a login: the session and the user are read (as every page reads them), nothing
-    else. The load benchmark (bench/load) measures the real pages against it; it shows nothing but "ok"."""
+    else. The load benchmark (bench/load) measures the real pages against it; it shows nothing but "ok". (Under
+    /healthz, so the staff's second-factor redirect does not apply to it: there is nothing behind it to protect.)"""
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 

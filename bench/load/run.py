@@ -440,6 +440,7 @@ def soak(driver: Driver, server: Server, *, seconds: float, concurrency: int, sa
         memory[pid] = {
             "start_mib": round(series[0] / 1024, 1),
             "after_60s_mib": round(next((s["rss_kib"][pid] for s in samples if s["t"] >= 60), series[-1]) / 1024, 1),
+            "half_mib": round(next((s["rss_kib"][pid] for s in samples if s["t"] >= wall / 2), series[-1]) / 1024, 1),
             "end_mib": round(series[-1] / 1024, 1),
             "max_mib": round(max(series) / 1024, 1),
             "samples": len(series),
@@ -574,12 +575,13 @@ def report() -> str:
                 lines.append(f"| {name} | {e['requests']} | {e['p50_ms']} | {e['p95_ms']} | {e['statuses']} |")
             lines += [
                 "",
-                "| gunicorn worker | RSS at start MiB | after 60 s | at the end | max | samples |",
-                "|---|---|---|---|---|---|",
+                "| gunicorn worker | RSS at start MiB | after 60 s | half-way | at the end | max | samples |",
+                "|---|---|---|---|---|---|---|",
             ]
             for pid, m in s["memory"].items():
                 lines.append(
-                    f"| pid {pid} | {m['start_mib']} | {m['after_60s_mib']} | {m['end_mib']} | {m['max_mib']} | {m['samples']} |"
+                    f"| pid {pid} | {m['start_mib']} | {m['after_60s_mib']} | {m.get('half_mib', '–')} | {m['end_mib']} "
+                    f"| {m['max_mib']} | {m['samples']} |"
                 )
         lines.append("")
     return "\n".join(lines)

@@ -136,6 +136,7 @@ def test_the_database_stopped_and_started_under_load(world, own_postgres, tmp_pa
     assert health_down.status == 503
     body = json.loads(health_down.body)
     assert body["failing"] == ["database"] and body["checks"]["storage"] == "ok"
+    assert body["worker"]["status"] == "unknown"  # the heartbeats are in the database
     # Every answer under load was a page (200), a signing (302), or the 503 page: no 500, no dropped connection.
     statuses = {}
     for _, what, status, marker in log:

@@ -5,7 +5,8 @@ committed and the processes see them).
 
 Not in the default run (it starts six processes; about a minute on a quiet machine, several on a
 loaded one): `make test-ops` runs it on PostgreSQL (README, "Tests"). Skipped on SQLite, whose test
-database lives in this process's memory.
+database lives in this process's memory. Run on a fresh test database, not `--reuse-db`: these
+transactional tests empty the tables when they end, the data migrations' regions included.
 """
 
 import os
