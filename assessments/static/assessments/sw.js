@@ -37,20 +37,25 @@ async function forgetAll() {
   await caches.delete(CACHE);
 }
 
-// Drop copies older than maxAge; when no page is left, the static files go too.
+// Drop copies older than maxAge; when no page is left, the static files go too. (Entry by entry, from
+// one listing: a page being kept meanwhile, and the files it names, are not in the listing.)
 async function purgeExpired() {
   lastPurge = Date.now();
   if (!(await caches.has(CACHE))) return;
   var cache = await caches.open(CACHE);
+  var assets = [];
   var pagesLeft = 0;
   for (var request of await cache.keys()) {
     var url = new URL(request.url);
-    if (isStatic(url)) continue;
+    if (isStatic(url)) {
+      assets.push(request);
+      continue;
+    }
     var response = await cache.match(request, { ignoreVary: true });
     if (!response || !isForm(url) || !fresh(response)) await cache.delete(request, { ignoreVary: true });
     else pagesLeft += 1;
   }
-  if (pagesLeft === 0) await forgetAll();
+  if (pagesLeft === 0) await Promise.all(assets.map(function (request) { return cache.delete(request); }));
 }
 
 // The static files a kept page names (stylesheets, scripts, images), fetched once.

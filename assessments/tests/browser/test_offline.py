@@ -81,12 +81,16 @@ def test_a_logged_in_supervisor_reloads_the_form_offline_and_sends_it_when_back(
     expect(send).to_be_visible()
     expect(page.locator('[data-testid="draft-notice"]')).to_contain_text("Anslutningen är tillbaka")
     send.click()
-    expect(page.get_by_text("Bedömningen är signerad. Tack!")).to_be_visible()
+    expect(page.get_by_text("Bedömningen är signerad. Tack!")).to_be_visible(timeout=20_000)
     signed = Assessment.objects.get(request=issued.request)
     assert signed.assessor == world.users["handledare"]
     assert signed.overall == 3
     assert signed.strengths == "Tydlig anamnes, bra struktur"
     assert signed.development == "Sammanfatta tydligare"
+    # The page after signing forgets the draft and the kept form.
+    draft = f"() => localStorage.getItem('btportal:draft:assess-{issued.request.pk}')"
+    page.wait_for_function(f"() => ({draft})() === null")
+    assert page.evaluate(KEPT_PAGES) == []
     _no_csp_violations(page)
     context.close()
 
@@ -144,6 +148,7 @@ def test_only_the_form_is_kept_offline_and_logging_out_forgets_it(browser, base_
     for url in ("/", "/assessments/inbox/"):
         with pytest.raises(Error, match="ERR_INTERNET_DISCONNECTED"):
             page.goto(url)
+    page = context.new_page()  # the form, opened again in a new tab (no error page committing under it)
     page.goto(form_url)
     expect(page.locator("h1")).to_have_text("Mini-CEX")
     expect(page.locator('[data-testid="draft-notice"]')).to_contain_text("Ingen anslutning")
