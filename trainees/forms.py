@@ -1,6 +1,8 @@
 import datetime
+import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +22,103 @@ def supervisors_in(region) -> QuerySet[User]:
         .filter(Q(supervisor_profile__workplace__region=region) | Q(supervisor_profile__workplace__isnull=True))
         .order_by("last_name", "first_name")
     )
+
+
+#: The most matches the supervisor search lists.
+SEARCH_MATCHES = 20
+_EMAIL_IN_LABEL = re.compile(r"<([^<>\s]+)>\s*$")
+
+
+def supervisor_label(user) -> str:
+    """How a supervisor is written in the search field: "Anna Berg <anna.berg@example.se>"."""
+    return f"{user.get_full_name() or user.email} <{user.email}>"
+
+
+def search_supervisors(queryset: QuerySet[User], text: str, limit: int = SEARCH_MATCHES) -> list[User]:
+    """The supervisors of `queryset` whose name or email contains every word of `text`.
+
+    Each word is also tried capitalised and in lower case: SQLite folds the case of ASCII
+    letters only, and "åberg" must find "Åberg" there too."""
+    for word in text.split()[:5]:
+        variants = {word, word.lower(), word.capitalize()}
+        match = Q()
+        for v in variants:
+            match |= Q(first_name__icontains=v) | Q(last_name__icontains=v) | Q(email__icontains=v)
+        queryset = queryset.filter(match)
+    return list(queryset.order_by("last_name", "first_name", "pk")[:limit])
+
+
+class SearchInput(forms.TextInput):
+    """A text field that lists the matches of what is typed (a `<datalist>` filled by htmx from
+    `search_url`): a choice among thousands without sending them all. Without JavaScript the
+    person types a name or an email, which the field resolves on the server."""
+
+    template_name = "trainees/widgets/search_input.html"
+
+    def __init__(self, attrs=None, search_url: str = ""):
+        super().__init__(attrs)
+        self.search_url = search_url
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["search_url"] = self.search_url
+        return context
+
+
+class SupervisorField(forms.ModelChoiceField):
+    """A supervisor chosen by typing (name or email, or picking a match), validated within the
+    field's queryset: a name or address outside it is an invalid choice, never another region's."""
+
+    widget = SearchInput
+    default_error_messages = {
+        "ambiguous": _("Several supervisors match “%(value)s”: choose one from the list or type the email."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", User.objects.none())
+        super().__init__(*args, **kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "placeholder": _("Type a name or email")}
+
+    def label_from_instance(self, obj):
+        return supervisor_label(obj)
+
+    def prepare_value(self, value):
+        if isinstance(value, User):
+            return supervisor_label(value)
+        if value in self.empty_values:
+            return ""
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            user = self.queryset.filter(pk=value).first()
+            return supervisor_label(user) if user else ""
+        return value  # what was typed, shown again with the error
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if not text:
+            return None
+        if text.isdigit():  # a chosen id (the API of the page before the search field)
+            found = list(self.queryset.filter(pk=int(text))[:1])
+        else:
+            email = _EMAIL_IN_LABEL.search(text)
+            if email or "@" in text:
+                found = list(self.queryset.filter(email__iexact=email.group(1) if email else text)[:2])
+            else:
+                wanted = " ".join(text.casefold().split())
+                found = [
+                    u for u in search_supervisors(self.queryset, text) if u.get_full_name().casefold() == wanted
+                ] or search_supervisors(self.queryset, text, limit=2)
+        if len(found) > 1:
+            raise ValidationError(self.error_messages["ambiguous"], code="ambiguous", params={"value": text})
+        if not found:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return found[0]
+
+    def has_changed(self, initial, data):
+        return str(self.prepare_value(initial)) != str(data or "")
 
 
 class RegistrationForm(BootstrapFormMixin, forms.Form):
@@ -171,7 +270,15 @@ class VersionedForm(VersionedFormMixin, BootstrapFormMixin, forms.ModelForm):
         return data
 
 
+def _search_url(trainee, field: str) -> str:
+    from django.urls import reverse
+
+    return reverse("trainees:supervisor_search", args=[trainee.pk]) + f"?field={field}"
+
+
 class PlacementForm(VersionedForm):
+    supervisor = SupervisorField(label=_("supervisor (handledare)"), required=False)
+
     class Meta:
         model = Placement
         fields = ["unit", "category", "start", "end", "extent", "supervisor", "note"]
@@ -190,6 +297,7 @@ class PlacementForm(VersionedForm):
         self.fields["supervisor"].queryset = supervisors_in(trainee.region) | User.objects.filter(
             pk=self.instance.supervisor_id or 0
         )
+        self.fields["supervisor"].widget.search_url = _search_url(trainee, "supervisor")
         self.fields["category"].required = False
 
     def clean(self):
@@ -226,9 +334,7 @@ class MainSupervisorForm(VersionedFormMixin, BootstrapFormMixin, forms.Form):
     """The huvudhandledare belongs to the plan: the form carries the plan version, so a choice
     made on a stale page does not overwrite a newer one."""
 
-    main_supervisor = forms.ModelChoiceField(
-        label=_("Main supervisor (huvudhandledare)"), queryset=User.objects.none(), required=False
-    )
+    main_supervisor = SupervisorField(label=_("Main supervisor (huvudhandledare)"), required=False)
     plan_version = VersionField(stale_message=STALE_PLAN)
 
     def __init__(self, *args, trainee, **kwargs):
@@ -237,6 +343,7 @@ class MainSupervisorForm(VersionedFormMixin, BootstrapFormMixin, forms.Form):
         self.fields["main_supervisor"].queryset = supervisors_in(trainee.region) | User.objects.filter(
             pk=trainee.main_supervisor_id or 0
         )
+        self.fields["main_supervisor"].widget.search_url = _search_url(trainee, "main_supervisor")
         self.fields["main_supervisor"].initial = trainee.main_supervisor_id
 
 

@@ -10,7 +10,15 @@ from accounts.permissions import permission
 from core.errors import DomainError
 from core.locking import posted_version
 from trainees import services
-from trainees.forms import CreditForm, LeaveForm, MainSupervisorForm, PlacementForm
+from trainees.forms import (
+    CreditForm,
+    LeaveForm,
+    MainSupervisorForm,
+    PlacementForm,
+    search_supervisors,
+    supervisor_label,
+    supervisors_in,
+)
 from trainees.models import Credit, Leave, Placement
 from trainees.permissions import EDIT_PLAN as EDIT
 from trainees.services import STALE_PLAN
@@ -34,6 +42,18 @@ def _editor_context(trainee, **forms):
     }
     context["timeline"] = trainee_timeline(trainee, placements, context["leave"])
     return context
+
+
+@permission(EDIT)
+def supervisor_search(request, pk):
+    """htmx: the supervisors of the trainee's region matching what is typed in a supervisor field
+    (the options of its datalist). Only those the editor could choose; at most SEARCH_MATCHES."""
+    trainee = _trainee_for(request, pk, EDIT)
+    field = request.GET.get("field", "")
+    text = request.GET.get(field, "") if field in ("supervisor", "main_supervisor") else ""
+    text = text[:100].strip()
+    matches = [supervisor_label(u) for u in search_supervisors(supervisors_in(trainee.region), text)] if text else []
+    return render(request, "trainees/_search_matches.html", {"matches": matches})
 
 
 def _version(request) -> int:

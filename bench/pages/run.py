@@ -10,7 +10,9 @@ The database is one made by `seed_demo` (label "demo") or by `seed_demo` followe
 process with production settings (DEBUG off, the manifest static storage), so *server time* is
 everything Django does for a request (middleware, view, SQL, template) without the network;
 *SQL ms* is the time spent inside the database driver for that request, so the difference is
-what Python costs. Each page is requested `--warmup` times, then `--runs` times.
+what Python costs; *CPU ms* the CPU time of this process for the request (on SQLite the database's
+too), which does not grow with the load others put on the machine as the wall times do. Each
+page is requested `--warmup` times, then `--runs` times.
 
 The people are chosen the same way on every database, in Västra Götaland: the staff with the
 most recent role assignment of each role (on a generated database, the generated one, whose
@@ -170,16 +172,17 @@ def _measure(client, url, *, warmup, runs):
     with CaptureQueriesContext(connection) as captured:
         client.get(url, secure=True)
     queries = len(captured.captured_queries)
-    times, sql = [], []
+    times, sql, cpu = [], [], []
     for _ in range(runs):
         timer = _SqlTimer()
         with connection.execute_wrapper(timer):
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             response = client.get(url, secure=True)
             if getattr(response, "streaming", False):
                 for _chunk in response.streaming_content:
                     pass
             times.append(time.perf_counter() - began)
+            cpu.append(time.process_time() - began_cpu)
         sql.append(timer.seconds)
     times.sort()
     return {
@@ -189,6 +192,9 @@ def _measure(client, url, *, warmup, runs):
         "p50_ms": round(statistics.median(times) * 1000, 1),
         "p95_ms": round(times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] * 1000, 1),
         "sql_ms": round(statistics.median(sql) * 1000, 1),
+        # The CPU time of this process (Python and, on SQLite, the database too): what a page costs
+        # whatever else the machine is doing, where the wall times above grow with its load.
+        "cpu_ms": round(statistics.median(cpu) * 1000, 1),
     }
 
 
@@ -248,7 +254,8 @@ def measure(*, label: str, warmup: int, runs: int, only: str | None) -> dict:
         out["pages"][name] = result
         print(
             f"{name:34} {result['status']} {result['p50_ms']:8.1f} {result['p95_ms']:8.1f} ms"
-            f" {result['queries']:4} q {result['sql_ms']:7.1f} ms SQL {result['bytes'] // 1024:6} kB",
+            f" {result['queries']:4} q {result['sql_ms']:7.1f} ms SQL {result['cpu_ms']:7.1f} ms CPU"
+            f" {result['bytes'] // 1024:6} kB",
             flush=True,
         )
     out["load_after"] = round(os.getloadavg()[0], 1)
@@ -276,7 +283,14 @@ def report() -> None:
         )
     lines.append("")
     head = (
-        "| page | " + " | ".join(f"{r['label']} {r['database']}: p50 / p95 ms (queries, SQL ms)" for r in runs) + " |"
+        "| page | "
+        + " | ".join(
+            f"{r['label']} {r['database']}: p50 / p95 ms (queries, SQL ms"
+            + (", CPU ms" if any("cpu_ms" in x for x in r["pages"].values()) else "")
+            + ")"
+            for r in runs
+        )
+        + " |"
     )
     lines += [head, "|---|" + "---|" * len(runs)]
     names = list(dict.fromkeys(n for r in runs for n in r["pages"]))
@@ -289,7 +303,8 @@ def report() -> None:
                 continue
             flag = " ⚠" if x["p95_ms"] > 100 else ""
             bad = "" if x["status"] == 200 else f" HTTP {x['status']}"
-            cells.append(f"{x['p50_ms']:g} / {x['p95_ms']:g}{flag} ({x['queries']}, {x['sql_ms']:g}){bad}")
+            cpu = f", {x['cpu_ms']:g}" if "cpu_ms" in x else ""
+            cells.append(f"{x['p50_ms']:g} / {x['p95_ms']:g}{flag} ({x['queries']}, {x['sql_ms']:g}{cpu}){bad}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += ["", END]
     text = RESULTS_MD.read_text()

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.models import User
 from btportal import factories as f
 from trainees import services
 from trainees.models import Leave, Placement
@@ -279,3 +280,79 @@ def test_a_placement_supervisor_is_checked_too(world):
     with translation.override("en"):
         findings = [x for x in services.check_plan(world.trainee).findings if x.code == "SUPERVISOR_NO_BT_TRAINING"]
     assert [x.severity for x in findings if "placement 1" in x.subject] == ["warning"]
+
+
+# ---------------------------------------------------------------------------
+# Supervisors chosen by search (a region has thousands: the page does not list them)
+# ---------------------------------------------------------------------------
+
+
+def _supervisors(world, n, *, workplace=None, **names):
+    out = []
+    for _ in range(n):
+        user = f.make_supervisor(workplace=workplace or world.clinic)
+        if names:
+            User.objects.filter(pk=user.pk).update(**names)
+            user.refresh_from_db()
+        out.append(user)
+    return out
+
+
+@pytest.mark.django_db
+def test_the_editor_does_not_list_every_supervisor_of_the_region(kansli, world):
+    others = _supervisors(world, 30)
+    chosen = others[0]
+    world.trainee.main_supervisor = chosen
+    world.trainee.save()
+    body = kansli.get(reverse("trainees:plan", args=[world.trainee.pk]), **EN).content.decode()
+    assert f'value="{chosen.get_full_name()} &lt;{chosen.email}&gt;"' in body  # the current one, as text
+    assert not any(u.email in body for u in others[1:])
+    assert 'list="id_main_supervisor-matches"' in body and 'list="id_supervisor-matches"' in body
+    assert 'autocomplete="off"' in body and "hx-get=" in body
+
+
+@pytest.mark.django_db
+def test_the_search_lists_the_matches_in_the_trainees_region_only(kansli, world):
+    [anna] = _supervisors(world, 1, first_name="Anna", last_name="Åberg")
+    _supervisors(world, 1, workplace=world.other_clinic, first_name="Anna", last_name="Åbergsson")  # Gävleborg
+    url = reverse("trainees:supervisor_search", args=[world.trainee.pk])
+    body = kansli.get(url, {"field": "supervisor", "supervisor": "åberg"}).content.decode()
+    assert body.count("<option") == 1 and anna.email in body
+    assert kansli.get(url, {"field": "main_supervisor", "main_supervisor": "anna ÅBERG"}).content.count(b"<option") == 1
+    assert kansli.get(url, {"field": "supervisor", "supervisor": ""}).content.strip() == b""
+    assert kansli.get(url, {"field": "password", "password": "anna"}).content.strip() == b""
+    kansli.force_login(world.users["handledare"])
+    assert kansli.get(url, {"field": "supervisor", "supervisor": "anna"}).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["label", "email", "name", "id"])
+def test_a_supervisor_is_chosen_by_what_is_typed(kansli, world, typed):
+    [anna] = _supervisors(world, 1, first_name="Anna", last_name="Åberg")
+    _supervisors(world, 1, first_name="Anna", last_name="Åbergsson")  # contains the name, is not it
+    value = {
+        "label": f"Anna Åberg <{anna.email}>",
+        "email": anna.email.upper(),
+        "name": " anna  åberg ",
+        "id": str(anna.pk),
+    }[typed]
+    response = kansli.post(
+        reverse("trainees:placement_add", args=[world.trainee.pk]), _placement(world, supervisor=value)
+    )
+    assert response.status_code == 302
+    assert world.trainee.placements.get().supervisor == anna
+
+
+@pytest.mark.django_db
+def test_a_supervisor_outside_the_region_or_ambiguous_is_refused(kansli, world):
+    [stranger] = _supervisors(world, 1, workplace=world.other_clinic, first_name="Per", last_name="Gävle")
+    _supervisors(world, 2, first_name="Eva", last_name="Lind")
+    url = reverse("trainees:plan_main_supervisor", args=[world.trainee.pk])
+    for value in (stranger.email, f"Per Gävle <{stranger.email}>", str(stranger.pk), "Per Gävle", "Nobody"):
+        response = kansli.post(url, {"main_supervisor": value, "plan_version": world.trainee.plan_version}, **EN)
+        assert response.status_code == 400, value
+        assert b"Select a valid choice" in response.content
+    response = kansli.post(url, {"main_supervisor": "Eva Lind", "plan_version": world.trainee.plan_version}, **EN)
+    assert response.status_code == 400 and b"Several supervisors match" in response.content
+    world.trainee.refresh_from_db()
+    assert world.trainee.main_supervisor_id is None or world.trainee.main_supervisor != stranger
