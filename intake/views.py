@@ -297,9 +297,9 @@ def _changes(application, limit=50) -> list[dict]:
         application.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
     out = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        if len(out) == limit:
-            break
+    # An application may have no history at all (written in bulk, as generated data is): then no changes.
+    for i, newer in enumerate(records[:limit]):
+        older = records[i + 1] if i + 1 < len(records) else None
         if older is None:
             fields = []
         else:

@@ -10,7 +10,8 @@ BT-läkare each); `make walk-scale` makes it once. The walk only reads (GET), so
 again. A server (`runserver`, no reloading) is started on a free port over the same database; the walk
 logs in with a session made here (as the browser tests do) and follows links as a person would.
 
-Prints one line per role and language, then every problem found; exits 1 when there is any.
+Prints one line per role and language (with the problems found, as they are found), then a summary;
+exits 1 when any walk found a problem or lost its way.
 """
 
 import argparse
@@ -101,6 +102,8 @@ def main(argv=None) -> int:
                             f"{sum(len(p) for p in result.problems.values()):3} problems  {seconds:5.0f} s",
                             flush=True,
                         )
+                        if result.problems:
+                            print(result.report(), flush=True)
                 browser.close()
         finally:
             server.terminate()
@@ -115,7 +118,7 @@ def main(argv=None) -> int:
         + f"; {len(failed)} walks with problems; {total:.0f} s"
     )
     for result in failed:
-        print("\n" + (result.report() if result.problems else f"{result.email}: the walk lost its way"))
+        print(f"{result.email} ({result.language}): " + ("problems above" if result.problems else "lost its way"))
     return 1 if failed else 0
 
 
