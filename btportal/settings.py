@@ -124,11 +124,12 @@ DATABASES = {
         conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and env_bool("SQLITE_IMMEDIATE", False):
-    # Opt-in for now (SQLITE_IMMEDIATE=1): the worker-process tests (core/tests/test_jobs.py) stall with it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and env_bool("SQLITE_IMMEDIATE", True):
     # SQLite (a laptop, the demo): a writing transaction takes the write lock when it begins (IMMEDIATE), so
-    # two simultaneous writers queue for up to `timeout` seconds instead of one failing with "database is
-    # locked" when it upgrades its read lock; WAL lets readers go on while one writes.
+    # two simultaneous writers (two PIN signings) queue for up to `timeout` seconds instead of one failing
+    # with "database is locked" when it upgrades its read lock; WAL lets readers go on while one writes.
+    # SQLITE_IMMEDIATE=0 turns it off (the old deferred transactions; btportal/tests/test_bad_input.py
+    # shows what fails then).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.jobs import TaskResultStatus, error_message, is_worker_lost, task, task_finished
+from core.textlimits import MAX_TEXT
 from scheduling.models import PlanningRun, RunStatus
 
 log = logging.getLogger(__name__)
@@ -76,10 +77,11 @@ def failure_message(error: Exception) -> str:
 
 
 def fail_run(run_id: int, message: str) -> bool:
-    """A run that is still waiting or running fails with `message` (True if it did)."""
+    """A run that is still waiting or running fails with `message` (True if it did; a message longer than
+    the column holds is cut)."""
     return bool(
         PlanningRun.objects.filter(pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(
-            status=RunStatus.FAILED, message=message, finished_at=timezone.now()
+            status=RunStatus.FAILED, message=message[:MAX_TEXT], finished_at=timezone.now()
         )
     )
 

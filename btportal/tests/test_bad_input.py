@@ -2,6 +2,7 @@
 error, and nothing is written."""
 
 import datetime
+import os
 import smtplib
 from unittest import mock
 
@@ -89,19 +90,51 @@ def test_a_megabyte_in_one_field_is_a_400(client, world):
     assert response.status_code == 400
 
 
-def test_sqlite_writers_can_queue_instead_of_failing():
-    """Two simultaneous PIN signings on SQLite: one failed with "database is locked" when both had begun
-    deferred transactions; with SQLITE_IMMEDIATE=1 transactions take the write lock first and wait for it."""
-    import os
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_simultaneous_pin_signings_both_succeed(world, tmp_path):
+    """Two supervisors' PIN signings at the same moment, each in its own process on the same database
+    (SQLite: a file, as a laptop runs it): both are signed. With deferred transactions on SQLite one of
+    them failed with "database is locked" (both had read, then both wanted to write); SQLite transactions
+    now take the write lock when they begin (settings: IMMEDIATE, WAL), so the second waits for the first."""
     import subprocess
     import sys
 
-    env = dict(os.environ, SQLITE_IMMEDIATE="1")
-    env.pop("DATABASE_URL", None)
-    code = "from btportal import settings as s; o = s.DATABASES['default']['OPTIONS']; print(o['transaction_mode'], o['timeout'], 'WAL' in o['init_command'])"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    mode, timeout, wal = out.stdout.split()
-    assert mode == "IMMEDIATE" and int(timeout) >= 5 and wal == "True"
+    from accounts.identity import set_signing_pin
+    from assessments import services
+    from assessments.models import Assessment, AssessmentRequest
+    from core.tests.processes import ROOT, SharedDatabase, wait_for
+
+    set_signing_pin(world.supervisor_profile, "246813")
+    requests = [
+        services.create_request(
+            world.trainee, by=world.users["bt_lakare"], instrument="mini_cex", assessor=world.users["handledare"]
+        ).request
+        for _ in range(2)
+    ]
+    db = SharedDatabase(tmp_path)
+    go = tmp_path / "go"
+    env = {**os.environ, "DATABASE_URL": db.url}
+    script = str(ROOT / "btportal" / "tests" / "sign_with_pin.py")
+    signers = [
+        subprocess.Popen(
+            [sys.executable, script, str(r.pk), "246813", str(go)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+        )
+        for r in requests
+    ]
+    ready = [tmp_path / f"ready-{r.pk}" for r in requests]
+    wait_for(lambda: all(f.exists() for f in ready), seconds=240, what="the signing processes to start")
+    go.touch()  # both at once
+    outcomes = [signer.communicate(timeout=300)[0].strip() for signer in signers]
+    assert outcomes == ["signed", "signed"]
+    ids = ",".join(str(r.pk) for r in requests)
+    assert db.query(f"SELECT status FROM {AssessmentRequest._meta.db_table} WHERE id IN ({ids})") == [
+        ("signed",),
+        ("signed",),
+    ]
+    assert db.query(f"SELECT sign_method FROM {Assessment._meta.db_table} WHERE request_id IN ({ids})") == [
+        (Assessment.SIGN_PIN,),
+        (Assessment.SIGN_PIN,),
+    ]
 
 
 def test_a_password_reset_without_a_mail_server_is_a_message_not_a_500(client, world, settings):

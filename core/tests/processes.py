@@ -93,6 +93,12 @@ class SharedDatabase:
         return (self.tmp_path / f"{worker_id}.log").read_text()
 
 
+#: How long a wait that includes starting a worker process may take: a fresh Django process (its imports,
+#: its first connection) takes a minute on a machine shared by several test runs, and more with WAL's first
+#: connection. A wait for work of a running process stays short.
+STARTUP = 180
+
+
 def wait_for(condition, *, seconds: float = 30, what: str = "") -> None:
     deadline = time.monotonic() + seconds
     while not condition():

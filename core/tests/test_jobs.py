@@ -16,7 +16,7 @@ from core import jobs
 from core.jobs import Reclaimed, TaskResultStatus, reclaim_lost_jobs
 from core.tests import jobs as work
 from core.tests.jobs import run_ready_jobs
-from core.tests.processes import JOBS, SharedDatabase, wait_for
+from core.tests.processes import JOBS, STARTUP, SharedDatabase, wait_for
 
 TRANSACTIONAL = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -175,7 +175,7 @@ def test_worker_processes_racing_for_the_same_jobs_run_each_exactly_once(share, 
     racers = [f"racer-{uuid.uuid4().hex[:8]}" for _ in range(3)]
     for racer in racers:
         db.start_worker(racer, "--interval", "0.02", job_timeout=10)  # a heartbeat every second
-    wait_for(lambda: db.heartbeats(racers) == set(racers), what="the workers to start")
+    wait_for(lambda: db.heartbeats(racers) == set(racers), seconds=STARTUP, what="the workers to start")
     db.query(f"UPDATE {JOBS} SET run_after = enqueued_at")  # all 30 ready at once
     wait_for(lambda: all(j["status"] in ("SUCCESSFUL", "FAILED") for j in db.jobs().values()), what="the jobs")
     done = db.jobs()
@@ -190,26 +190,26 @@ def test_a_worker_process_killed_mid_job_leaves_it_to_another_after_the_timeout(
     result = work.slow_on_first_attempt.enqueue(60)
     db = share()
     victim = db.start_worker("victim", "--interval", "0.05", job_timeout=1)
-    wait_for(lambda: db.job(result)["status"] == "RUNNING", what="the victim to take the job")
+    wait_for(lambda: db.job(result)["status"] == "RUNNING", seconds=STARTUP, what="the victim to take the job")
     victim.send_signal(signal.SIGKILL)
     victim.wait(10)
     assert db.job(result) == {"status": "RUNNING", "workers": ["victim"], "value": None}  # the library stops here
     time.sleep(1.5)  # the timeout (1 s) passes without a heartbeat
     rescuer = db.start_worker("rescuer", "--batch", job_timeout=1)
-    assert rescuer.wait(30) == 0, db.log("rescuer")
+    assert rescuer.wait(STARTUP) == 0, db.log("rescuer")
     assert db.job(result) == {"status": "SUCCESSFUL", "workers": ["victim", "rescuer"], "value": 2}
 
 
 @TRANSACTIONAL
 def test_a_worker_busy_with_a_long_job_keeps_beating_so_no_other_takes_it(share, tmp_path):
     runs = tmp_path / "runs.txt"
-    result = work.note_then_sleep.enqueue(str(runs), 1, 60)
+    result = work.note_then_sleep.enqueue(str(runs), 1, 600)  # longer than the other worker takes to start
     db = share()
     db.start_worker("busy", "--interval", "0.05", job_timeout=1)  # a heartbeat every 0.1 s
-    wait_for(lambda: db.job(result)["status"] == "RUNNING", what="the busy worker to take the job")
+    wait_for(lambda: db.job(result)["status"] == "RUNNING", seconds=STARTUP, what="the busy worker to take the job")
     time.sleep(1.5)  # the job has run for longer than the timeout
     other = db.start_worker("other", "--batch", job_timeout=1)  # reclaims lost jobs, then runs what is ready
-    assert other.wait(30) == 0, db.log("other")
+    assert other.wait(STARTUP) == 0, db.log("other")
     assert db.job(result) == {"status": "RUNNING", "workers": ["busy"], "value": None}
     assert runs.read_text().count("\n") == 1
 
