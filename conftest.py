@@ -2,6 +2,7 @@
 
 import itertools
 import os
+import unittest
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,31 @@ def _is_browser_test(item) -> bool:
     """A test in some app's `tests/browser/` directory."""
     parts = Path(str(item.path)).parts
     return any(a == "tests" and b == "browser" for a, b in itertools.pairwise(parts))
+
+
+#: Fixtures through which a test reaches the database (pytest-django's, and what builds on them).
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "django_db_setup",
+    "live_server",
+}
+
+
+def pytest_itemcollected(item):
+    """Mark `no_db` every test that never reaches the database (no django_db marker, no database fixture among
+    the fixtures it uses, directly or through others): the rules engine, the scheduler's solver, pure functions.
+    What they test cannot depend on the database, so the PostgreSQL run of CI leaves them out (`-m 'not no_db'`).
+    Unittest-style tests (Django's TestCase) count as using it. Runs as each test is collected, before `-m`
+    selects."""
+    if not isinstance(item, pytest.Function) or item.get_closest_marker("django_db") is not None:
+        return
+    if isinstance(getattr(item, "cls", None), type) and issubclass(item.cls, unittest.TestCase):
+        return
+    if not set(item.fixturenames) & DATABASE_FIXTURES:
+        item.add_marker(pytest.mark.no_db)
 
 
 @pytest.hookimpl(trylast=True)

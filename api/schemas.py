@@ -40,12 +40,14 @@ class ValidationErrors(Schema):
     detail: list[ValidationErrorItem]
 
 
-#: The errors every authenticated endpoint may answer with.
-ERRORS = {401: Error, 403: Error, 422: ValidationErrors}
+#: The errors every authenticated endpoint may answer with. 400: a request that holds a NUL character or an
+#: oversized field, in its address or its body, is refused before it reaches the API (core.middleware), and a
+#: body that is not JSON is refused by the API.
+ERRORS = {400: Error, 401: Error, 403: Error, 422: ValidationErrors}
 #: … and those that fetch one object.
 OBJECT_ERRORS = ERRORS | {404: Error}
-#: … and those that take a body (400: the body is not JSON).
-BODY_ERRORS = OBJECT_ERRORS | {400: Error}
+#: … and those that take a body.
+BODY_ERRORS = OBJECT_ERRORS
 
 
 class RegionOut(Schema):
