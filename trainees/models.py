@@ -305,3 +305,17 @@ class AssessorAssignment(models.Model):
     def is_valid_on(self, day=None) -> bool:
         day = day or timezone.localdate()
         return self.valid_from <= day <= self.valid_to
+
+
+class TraineeRecordVersion(models.Model):
+    """The version of a BT-läkare's record (`trainees.versions`): bumped with every audited change
+    of it. Not audited itself; no foreign-key constraint (see `trainees.versions`)."""
+
+    trainee = models.OneToOneField(
+        Trainee, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.trainee_id} v{self.version}"

@@ -21,6 +21,7 @@ import rules
 import rules.counting
 from core.errors import DomainError
 from core.locking import bump_version
+from trainees import versions
 from trainees.models import Credit, Leave, Placement, PlanCategory, StatusChange, Trainee, TraineeStatus
 
 # ---------------------------------------------------------------------------
@@ -191,6 +192,7 @@ def _bump_version(trainee: Trainee, expected_version: int | None) -> None:
     )
     # The bump is a bulk update, which history does not see: record it (who changed the plan, when).
     get_history_manager_for_model(Trainee).bulk_history_create([Trainee.objects.get(pk=trainee.pk)], update=True)
+    versions.bump(trainee.pk)  # bulk_history_create announces nothing: the record version by hand
 
 
 @transaction.atomic

@@ -1,0 +1,179 @@
+"""The version of a BT-läkare's record: a number that changes with every audited change of it.
+
+The audit trail is the one source. Every model with `HistoricalRecords` writes a historical row
+for each save and delete, and `simple_history` announces it (`post_create_historical_record`);
+the receiver here maps the changed row to the BT-läkare whose record it belongs to and bumps
+their version in the same transaction (a rolled-back change leaves the version as it was). What
+is cached or stored per BT-läkare (a home page, the cohort dashboard's facts in
+`reports.models.TraineeFacts`) is fresh exactly while it carries the current version.
+
+Public API:
+
+* `bump(*trainee_ids)` — one statement per BT-läkare (an upsert adding 1). Called by the receiver;
+  call it yourself after writing history with `bulk_history_create` (which announces nothing) or
+  after a bulk `update()` of a record's rows.
+* `current(trainee_ids) -> dict[int, int]` — the version of each (0 for one never changed since the
+  table exists: a BT-läkare made by a bulk insert, e.g. `generate_scale`). One query. Given a
+  queryset of ids (a subquery), only those with a row are in the dict: read it with `.get(pk, 0)`.
+* `trainees_of(instance) -> set[int]` — whose record a changed row belongs to (empty when it is
+  no BT-läkare's record).
+
+How a row is mapped (`trainees_of`), decided once per model from its fields:
+* the BT-läkare itself; any foreign key to `Trainee` (`trainee`, `admitted_trainee`, ...);
+* one hop further: a foreign key to a model that has one (`placement`, `request`, `activity`,
+  `assessment`, `iup`, `application`, `assignment`) — read with one light query when not loaded;
+* a person (`accounts.User`): the BT-läkare who is that person;
+* a supervisor's profile: every BT-läkare they supervise (their qualifications are judged in
+  those plans).
+Models that are no BT-läkare's record are listed in `NOT_A_TRAINEE_RECORD`; a test fails for a
+history-tracked model that is neither mapped nor listed, so a new model cannot be forgotten.
+
+The table has no history of its own (no recursion) and no foreign-key constraint: bumps made
+while a BT-läkare is deleted (their placements are deleted first, each bumping) must not stop the
+delete, and the row outliving the BT-läkare is harmless (a reused id gets a bump at creation).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection, models
+from django.db.models import Q
+from django.dispatch import receiver
+from django.utils import timezone
+from simple_history.signals import post_create_historical_record
+
+#: History-tracked models that are no BT-läkare's record (organisation, staff, quality reviews,
+#: intake before admission). Their changes bump no version.
+NOT_A_TRAINEE_RECORD = frozenset(
+    {
+        "accounts.approvedassessor",
+        "accounts.roleassignment",
+        "organisations.unit",
+        "intake.round",
+        "intake.position",
+        "quality.catalogue",
+        "quality.area",
+        "quality.statement",
+        "quality.review",
+        "quality.reviewerassignment",
+        "quality.surveylink",
+        "quality.steeringdocument",
+        "quality.visitnote",
+        "quality.areafinding",
+        "quality.statementfinding",
+    }
+)
+
+
+def _trainee_model():
+    return apps.get_model("trainees", "Trainee")
+
+
+def _direct(model) -> list[str]:
+    """The attnames of `model`'s foreign keys to Trainee."""
+    trainee = _trainee_model()
+    return [
+        f.attname
+        for f in model._meta.concrete_fields
+        if f.is_relation and (f.many_to_one or f.one_to_one) and f.related_model is trainee
+    ]
+
+
+@cache
+def paths(model) -> tuple:
+    """How a row of `model` leads to BT-läkare: ("self",), ("user",), ("supervisor",), or the
+    attnames of foreign keys to Trainee, and (field, attnames) pairs one hop away. Empty: unmapped."""
+    model = model._meta.concrete_model
+    label = model._meta.label_lower
+    if label == "trainees.trainee":
+        return ("self",)
+    if label == "accounts.user":
+        return ("user",)
+    if label == "accounts.supervisorprofile":
+        return ("supervisor",)
+    direct = _direct(model)
+    if direct:
+        return tuple(direct)
+    hops = []
+    for f in model._meta.concrete_fields:
+        if f.is_relation and (f.many_to_one or f.one_to_one) and f.related_model is not None:
+            further = _direct(f.related_model)
+            if further:
+                hops.append((f, tuple(further)))
+    return tuple(hops)
+
+
+def trainees_of(instance) -> set[int]:
+    """The ids of the BT-läkare whose record `instance` belongs to."""
+    found: set[int] = set()
+    for path in paths(type(instance)):
+        if path == "self":
+            found.add(instance.pk)
+        elif path == "user":
+            found.update(_trainee_model().objects.filter(user_id=instance.pk).values_list("pk", flat=True))
+        elif path == "supervisor":
+            user = instance.user_id
+            found.update(
+                _trainee_model()
+                .objects.filter(Q(main_supervisor_id=user) | Q(placements__supervisor_id=user))
+                .values_list("pk", flat=True)
+                .distinct()
+                .order_by()
+            )
+        elif isinstance(path, str):
+            found.add(getattr(instance, path))
+        else:
+            field, attnames = path
+            key = getattr(instance, field.attname)
+            if key is None:
+                continue
+            if field.is_cached(instance):
+                related = getattr(instance, field.name)
+                found.update(getattr(related, a) for a in attnames)
+            else:
+                for row in field.related_model._base_manager.filter(pk=key).values_list(*attnames):
+                    found.update(row)
+    found.discard(None)
+    return found
+
+
+def bump(*trainee_ids: int) -> None:
+    """Add 1 to the version of each BT-läkare (a row made at 1 for one who has none)."""
+    from trainees.models import TraineeRecordVersion
+
+    table = connection.ops.quote_name(TraineeRecordVersion._meta.db_table)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        for pk in sorted(set(trainee_ids)):  # always the same order: no deadlock between two bumps
+            cursor.execute(
+                f"INSERT INTO {table} (trainee_id, version, changed_at) VALUES (%s, 1, %s) "
+                f"ON CONFLICT (trainee_id) DO UPDATE SET version = {table}.version + 1, "
+                "changed_at = excluded.changed_at",
+                [pk, now],
+            )
+
+
+def current(trainee_ids) -> dict[int, int]:
+    """trainee id → version, for each of `trainee_ids` (a list or a queryset of ids); 0 when never bumped."""
+    from trainees.models import TraineeRecordVersion
+
+    if isinstance(trainee_ids, models.QuerySet):  # a subquery: only those with a row (read with .get(pk, 0))
+        return dict(
+            TraineeRecordVersion.objects.filter(trainee_id__in=trainee_ids).values_list("trainee_id", "version")
+        )
+    ids = list(trainee_ids)
+    got = dict(TraineeRecordVersion.objects.filter(trainee_id__in=ids).values_list("trainee_id", "version"))
+    return {pk: got.get(pk, 0) for pk in ids}
+
+
+@receiver(post_create_historical_record, dispatch_uid="trainees.versions.bump")
+def _on_history(sender, instance, history_instance, **kwargs):
+    try:
+        ids = trainees_of(instance)
+    except ObjectDoesNotExist:  # a parent deleted in the same cascade: its own row bumps
+        return
+    if ids:
+        bump(*ids)
