@@ -4,7 +4,9 @@ Each role that the user holds contributes one section with its next steps. Steps
 arrives with a later part of the system are marked `coming=True` and say so on the page.
 """
 
+import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +33,7 @@ class Section:
     intro: str
     steps: list[Step] = field(default_factory=list)
     figures: list[tuple[str, int]] = field(default_factory=list)
-    due: list = field(default_factory=list)  # assessments due or overdue (cadence), each with a request link
+    status: "TraineeStatus | None" = None  # a BT-läkare's delmål strip and assessments due
 
 
 ROLE_ORDER = [
@@ -103,11 +105,37 @@ def _trainee(user) -> Section:
     ]
     section = Section(Role.BT_LAKARE, _("Your BT"), _("Your training, goals and assessments."), steps)
     if trainee:
+        section.status = TraineeStatus(trainee, timezone.localdate())
+    return section
+
+
+@dataclass
+class TraineeStatus:
+    """The costly part of a BT-läkare's section: the BT1…BT18 strip (portfolio/_progress_strip.html) and
+    the assessments due. home.html keeps it rendered in the `fragments` cache under `cache_key`, so it is
+    computed (lazily, by the template) only when the trainee's record has changed since, or on a new day:
+    every audited change of the record raises its version (trainees.versions), and what is due or late
+    depends on the date."""
+
+    trainee: object
+    today: datetime.date
+
+    @cached_property
+    def cache_key(self) -> str:
+        from trainees import versions
+
+        version = versions.current([self.trainee.pk]).get(self.trainee.pk, 0)
+        return f"{self.trainee.pk}.{version}.{self.today.isoformat()}"
+
+    @cached_property
+    def progress(self):
         from portfolio.progress import progress_summary
 
-        section.progress = progress_summary(trainee)  # the BT1…BT18 strip (portfolio/_progress_strip.html)
-        section.due = _due_assessments(trainee)
-    return section
+        return progress_summary(self.trainee, today=self.today)
+
+    @cached_property
+    def due(self) -> list:
+        return _due_assessments(self.trainee, today=self.today)
 
 
 @dataclass
@@ -116,14 +144,13 @@ class DueAssessment:
     request_url: str
 
 
-def _due_assessments(trainee, within_days: int = 30) -> list[DueAssessment]:
+def _due_assessments(trainee, *, today: datetime.date, within_days: int = 30) -> list[DueAssessment]:
     """The assessments the programme's cadence expects now: overdue, or due within a month, each with
     a link that opens the request form for that placement (and instrument, when the item names one)."""
     from urllib.parse import urlencode
 
     from assessments import cadence
 
-    today = timezone.localdate()
     items = cadence.needs_attention(cadence.due_items(trainee, today=today), today=today, within_days=within_days)
     base = reverse("assessments:request_new")
     out = []

@@ -153,6 +153,15 @@ CACHES = {
         "LOCATION": "btportal_jobs",
         "OPTIONS": {"MAX_ENTRIES": 10000},
     },
+    # Rendered parts of pages kept per person under a key that changes with what they show (a BT-läkare's
+    # delmål strip and assessments due: the version of the trainee's record and the date, btportal/home.py).
+    # Shared by every app process, so a change seen on one server is seen on all.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "btportal_fragments",
+        "TIMEOUT": 86400,
+        "OPTIONS": {"MAX_ENTRIES": 100000, "CULL_FREQUENCY": 4},
+    },
 }
 
 # Background jobs (core/jobs.py): tasks stored in the database, run by `manage.py db_worker`.
