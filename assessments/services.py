@@ -329,7 +329,10 @@ def sign_as_assessor(req: AssessmentRequest, *, data: dict, by) -> Assessment:
 
 @transaction.atomic
 def _sign(req: AssessmentRequest, *, data: dict, by, method: str) -> Assessment:
-    current = AssessmentRequest.objects.select_for_update().get(pk=req.pk)
+    # The request's row is locked; its trainee and placement come in the same query (not locked).
+    current = (
+        AssessmentRequest.objects.select_for_update(of=("self",)).select_related("trainee", "placement").get(pk=req.pk)
+    )
     check_signable(current)
     overall = data.get("overall")
     if overall not in dict(instruments.LEVELS):
