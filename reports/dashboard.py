@@ -212,12 +212,31 @@ def computes_every_row(filters: dict) -> bool:
     return filters.get("sort", "name").lstrip("-") not in FACT_SORTS or bool(filters.get("attention"))
 
 
-def cohort_for(user, params, *, today: datetime.date | None = None) -> Cohort:
-    """The user's cohort under the filters in `params` (a QueryDict or dict), sorted."""
-    today = today or timezone.localdate()
+@dataclass
+class CohortScope:
+    """The filters in `params` and the BT-läkare the stored-field filters leave (before any sort or
+    filter on a fact): what a cohort page needs before it computes anything."""
+
+    form: CohortFilterForm
+    filters: dict
+    queryset: object
+
+    @property
+    def sort(self) -> str:
+        return self.filters.get("sort", "name")
+
+
+def cohort_scope(user, params) -> CohortScope:
     form = CohortFilterForm(params, regions=regions_of(user))
     filters = form.filters()
-    queryset = filter_queryset(DASHBOARD.queryset(user), filters)
+    return CohortScope(form, filters, filter_queryset(DASHBOARD.queryset(user), filters))
+
+
+def cohort_for(user, params, *, today: datetime.date | None = None, scope: CohortScope | None = None) -> Cohort:
+    """The user's cohort under the filters in `params` (a QueryDict or dict), sorted."""
+    today = today or timezone.localdate()
+    scope = scope or cohort_scope(user, params)
+    form, filters, queryset = scope.form, scope.filters, scope.queryset
     sort = filters.get("sort", "name")
     if computes_every_row(filters):
         rows = filter_rows(cohort_rows(queryset, today=today), filters)

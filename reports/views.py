@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +19,8 @@ from core.exports import download
 from organisations.models import Region
 from organisations.permissions import EXPORT_REGION
 from reports import exports, overview
-from reports.dashboard import PAGE_SIZE, capacity_units, cohort_for, count_for, regions_of
+from reports.caching import lifetime, page_key
+from reports.dashboard import PAGE_SIZE, capacity_units, cohort_for, cohort_scope, count_for, regions_of
 from reports.forms import SORTS
 from reports.history import trainee_history as history_of
 from reports.models import ExportFormat, ExportKind
@@ -59,48 +61,62 @@ def inline_limit() -> int:
 
 @permission(DASHBOARD)
 def dashboard(request):
-    cohort = cohort_for(request.user, request.GET)
-    page = Paginator(cohort.rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = dict(cohort.filters.items())
+    # The count, the table and the pagination are kept rendered (reports.caching): on a repeated visit
+    # the cohort is neither sorted nor computed; `cohort` and what comes from it are computed when read.
+    scope = cohort_scope(request.user, request.GET)
+    cohort = SimpleLazyObject(lambda: cohort_for(request.user, request.GET, scope=scope))
+    params = dict(scope.filters.items())
     return render(
         request,
         "reports/dashboard.html",
         {
             "cohort": cohort,
-            "form": cohort.form,
-            "page": page,
-            "total": len(cohort.rows),
-            "headers": _sort_headers(params, cohort.sort),
+            "form": scope.form,
+            "filters": scope.filters,
+            "page": SimpleLazyObject(lambda: Paginator(cohort.rows, PAGE_SIZE).get_page(request.GET.get("page"))),
+            "total": SimpleLazyObject(lambda: len(cohort.rows)),
+            "cache_key": page_key(request.user, scope.queryset, sorted(params.items()), request.GET.get("page", "")),
+            "cache_seconds": lifetime(),
+            "headers": _sort_headers(params, scope.sort),
             "page_query": _query(params, page=None),
             "filter_query": _query(params, page=None, sort=None),
             "export_query": _query(params, page=None),
-            "inline_export": len(cohort.rows) <= inline_limit(),
+            "inline_export": SimpleLazyObject(lambda: len(cohort.rows) <= inline_limit()),
             "formats": ExportFormat.choices,
         },
     )
 
 
-@permission(DASHBOARD)
-def charts(request):
-    cohort = cohort_for(request.user, request.GET)
+def _charts(user, cohort) -> list:
     today = timezone.localdate()
-    units = capacity_units(request.user)
+    units = capacity_units(user)
     grid = month_totals(units, today.replace(day=1), 12)
     everyone = cohort.with_goals()
+    return [
+        overview.progress_by_goal(everyone),
+        overview.completion_times(everyone),
+        overview.intake_per_round(regions_of(user)),
+        overview.capacity_by_month(units, grid.start, 12, grid=grid),
+    ]
+
+
+@permission(DASHBOARD)
+def charts(request):
+    # Kept rendered like the dashboard's table (reports.caching); computed only when not.
+    scope = cohort_scope(request.user, request.GET)
+    cohort = SimpleLazyObject(lambda: cohort_for(request.user, request.GET, scope=scope))
+    params = dict(scope.filters.items())
     return render(
         request,
         "reports/charts.html",
         {
             "cohort": cohort,
-            "form": cohort.form,
-            "total": len(cohort.rows),
-            "filter_query": _query(cohort.filters, page=None, sort=None),
-            "charts": [
-                overview.progress_by_goal(everyone),
-                overview.completion_times(everyone),
-                overview.intake_per_round(regions_of(request.user)),
-                overview.capacity_by_month(units, grid.start, 12, grid=grid),
-            ],
+            "form": scope.form,
+            "total": SimpleLazyObject(lambda: len(cohort.rows)),
+            "cache_key": page_key(request.user, scope.queryset, sorted(params.items())),
+            "cache_seconds": lifetime(),
+            "filter_query": _query(params, page=None, sort=None),
+            "charts": SimpleLazyObject(lambda: _charts(request.user, cohort)),
         },
     )
 

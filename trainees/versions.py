@@ -177,3 +177,38 @@ def _on_history(sender, instance, history_instance, **kwargs):
         return
     if ids:
         bump(*ids)
+
+
+# Rows of a BT-läkare's record that have no history of their own: the signed and append-only records
+# (an assessment, an addendum, a comment, an issued document, a status change…), whose row is its own
+# audit. They change what the record shows as much as any other row, so their saves and deletes bump too.
+
+
+@cache
+def _unaudited(model) -> bool:
+    """Whether `model` is part of a BT-läkare's record (by `paths`) and writes no history."""
+    from trainees.models import TraineeRecordVersion
+
+    concrete = model._meta.concrete_model
+    if concrete is TraineeRecordVersion or concrete._meta.label_lower.startswith("historical"):
+        return False
+    if getattr(concrete._meta, "simple_history_manager_attribute", None) or hasattr(concrete, "history"):
+        return False  # its historical rows bump (`_on_history`)
+    if concrete.__name__.startswith("Historical"):
+        return False
+    return bool(paths(concrete))
+
+
+def _on_unaudited_change(sender, instance, raw=False, **kwargs):
+    if raw or not _unaudited(sender):
+        return
+    try:
+        ids = trainees_of(instance)
+    except ObjectDoesNotExist:
+        return
+    if ids:
+        bump(*ids)
+
+
+models.signals.post_save.connect(_on_unaudited_change, dispatch_uid="trainees.versions.unaudited_save")
+models.signals.post_delete.connect(_on_unaudited_change, dispatch_uid="trainees.versions.unaudited_delete")

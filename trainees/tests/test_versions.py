@@ -157,3 +157,27 @@ def test_bump_and_current(world):
     with CaptureQueriesContext(connection) as queries:
         got = versions.current(type(t).objects.filter(pk=t.pk).values("pk"))
     assert got == {t.pk: 2} and len(queries) == 1
+
+
+def test_rows_without_history_of_their_own_bump_too(world):
+    """An assessment, a comment on it and a status change keep no history (the row is its own audit):
+    their saves and deletes bump the version as well."""
+    from assessments.models import Assessment, TraineeComment
+    from trainees.models import StatusChange
+
+    t = world.trainee
+    made = {}
+
+    def make():
+        made["a"] = Assessment.objects.create(trainee=t, instrument="mini_cex", performed_on=D(2026, 11, 15))
+
+    assert _bumps(t, make)
+    assert _bumps(t, lambda: TraineeComment.objects.create(assessment=made["a"], text="Tack!"))
+    assert _bumps(
+        t, lambda: StatusChange.objects.create(trainee=t, from_status="planned", to_status="active", on=D(2026, 11, 1))
+    )
+    assert _bumps(t, lambda: made["a"].delete())
+    assert not _bumps(
+        t,
+        lambda: Assessment.objects.create(trainee=world.other_trainee, instrument="dops", performed_on=D(2026, 11, 15)),
+    )

@@ -1,0 +1,59 @@
+"""The cohort pages (dashboard table, charts) kept rendered in the `fragments` cache.
+
+A cohort page shows what the records of its BT-läkare hold, on a given day. Its cache key names
+everything the content depends on:
+
+* the cohort's **fingerprint** (`fingerprint`): how many BT-läkare it has, the sum of the versions of
+  their records and the sum of their ids, read in one query. Every audited change of a record
+  raises that record's version (`trainees.versions`), so the sum grows with any change of any
+  member, and a BT-läkare entering or leaving the cohort changes the count or the ids;
+* the viewer's scope: their user id and the ids of their active role assignments (a new assignment
+  is a new scope);
+* the filters, the sort and the page asked for; the date; the language.
+
+What is not part of a BT-läkare's record (a unit renamed, a unit's capacity) can show for at most
+`COHORT_PAGE_SECONDS` (the fragments' lifetime) before the page is computed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
+
+from accounts.permissions import active_assignments
+from trainees.models import Trainee, TraineeRecordVersion
+
+
+def lifetime() -> int:
+    return getattr(settings, "COHORT_PAGE_SECONDS", 3600)
+
+
+def fingerprint(queryset) -> str:
+    """count.sum-of-versions.sum-of-ids of the BT-läkare of `queryset`, in one query."""
+    version = Subquery(TraineeRecordVersion.objects.filter(trainee_id=OuterRef("pk")).values("version")[:1])
+    got = (
+        Trainee.objects.filter(pk__in=queryset.values("pk"))
+        .order_by()
+        .aggregate(n=Count("pk"), versions=Coalesce(Sum(Coalesce(version, Value(0))), Value(0)), ids=Sum("pk"))
+    )
+    return f"{got['n']}.{got['versions']}.{got['ids'] or 0}"
+
+
+def page_key(user, queryset, *parts) -> str:
+    """The key (vary-on value) of a cohort page of `user` showing `queryset`, for `parts` (filters, page…)."""
+    scope = ",".join(str(a.pk) for a in sorted(active_assignments(user), key=lambda a: a.pk))
+    raw = "|".join(
+        [
+            str(user.pk),
+            scope,
+            fingerprint(queryset),
+            timezone.localdate().isoformat(),
+            translation.get_language() or "",
+            *(str(p) for p in parts),
+        ]
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()
