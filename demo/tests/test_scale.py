@@ -29,7 +29,8 @@ def test_it_generates_every_kind_of_row_with_the_tiny_preset(capsys, settings, t
     settings.DEBUG = True
     settings.MEDIA_ROOT = tmp_path
     call_command("generate_scale", "--preset", "tiny", "--as-of", AS_OF.isoformat())
-    assert "rows in" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "rows in" in out and "database size" in out
     assert Trainee.objects.count() == scale.PRESETS["tiny"].trainees
     assert set(Trainee.objects.values_list("status", flat=True)) == {
         TraineeStatus.COMPLETED,
