@@ -12,41 +12,112 @@ What makes it like real data:
 * assessments and activities only where the plan has begun, at the programme's cadence or
   more, signed by the placement's handledare; signed rows are written as the service writes them (goals first, then the signature;
   the database refuses goals added to a signed assessment);
-* every BT-läkare came in through an intake round of their region (admitted application).
+* every BT-läkare came in through an intake round of their region (admitted application);
+* a completed BT-läkare has what the certificate flow leaves: an external assessor from the
+  region's register (independent of the trainee where the register allows), a final assessment
+  signed by both with every delmål of the trainee's regulation judged attained (judgements first,
+  then the signatures: the database refuses a judgement under a signed part), the
+  verksamhetschef's signature of Bilaga 3 over the content `certificates.content` computes, and
+  the issued Bilaga 2, 3 and 4;
+* every region's BT units are reviewed over the ten years (quality reviews in every state of the
+  cycle, the older ones closed, by two granskare from other regions, with survey answers,
+  steering documents, visit notes, area grades and statement findings as far as the state has
+  come), and most ended placements are evaluated: an answered `EvaluationInvitation` on the
+  placement and, apart from it and shuffled, an anonymous `PlacementEvaluation` with the unit,
+  the year and the answers (what `quality.services.submit_evaluation` stores).
 
-Everything is deterministic: one `random.Random(seed)`.
+Issued documents. The service renders each PDF with WeasyPrint (about a second each; 60,000 at
+national scale would take most of a day). Verification (`certificates.issuing.verification`)
+checks two things: the SHA-256 of the stored file against `IssuedDocument.sha256`, and the
+attested content against what `certificates.issuing.attestation` computes from the data now. It
+does not parse the file. So each document gets a small file of its own, a one-page PDF written by
+hand here (Helvetica, a few lines: the kind, the person, the verification code, "generated test
+data"), a millisecond each instead of a second; the generated documents verify with the real code
+but do not look like the official forms. The attested content is put together from the rows just
+written with the service's own helpers (the Bilaga 3 content from `certificates.signatures.
+current_content`, the signatures from `issuing._signature`): calling `attestation` for every
+document costs ~14 queries and ~35 ms per BT-läkare (15 minutes of CPU at national scale).
+Against drift, the first BT-läkare of each region is checked against `attestation` itself (the
+generator stops if they differ), and the tests verify every generated document.
+
+Everything is deterministic: one `random.Random(seed)` (verification codes, tokens and the
+random keys of the anonymous rows included).
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import itertools
 import random
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 import rules
 import rules.counting
 import rules.dates
-from accounts.models import Role, RoleAssignment, SupervisorProfile, User
+from accounts.models import ApprovedAssessor, Role, RoleAssignment, SupervisorProfile, User
 from assessments.instruments import PANEL_REVIEW, PLACEMENT_FINAL
 from assessments.models import Assessment
+from certificates.content import pnr
+from certificates.issuing import EXTERNAL, HEAD_OF_UNIT, ISSUED_KINDS, MAIN, attestation
+from certificates.issuing import _signature as attested_signature
+from certificates.models import DocumentKind, FinalAssessment, GoalJudgement, IssuedDocument, ServiceSignature
+from certificates.signatures import content_hash, current_content
 from core import programmes
 from demo.personnummer import InventedPersonnummer
 from goals.models import Goal
 from intake.models import Application, ApplicationStatus, Round
 from organisations.models import Region, Unit, UnitKind
 from portfolio.models import IUP, Activity, ActivityKind, IUPStatus
-from trainees.models import Leave, Placement, Trainee, TraineeStatus
+from portfolio.progress import regulation_id
+from quality.models import (
+    ActionKind,
+    AreaFinding,
+    EvaluationInvitation,
+    Fulfilment,
+    NoteKind,
+    PlacementEvaluation,
+    Review,
+    ReviewerAssignment,
+    ReviewState,
+    Statement,
+    StatementFinding,
+    StatementKind,
+    SteeringDocument,
+    SurveyAnswer,
+    SurveyLink,
+    SurveyResponse,
+    SurveyRole,
+    VisitNote,
+)
+from quality.services import current_catalogue, hash_token
+from trainees.models import AssessorAssignment, Leave, Placement, Trainee, TraineeStatus
 
 DOMAIN = "scale.example.se"  # every generated person's email ends with it
 BATCH = 2000
 INSTRUMENTS = ["mini_cex", "mini_cex", "dops", "cbd", "konsultation"]
 SPECIALTIES = ["Allmänmedicin", "Internmedicin", "Psykiatri", "Kirurgi", "Ortopedi", "Anestesi", "Pediatrik"]
 FIRST = ["Anna", "Erik", "Maria", "Karl", "Sara", "Johan", "Emma", "Lars", "Elin", "Ahmed", "Fatima", "Oskar"]
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # as certificates.models.new_code
+COMMENTS = [
+    "Mycket bra introduktion och tydlig handledning.",
+    "Ibland hög arbetsbelastning på jourerna.",
+    "Fick ta eget ansvar tidigt, med stöd.",
+    "Handledaren hade ofta tid för frågor.",
+    "Svårt att hinna med bedömningarna.",
+]
+#: Reviews per region over the ten years: one in each state of the cycle, the oldest closed.
+REVIEW_STATES = list(reversed(ReviewState.values))
+#: Survey answers per review and role once the surveys are open.
+SURVEY_ANSWERS = {SurveyRole.BT_LAKARE: 4, SurveyRole.HANDLEDARE: 3, SurveyRole.STUDIEREKTOR: 1}
+EVALUATED_SHARE = 0.8  # ended placements whose BT-läkare answered the evaluation
 LAST = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson"]
 
 
@@ -108,10 +179,24 @@ class _Generator:
         self.rng = random.Random(seed)
         self.numbers = InventedPersonnummer(self.rng)
         self.as_of = as_of
+        self.now = timezone.now()
         self.counts: Counter = Counter()
         self.goals = list(Goal.objects.order_by("pk").values_list("pk", flat=True))
         self.serial = itertools.count(1)
         self.password = "!generated"  # unusable: nobody logs in as a generated person
+        self.regions = list(Region.objects.order_by("code"))
+
+    def _code(self) -> str:
+        return "".join(self.rng.choice(CODE_ALPHABET) for _ in range(20))
+
+    def _token_hash(self) -> str:
+        return hash_token(f"{self.rng.getrandbits(192):048x}")
+
+    def _uuid(self) -> uuid.UUID:
+        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+
+    def _at(self, day: datetime.date, hour: int = 14) -> datetime.datetime:
+        return min(datetime.datetime.combine(day, datetime.time(hour), tzinfo=datetime.UTC), self.now)
 
     def _user(self, region, first, last, born_from, born_to) -> User:
         n = next(self.serial)
@@ -279,6 +364,9 @@ class _Generator:
         _bulk(Leave, leave, self.counts)
         self._portfolio(trainees, placements, programme)
         self._intake(region, trainees, starts, per_round, staff[Role.KANSLI][0])
+        self._certificates(region, trainees, placements, staff, sup_users, workplace)
+        self._quality(region, units, staff)
+        self._evaluations(placements)
 
     def _units(self, region: Region) -> list[Unit]:
         p, rng = self.p, self.rng
@@ -428,6 +516,367 @@ class _Generator:
             a.signed_at = at
         Assessment.objects.bulk_update(assessments, ["signed_at"], batch_size=BATCH)
 
+    # -- certificates -----------------------------------------------------------------------
+
+    def _certificates(self, region, trainees, placements, staff, sup_users, workplace) -> None:
+        """What the certificate flow leaves for every completed BT-läkare (see the module's
+        docstring): assignment, final assessment with judgements, Bilaga 3 signature, issued set."""
+        rng = self.rng
+        kansli = staff[Role.KANSLI][0]
+        head = staff[Role.VERKSAMHETSCHEF][0]
+        completed = [t for t in trainees if t.status == TraineeStatus.COMPLETED]
+        if not completed:
+            return
+        # The region's register: every tenth handledare, trained as an assessor.
+        pool = sup_users[::10] or sup_users[:1]
+        register = _bulk(
+            ApprovedAssessor,
+            [
+                ApprovedAssessor(
+                    user=u,
+                    region=region,
+                    specialty=rng.choice(SPECIALTIES),
+                    training_date=datetime.date(2018, 1, 15) + datetime.timedelta(days=rng.randrange(2000)),
+                    workplace=workplace[u.pk],
+                )
+                for u in pool
+            ],
+            self.counts,
+        )
+        by_trainee = defaultdict(list)
+        for pl in placements:
+            by_trainee[pl.trainee_id].append(pl)
+        assignments, finals, externals = [], [], []
+        for n, trainee in enumerate(completed):
+            units = {trainee.home_unit_id} | {pl.unit_id for pl in by_trainee[trainee.pk] if pl.unit_id}
+            supervisors = {trainee.main_supervisor_id} | {pl.supervisor_id for pl in by_trainee[trainee.pk]}
+            # Independent of the trainee (certificates.services.assessor_conflicts) where the register allows.
+            candidates = register[n % len(register) :] + register[: n % len(register)]
+            assessor = next(
+                (a for a in candidates if a.workplace_id not in units and a.user_id not in supervisors), None
+            )
+            conflicts = [] if assessor else ["Arbetar på en av BT-läkarens placeringsenheter."]
+            assessor = assessor or candidates[0]
+            externals.append(assessor.user)
+            end = trainee.bt_end
+            assignments.append(
+                AssessorAssignment(
+                    trainee=trainee,
+                    assessor=assessor,
+                    valid_from=end - datetime.timedelta(days=60),
+                    valid_to=end + datetime.timedelta(days=90),
+                    conflicts=conflicts,
+                    conflict_reason="Ingen annan bedömare i registret." if conflicts else "",
+                    assigned_by=kansli,
+                )
+            )
+            finals.append(
+                FinalAssessment(
+                    trainee=trainee,
+                    started_by=kansli,
+                    main_supervisor_id=trainee.main_supervisor_id,
+                    main_verdict=True,
+                    main_comment="",
+                    main_place=region.name,
+                    external_id=assessor.user_id,
+                    external_verdict=True,
+                    external_comment="",
+                    external_place=region.name,
+                )
+            )
+        _bulk(AssessorAssignment, assignments, self.counts)
+        for final, assignment in zip(finals, assignments, strict=True):
+            final.assignment = assignment
+        # Unsigned first, with every delmål of the trainee's regulation judged by both; then signed.
+        _bulk(FinalAssessment, finals, self.counts)
+        goals_of: dict[str, list[int]] = {}
+        judgements = []
+        for trainee, final in zip(completed, finals, strict=True):
+            reg = regulation_id(trainee)
+            if reg not in goals_of:
+                goals_of[reg] = list(
+                    Goal.objects.filter(regulation=reg).order_by("number").values_list("pk", flat=True)
+                )
+            for goal in goals_of[reg]:
+                for role in (GoalJudgement.MAIN, GoalJudgement.EXTERNAL):
+                    judgements.append(GoalJudgement(final=final, goal_id=goal, by_role=role, attained=True))
+        _bulk(GoalJudgement, judgements, self.counts)
+        for trainee, final in zip(completed, finals, strict=True):
+            final.main_signed_at = self._at(trainee.bt_end + datetime.timedelta(days=rng.randint(1, 20)), 10)
+            final.external_signed_at = self._at(trainee.bt_end + datetime.timedelta(days=rng.randint(21, 40)), 15)
+        FinalAssessment.objects.bulk_update(finals, ["main_signed_at", "external_signed_at"], batch_size=BATCH)
+
+        # Bilaga 3 signed by the verksamhetschef over the content as the service computes it.
+        signatures, contents = [], []
+        for trainee in completed:
+            content = current_content(trainee)
+            contents.append(content)
+            signatures.append(
+                ServiceSignature(
+                    trainee=trainee,
+                    signed_by=head,
+                    signed_at=self._at(trainee.bt_end + datetime.timedelta(days=rng.randint(1, 30)), 11),
+                    signer_name=head.get_full_name(),
+                    signer_title="Verksamhetschef",
+                    workplace=f"{trainee.home_unit.parent.name}, {trainee.home_unit.name}"
+                    if trainee.home_unit.parent_id
+                    else trainee.home_unit.name,
+                    place=region.name,
+                    content=content,
+                    content_sha256=content_hash(content),
+                )
+            )
+        _bulk(ServiceSignature, signatures, self.counts)
+
+        # The issued set: what each document attests, and a small file of its own (see the module's
+        # docstring). The attestation is put together from the rows just written, with the service's
+        # helpers; the first trainee of each region is checked against `attestation` itself.
+        goal_codes = dict(Goal.objects.values_list("pk", "code"))
+        docs = []
+        for n, (trainee, final, sig, content) in enumerate(zip(completed, finals, signatures, contents, strict=True)):
+            issued_at = self._at(trainee.bt_end + datetime.timedelta(days=rng.randint(45, 75)), 9)
+            person = {"name": trainee.user.get_full_name(), "personnummer": pnr(trainee.user)}
+            main = attested_signature(
+                MAIN, trainee.main_supervisor.get_full_name(), final.main_signed_at, final.main_place
+            )
+            external = attested_signature(
+                EXTERNAL, externals[n].get_full_name(), final.external_signed_at, final.external_place
+            )
+            codes = [goal_codes[g] for g in goals_of[regulation_id(trainee)]]
+            fields = {
+                DocumentKind.BILAGA2: ({"goals": codes, "attained": codes}, [main], None),
+                DocumentKind.BILAGA3: (
+                    {
+                        "rows": [{k: r[k] for k in ("unit", "period", "extent", "months")} for r in content["rows"]],
+                        "total": content["total"],
+                        "primary_care": content["primary_care"],
+                        "emergency_care": content["emergency_care"],
+                    },
+                    [attested_signature(HEAD_OF_UNIT, sig.signer_name, sig.signed_at, sig.place, sig.signer_title)],
+                    sig,
+                ),
+                DocumentKind.BILAGA4: ({"all_goals_attained": True}, [main, external], None),
+            }
+            for kind in ISSUED_KINDS:
+                made, signed, signature = fields[kind]
+                attested = {"kind": kind, "person": person, "content": made, "signatures": signed}
+                if n == 0:
+                    real, _sig = attestation(trainee, kind)
+                    if content_hash(real) != content_hash(attested):
+                        raise RuntimeError(f"demo.scale attests {kind} unlike certificates.issuing: {attested} {real}")
+                code = self._code()
+                data = _tiny_pdf(
+                    [
+                        DocumentKind(kind).label,
+                        trainee.user.get_full_name(),
+                        f"Kontrollkod: {code}",
+                        f"Utfärdat {issued_at:%Y-%m-%d}",
+                        "Genererade testdata (demo.scale), inte ett riktigt intyg.",
+                    ]
+                )
+                name = default_storage.save(f"certificates/generated/{code}.pdf", ContentFile(data))
+                docs.append(
+                    IssuedDocument(
+                        trainee=trainee,
+                        kind=kind,
+                        code=code,
+                        file=name,
+                        sha256=hashlib.sha256(data).hexdigest(),
+                        attested=attested,
+                        attested_sha256=content_hash(attested),
+                        service_signature=signature,
+                        subject_name=trainee.user.get_full_name(),
+                        issued_at=issued_at,
+                        issued_by=kansli,
+                    )
+                )
+        _bulk(IssuedDocument, docs, self.counts)
+
+    # -- quality ----------------------------------------------------------------------------
+
+    def _quality(self, region, units, staff) -> None:
+        """Reviews of the region's BT units, one in each state, spread over the ten years."""
+        rng, as_of = self.rng, self.as_of
+        catalogue = current_catalogue()
+        areas = list(catalogue.areas.order_by("code"))
+        statements = list(Statement.objects.filter(area__catalogue=catalogue).order_by("area__code", "order", "pk"))
+        by_role = {role: [s for s in statements if role in s.roles] for role in SURVEY_ANSWERS}
+        binding = [s for s in statements if s.kind == StatementKind.BINDING] or statements
+        advice = [s for s in statements if s.kind == StatementKind.ADVICE] or statements
+        studierektor = staff[Role.STUDIEREKTOR][0]
+        # Two granskare from other regions review this region's units.
+        others = [r for r in self.regions if r.pk != region.pk]
+        homes = rng.sample(others, 2)
+        reviewers = [self._user(home, *_name(rng), 1960, 1985) for home in homes]
+        _bulk(User, reviewers, self.counts)
+        _bulk(
+            RoleAssignment,
+            [RoleAssignment(user=u, role=Role.GRANSKARE, region=home) for u, home in zip(reviewers, homes)],
+            self.counts,
+        )
+        bt_units = [u for u in units if u.category and u.bt_capacity]
+        order = {state: i for i, state in enumerate(ReviewState.values)}
+        reviews = []
+        for i, state in enumerate(REVIEW_STATES):
+            # The older the review the further it has come: closed ones years ago, the planned one now.
+            back = int(365 * (YEARS - 1) * (1 - i / (len(REVIEW_STATES) - 1)) ** 2)
+            period_end = as_of - datetime.timedelta(days=back)
+            reached = order[state]
+            visit = min(period_end + datetime.timedelta(days=45), as_of)
+            reviews.append(
+                Review(
+                    unit=rng.choice(bt_units),
+                    catalogue=catalogue,
+                    state=state,
+                    period_start=datetime.date(period_end.year - 2, 1, 1),
+                    period_end=period_end,
+                    visit_date=visit if reached >= order[ReviewState.VISIT] else None,
+                    summary="Välfungerande BT med tydlig handledning."
+                    if reached >= order[ReviewState.PRELIMINARY]
+                    else "",
+                    calibration_note="Betygen jämfördes med andra enheters."
+                    if reached >= order[ReviewState.CALIBRATED]
+                    else "",
+                    created_by=reviewers[0],
+                    published_at=self._at(min(visit + datetime.timedelta(days=60), as_of))
+                    if reached >= order[ReviewState.PUBLISHED]
+                    else None,
+                )
+            )
+        _bulk(Review, reviews, self.counts)
+        assigned, links, responses, answers, documents, notes, area_findings, findings = ([] for _ in range(8))
+        for review in reviews:
+            reached = order[review.state]
+            assigned += [ReviewerAssignment(review=review, reviewer=u, assigned_by=reviewers[0]) for u in reviewers]
+            if reached >= order[ReviewState.SURVEYS_OPEN]:
+                for role, n in SURVEY_ANSWERS.items():
+                    unused = 1 if review.state == ReviewState.SURVEYS_OPEN else 0
+                    for k in range(n + unused):
+                        links.append(
+                            SurveyLink(
+                                review=review,
+                                role=role,
+                                token_hash=self._token_hash(),
+                                used=k < n,
+                                created_by=reviewers[0],
+                            )
+                        )
+                    for _k in range(n):
+                        response = SurveyResponse(
+                            id=self._uuid(), review=review, role=role, comment=rng.choice(["", *COMMENTS])
+                        )
+                        responses.append(response)
+                        answers += [
+                            SurveyAnswer(
+                                id=self._uuid(), response=response, statement=s, value=rng.choice((2, 3, 3, 4, 4))
+                            )
+                            for s in by_role[role]
+                        ]
+            if reached >= order[ReviewState.DOCUMENTS_IN]:
+                name = default_storage.save(
+                    f"quality/documents/generated-{review.pk}.txt", ContentFile(b"Utbildningsplan for BT (genererad)")
+                )
+                documents.append(
+                    SteeringDocument(review=review, title="Utbildningsplan för BT", file=name, uploaded_by=studierektor)
+                )
+            if reached >= order[ReviewState.VISIT]:
+                notes.append(
+                    VisitNote(review=review, kind=NoteKind.VISIT, text="Rundvandring på enheten.", author=reviewers[0])
+                )
+                notes.append(
+                    VisitNote(
+                        review=review,
+                        kind=NoteKind.INTERVIEW,
+                        interviewed_role=SurveyRole.BT_LAKARE,
+                        text="BT-läkarna beskriver god handledning men svårt att hinna med bedömningar.",
+                        author=reviewers[1],
+                    )
+                )
+                # Graded areas and judged statements (the preliminary report needs every area graded).
+                for area in areas:
+                    area_findings.append(AreaFinding(review=review, area=area, grade=rng.choice("AABBBC"), text=""))
+                required = rng.choice(binding)
+                remedied = review.state == ReviewState.CLOSED
+                reported = reached >= order[ReviewState.FOLLOW_UP]
+                due = review.visit_date + datetime.timedelta(days=120)
+                findings.append(
+                    StatementFinding(
+                        review=review,
+                        statement=required,
+                        fulfilment=Fulfilment.PARTLY,
+                        action=ActionKind.REQUIREMENT,
+                        action_text="Inför schemalagd tid för bedömningar varje månad.",
+                        due_date=due,
+                        evidence="Bedömningstid schemalagd varje månad." if reported else "",
+                        evidence_by=studierektor if reported else None,
+                        remedied_at=self._at(min(due, as_of)) if remedied else None,
+                        remedy_accepted_by=reviewers[0] if remedied else None,
+                    )
+                )
+                recommended = rng.choice([s for s in advice if s.pk != required.pk] or advice)
+                if recommended.pk != required.pk:
+                    findings.append(
+                        StatementFinding(
+                            review=review,
+                            statement=recommended,
+                            fulfilment=Fulfilment.PARTLY,
+                            action=ActionKind.RECOMMENDATION,
+                            action_text="Samordna kurser med närliggande enheter.",
+                        )
+                    )
+        _bulk(ReviewerAssignment, assigned, self.counts)
+        _bulk(SurveyLink, links, self.counts)
+        rng.shuffle(responses)  # no order to line up with anything (as the random keys)
+        _bulk(SurveyResponse, responses, self.counts)
+        _bulk(SurveyAnswer, answers, self.counts)
+        _bulk(SteeringDocument, documents, self.counts)
+        _bulk(VisitNote, notes, self.counts)
+        _bulk(AreaFinding, area_findings, self.counts)
+        _bulk(StatementFinding, findings, self.counts)
+
+    def _evaluations(self, placements) -> None:
+        """Ended placements at a unit get an invitation; most are answered. The evaluation is
+        stored apart (unit, year, answers; no trainee) and shuffled, as the service leaves it."""
+        rng, as_of = self.rng, self.as_of
+        codes = list(
+            Goal.objects.filter(pk__in=self.goals).order_by("number").values_list("code", flat=True).distinct()
+        )
+        invitations, evaluations = [], []
+        for pl in placements:
+            if pl.unit_id is None or pl.end >= as_of:
+                continue
+            issued = pl.end + datetime.timedelta(days=rng.randint(1, 20))
+            if issued < as_of and rng.random() < EVALUATED_SHARE:
+                invitations.append(
+                    EvaluationInvitation(
+                        placement=pl,
+                        issued_at=self._at(issued, 19),
+                        answered_at=self._at(issued, 20),
+                    )
+                )
+                evaluations.append(
+                    PlacementEvaluation(
+                        id=self._uuid(),
+                        unit_id=pl.unit_id,
+                        year=pl.end.year,
+                        supervision=rng.choice((2, 3, 4, 4, 5, 5)),
+                        learning_climate=rng.choice((3, 4, 4, 5)),
+                        patient_responsibility=rng.choice((3, 4, 5)),
+                        workload=rng.choice((1, 2, 3, 3, 4)),
+                        goals=sorted(rng.sample(codes, rng.randint(1, 3))) if codes else [],
+                        free_text=rng.choice(["", "", *COMMENTS]),
+                    )
+                )
+            else:
+                # Not answered: reminded once a week after the end (quality.services.send_evaluation_reminders).
+                reminded = pl.end + datetime.timedelta(days=7)
+                invitations.append(
+                    EvaluationInvitation(placement=pl, reminded_at=self._at(reminded, 6) if reminded < as_of else None)
+                )
+        _bulk(EvaluationInvitation, invitations, self.counts)
+        rng.shuffle(evaluations)
+        _bulk(PlacementEvaluation, evaluations, self.counts)
+
     def _intake(self, region, trainees, starts, per_round, kansli) -> None:
         rounds = []
         for start in starts:
@@ -469,6 +918,35 @@ class _Generator:
             rnd.places = n
         Round.objects.bulk_update(rounds, ["places"], batch_size=BATCH)
         _bulk(Application, applications, self.counts)
+
+
+def _tiny_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF with a few lines of Helvetica (WinAnsi), written by hand: a millisecond, not the
+    second WeasyPrint takes (see the module's docstring)."""
+
+    def text(line: str) -> bytes:
+        raw = line.encode("cp1252", errors="replace")
+        return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+    body = b"BT /F1 12 Tf 56 780 Td 18 TL " + b" ".join(text(x) + b" Tj T*" for x in lines) + b" ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 def already_generated() -> bool:

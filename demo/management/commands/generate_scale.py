@@ -30,3 +30,20 @@ class Command(BaseCommand):
         for label, n in sorted(result.counts.items()):
             self.stdout.write(f"{label:40} {n:>10}")
         self.stdout.write(f"{sum(result.counts.values())} rows in {result.seconds:.1f} s on {connection.vendor}")
+        size = database_bytes()
+        if size is not None:
+            self.stdout.write(f"database size {size / 2**20:.1f} MiB")
+
+
+def database_bytes() -> int | None:
+    """The size of the database (SQLite: pages in use; PostgreSQL: pg_database_size)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA page_count")
+            pages = cursor.fetchone()[0]
+            cursor.execute("PRAGMA page_size")
+            return pages * cursor.fetchone()[0]
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_database_size(current_database())")
+            return cursor.fetchone()[0]
+    return None
