@@ -127,8 +127,10 @@ def _price(tr: _Trainee, prices: dict[tuple[int, int], int], time_limit: float):
     return math.ceil(solver.best_objective_bound - 1e-6), cb.plans
 
 
-def _master_lp(trainees: list[_Trainee], capacity):
-    """Solve the restricted master LP: (value, duals of the convexity rows, prices μ ≥ 0)."""
+def _master_lp(trainees: list[_Trainee], capacity, penalty: float = 1000.0):
+    """Solve the restricted master LP: (value, duals of the convexity rows, prices μ ≥ 0).
+
+    Places over capacity are allowed at ``penalty`` each (an upper bound on every price)."""
     from ortools.linear_solver import pywraplp
 
     lp = pywraplp.Solver.CreateSolver("GLOP")
@@ -145,6 +147,11 @@ def _master_lp(trainees: list[_Trainee], capacity):
                 row = rows.get(k)
                 if row is None:
                     row = rows[k] = lp.Constraint(-lp.infinity(), capacity(k))
+                    # a place over capacity at a high price keeps the LP feasible before the
+                    # pool holds plans that fit together (prices stay ≤ ``penalty``)
+                    over = lp.NumVar(0, lp.infinity(), "")
+                    row.SetCoefficient(over, -1)
+                    lp.Objective().SetCoefficient(over, penalty)
                 row.SetCoefficient(x, n)
     lp.Objective().SetMinimization()
     code = lp.Solve()
@@ -345,6 +352,7 @@ def column_generation(
         "plan_from": best_name,
         "history": history,
         "masters": masters,
+        "prices": best_prices,  # the prices (1/SCALE points) of the best bound
         "seconds": round(time.perf_counter() - started, 2),
     }
 
