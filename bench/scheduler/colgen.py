@@ -85,6 +85,7 @@ def _occupancy(cohort, tv, plan) -> tuple | None:
 
 
 def _add(cohort, weights, tr: _Trainee, plan: dict[int, str]) -> Column | None:
+    plan = {mo: u for mo, u in plan.items() if mo not in tr.td.trainee.unavailable}  # as the model reads plans
     key = tuple(sorted(plan.items()))
     if not plan or key in tr.keys:
         return None
@@ -196,6 +197,40 @@ def integer_master(cohort, trainees: list[_Trainee], capacity, hint=None, time_l
     return solver.status_name(code).lower(), round(solver.objective_value), schedule, chosen
 
 
+def integer_master_mip(cohort, trainees: list[_Trainee], capacity, hint=None, time_limit=20.0, solver_name="SCIP"):
+    """The restricted master by an LP-based MIP solver (SCIP in OR-Tools): same result shape."""
+    from ortools.linear_solver import pywraplp
+
+    mip = pywraplp.Solver.CreateSolver(solver_name)
+    mip.SetTimeLimit(int(time_limit * 1000))
+    rows: dict[tuple[int, int], Any] = {}
+    xs = []
+    for tr in trainees:
+        c = mip.Constraint(1, 1)
+        vs = []
+        for col in tr.columns:
+            x = mip.BoolVar("")
+            vs.append(x)
+            c.SetCoefficient(x, 1)
+            mip.Objective().SetCoefficient(x, col.cost)
+            for k, n in col.occ:
+                row = rows.get(k)
+                if row is None:
+                    row = rows[k] = mip.Constraint(-mip.infinity(), capacity(k))
+                row.SetCoefficient(x, n)
+        xs.append(vs)
+    mip.Objective().SetMinimization()
+    if hint is not None:
+        mip.SetHint([x for vs in xs for x in vs], [float(h == ci) for h, vs in zip(hint, xs) for ci in range(len(vs))])
+    code = mip.Solve()
+    if code not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        return str(code), None, None, None
+    chosen = [max(range(len(vs)), key=lambda ci: vs[ci].solution_value()) for vs in xs]
+    schedule = {tr.td.id: tr.columns[ci].plan for tr, ci in zip(trainees, chosen)}
+    status = "optimal" if code == pywraplp.Solver.OPTIMAL else "feasible"
+    return status, round(mip.Objective().Value()), schedule, chosen
+
+
 def column_generation(
     cohort,
     options=None,
@@ -207,6 +242,7 @@ def column_generation(
     smoothing: float = 0.0,
     master_every: int = 0,
     master_limit: float = 20.0,
+    master_solver: str = "cpsat",
     log=None,
 ) -> dict[str, Any]:
     """Column generation until no column prices out, ``iterations`` or ``time_limit`` (checked
@@ -353,6 +389,7 @@ def column_generation(
         "history": history,
         "masters": masters,
         "prices": best_prices,  # the prices (1/SCALE points) of the best bound
+        "pool": trainees,  # every trainee's columns (for experiments with the master)
         "seconds": round(time.perf_counter() - started, 2),
     }
 
@@ -375,6 +412,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--smoothing", type=float, default=0.0)
     ap.add_argument("--master-every", type=int, default=0)
     ap.add_argument("--master-limit", type=float, default=20.0)
+    ap.add_argument("--master-solver", choices=["cpsat", "scip"], default="cpsat")
+    ap.add_argument("--save", help="pickle the column pool and the best plan here (experiments)")
     ap.add_argument("--start", action="append", default=[], help="a JSON file {trainee: {month: unit}} to seed")
     args = ap.parse_args(argv)
     cohort = Cohort.from_dict(generate(args.trainees, args.units, args.months, seed=args.seed, load=args.load))
@@ -394,6 +433,7 @@ def main(argv: list[str] | None = None) -> int:
     r = column_generation(
         cohort,
         Options(seed=args.seed, time_limit=60.0),
+        master_solver=args.master_solver,
         starts=starts,
         time_limit=args.time_limit,
         iterations=args.iterations,
@@ -402,6 +442,11 @@ def main(argv: list[str] | None = None) -> int:
         master_limit=args.master_limit,
         log=lambda h: print(h, flush=True),
     )
+    if args.save:
+        import pickle
+
+        with open(args.save, "wb") as f:
+            pickle.dump({"columns": {tr.td.id: tr.columns for tr in r["pool"]}, "plan": r["plan"]}, f)
     print(
         f"bound {r['bound']} (LP {r['lp']}), plan {r['objective']} from {r['plan_from']}, "
         f"{len(r['history'])} iterations, {r['seconds']} s"
