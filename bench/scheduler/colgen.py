@@ -2,6 +2,10 @@
 
     .venv/bin/python -m bench.scheduler.colgen --load 0.95 --time-limit 120
 
+The method itself is ``scheduling/colgen.py`` (the solver uses it on large cohorts); this module
+runs it alone on a generated cohort, with the candidate units the solver would use, and checks
+every plan it returns.
+
 Master LP: for each trainee a convex combination of its plans (columns), one row per unit-month
 (Σ occupancy ≤ capacity), minimum total cost; solved by GLOP. The capacity rows' duals are
 prices ``μ[u, m] ≥ 0``; each trainee's cheapest plan under them (the priced per-trainee CP-SAT
@@ -32,172 +36,14 @@ import argparse
 import math
 import sys
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
-from ortools.sat.python import cp_model
-
-from bench.scheduler.lagrangian import SCALE, _priced_model, candidate_extra
-
-
-@dataclass
-class Column:
-    cost: int  # the trainee's objective with this plan (scheduling.objective.trainee_terms, weighted)
-    occ: tuple[tuple[tuple[int, int], int], ...]  # ((unit index, month), places) the plan holds
-    plan: dict[int, str]  # month -> unit id
+from bench.scheduler.lagrangian import candidate_extra
+from scheduling.colgen import Column, Pool  # noqa: F401 (Column: pickles)
+from scheduling.colgen import column_generation as _core
 
 
-@dataclass
-class _Trainee:
-    td: Any
-    priced: Any  # lagrangian._Priced
-    columns: list[Column] = field(default_factory=list)
-    keys: set = field(default_factory=set)  # plan keys already in the pool
-    last_prices: tuple | None = None  # the prices on its unit-months at the last pricing
-    last: tuple[int, list[Column]] | None = None  # (scaled proven bound, plans found) at those prices
-
-
-def _cost(cohort, weights, trainee, plan) -> int:
-    from scheduling.objective import trainee_terms
-
-    return sum(getattr(weights, k) * v for k, v in trainee_terms(cohort, trainee, plan).items())
-
-
-def _occupancy(cohort, tv, plan) -> tuple | None:
-    """Place-months a plan holds, as the cumulative sees them: a placement keeps its place over
-    the trainee's unavailable months inside it (calendar start to calendar end)."""
-    index = {u.id: i for i, u in enumerate(cohort.units)}
-    pos = {mo: i for i, mo in enumerate(tv.avail)}
-    runs: list[list[int]] = []
-    for mo in sorted(plan):
-        if mo not in pos:
-            return None
-        i, u = pos[mo], index[plan[mo]]
-        if runs and runs[-1][0] == u and runs[-1][2] == i - 1:
-            runs[-1][2] = i
-        else:
-            runs.append([u, i, i])
-    occ: dict[tuple[int, int], int] = {}
-    for u, s, e in runs:
-        for mo in range(tv.avail[s], tv.avail[e] + 1):
-            occ[(u, mo)] = occ.get((u, mo), 0) + 1
-    return tuple(sorted(occ.items()))
-
-
-def _add(cohort, weights, tr: _Trainee, plan: dict[int, str]) -> Column | None:
-    plan = {mo: u for mo, u in plan.items() if mo not in tr.td.trainee.unavailable}  # as the model reads plans
-    key = tuple(sorted(plan.items()))
-    if not plan or key in tr.keys:
-        return None
-    occ = _occupancy(cohort, tr.priced.model.tvs[0], plan)
-    if occ is None:
-        return None
-    col = Column(cost=_cost(cohort, weights, tr.td.trainee, plan), occ=occ, plan=dict(plan))
-    tr.keys.add(key)
-    tr.columns.append(col)
-    return col
-
-
-class _Collect(cp_model.CpSolverSolutionCallback):
-    def __init__(self, model):
-        super().__init__()
-        self.model, self.plans = model, []
-
-    def on_solution_callback(self) -> None:
-        plan = self.model.read(self).get(self.model.tvs[0].td.id)
-        if plan:
-            self.plans.append(plan)
-
-
-def _price(tr: _Trainee, prices: dict[tuple[int, int], int], time_limit: float):
-    """(proven lower bound of the scaled priced problem or None if infeasible, plans found)."""
-    p = tr.priced
-    terms = [(o, prices[k]) for k, os in p.occ.items() if prices.get(k, 0) > 0 for o in os]
-    expr = p.model.objective_expr() * SCALE
-    if terms:
-        expr += cp_model.LinearExpr.weighted_sum([o for o, _ in terms], [c for _, c in terms])
-    p.model.m.minimize(expr)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.linearization_level = 0  # measured: as fast as without presolve, and steadier
-    cb = _Collect(p.model)
-    code = solver.solve(p.model.m, cb)
-    if code == cp_model.INFEASIBLE:
-        return None, []
-    return math.ceil(solver.best_objective_bound - 1e-6), cb.plans
-
-
-def _master_lp(trainees: list[_Trainee], capacity, penalty: float = 1000.0):
-    """Solve the restricted master LP: (value, duals of the convexity rows, prices μ ≥ 0).
-
-    Places over capacity are allowed at ``penalty`` each (an upper bound on every price)."""
-    from ortools.linear_solver import pywraplp
-
-    lp = pywraplp.Solver.CreateSolver("GLOP")
-    rows: dict[tuple[int, int], Any] = {}
-    conv = []
-    for tr in trainees:
-        c = lp.Constraint(1, 1)
-        conv.append(c)
-        for col in tr.columns:
-            x = lp.NumVar(0, 1, "")
-            c.SetCoefficient(x, 1)
-            lp.Objective().SetCoefficient(x, col.cost)
-            for k, n in col.occ:
-                row = rows.get(k)
-                if row is None:
-                    row = rows[k] = lp.Constraint(-lp.infinity(), capacity(k))
-                    # a place over capacity at a high price keeps the LP feasible before the
-                    # pool holds plans that fit together (prices stay ≤ ``penalty``)
-                    over = lp.NumVar(0, lp.infinity(), "")
-                    row.SetCoefficient(over, -1)
-                    lp.Objective().SetCoefficient(over, penalty)
-                row.SetCoefficient(x, n)
-    lp.Objective().SetMinimization()
-    code = lp.Solve()
-    if code != pywraplp.Solver.OPTIMAL:
-        return None, None, None
-    pi = [c.dual_value() for c in conv]
-    mu = {k: -r.dual_value() for k, r in rows.items() if -r.dual_value() > 1e-9}
-    return lp.Objective().Value(), pi, mu
-
-
-def integer_master(cohort, trainees: list[_Trainee], capacity, hint=None, time_limit=20.0, workers=2, seed=1):
-    """The restricted master as an integer programme: (status, objective, schedule or None)."""
-    m = cp_model.CpModel()
-    use: dict[tuple[int, int], list] = {}
-    obj, xs = [], []
-    for ti, tr in enumerate(trainees):
-        vs = []
-        for ci, col in enumerate(tr.columns):
-            x = m.new_bool_var("")
-            vs.append(x)
-            obj.append((x, col.cost))
-            for k, n in col.occ:
-                use.setdefault(k, []).append((x, n))
-            if hint is not None:
-                m.add_hint(x, int(hint[ti] == ci))
-        m.add_exactly_one(vs)
-        xs.append(vs)
-    for k, items in use.items():
-        cap = capacity(k)
-        if sum(n for _, n in items) > cap:
-            m.add(cp_model.LinearExpr.weighted_sum([x for x, _ in items], [n for _, n in items]) <= cap)
-    m.minimize(cp_model.LinearExpr.weighted_sum([x for x, _ in obj], [c for _, c in obj]))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.random_seed = seed
-    code = solver.solve(m)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return solver.status_name(code).lower(), None, None, None
-    chosen = [next(ci for ci, x in enumerate(vs) if solver.boolean_value(x)) for vs in xs]
-    schedule = {tr.td.id: tr.columns[ci].plan for tr, ci in zip(trainees, chosen)}
-    return solver.status_name(code).lower(), round(solver.objective_value), schedule, chosen
-
-
-def integer_master_mip(cohort, trainees: list[_Trainee], capacity, hint=None, time_limit=20.0, solver_name="SCIP"):
+def integer_master_mip(pools: list[Pool], capacity, hint=None, time_limit=20.0, seed=0, solver_name="SCIP"):
     """The restricted master by an LP-based MIP solver (SCIP in OR-Tools): same result shape."""
     from ortools.linear_solver import pywraplp
 
@@ -205,10 +51,10 @@ def integer_master_mip(cohort, trainees: list[_Trainee], capacity, hint=None, ti
     mip.SetTimeLimit(int(time_limit * 1000))
     rows: dict[tuple[int, int], Any] = {}
     xs = []
-    for tr in trainees:
+    for pool in pools:
         c = mip.Constraint(1, 1)
         vs = []
-        for col in tr.columns:
+        for col in pool.columns:
             x = mip.BoolVar("")
             vs.append(x)
             c.SetCoefficient(x, 1)
@@ -224,11 +70,12 @@ def integer_master_mip(cohort, trainees: list[_Trainee], capacity, hint=None, ti
         mip.SetHint([x for vs in xs for x in vs], [float(h == ci) for h, vs in zip(hint, xs) for ci in range(len(vs))])
     code = mip.Solve()
     if code not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-        return str(code), None, None, None
-    chosen = [max(range(len(vs)), key=lambda ci: vs[ci].solution_value()) for vs in xs]
-    schedule = {tr.td.id: tr.columns[ci].plan for tr, ci in zip(trainees, chosen)}
-    status = "optimal" if code == pywraplp.Solver.OPTIMAL else "feasible"
-    return status, round(mip.Objective().Value()), schedule, chosen
+        return str(code), None, None
+    schedule = {
+        pool.td.id: pool.columns[max(range(len(vs)), key=lambda ci: vs[ci].solution_value())].plan
+        for pool, vs in zip(pools, xs)
+    }
+    return ("optimal" if code == pywraplp.Solver.OPTIMAL else "feasible"), round(mip.Objective().Value()), schedule
 
 
 def column_generation(
@@ -239,21 +86,14 @@ def column_generation(
     time_limit: float = 120.0,
     iterations: int = 100,
     each: float = 2.0,
-    smoothing: float = 0.0,
-    master_every: int = 0,
     master_limit: float = 20.0,
     master_solver: str = "cpsat",
     log=None,
 ) -> dict[str, Any]:
-    """Column generation until no column prices out, ``iterations`` or ``time_limit`` (checked
-    between iterations). ``starts``: named schedules whose plans seed the pool (the starting
-    plans, a CP-SAT plan); by default best-fit and greedy as the solver builds them.
-
-    ``smoothing`` α: price at α·(prices of the best bound so far) + (1 − α)·(the LP's duals)
-    (Wentges), which damps the duals' oscillation. ``master_every`` n > 0: solve the integer
-    master every n iterations (and always at the end) for ``master_limit`` seconds.
-
-    Returns the best bound (a whole number), the best checked plan and the history."""
+    """:func:`scheduling.colgen.column_generation` on the solver's candidate units; ``starts``
+    (named schedules) seed the pool, by default greedy and best-fit as the solver builds them.
+    Returns the bound, the LP value, the best *checked* plan (of the starts and the master) and
+    the history."""
     from scheduling.checker import check
     from scheduling.greedy import greedy_schedule
     from scheduling.heuristic import best_fit_schedule
@@ -271,125 +111,46 @@ def column_generation(
             "greedy": greedy_schedule(cohort, data, options),
             "best_fit": best_fit_schedule(cohort, data, weights, time_budget=options.time_limit * 0.1),
         }
-    constant = sum(weights.unassigned for td in data if not td.plannable)
-    trainees = [
-        _Trainee(td=td, priced=_priced_model(cohort, td, weights, extra.get(td.id, {}))) for td in data if td.plannable
-    ]
-    cap_cache: dict[tuple[int, int], int] = {}
-
-    def capacity(k):
-        if k not in cap_cache:
-            cap_cache[k] = cohort.units[k[0]].capacity_in(k[1])
-        return cap_cache[k]
-
-    def score(schedule):
-        sol = Solution(
-            status="",
-            method="colgen",
-            horizon_start=cohort.start,
-            assignments=assignments_from_schedule(cohort, schedule),
-        )
-        return evaluate(cohort, sol, weights).total, check(cohort, sol)
-
+    r = _core(
+        cohort,
+        data,
+        weights,
+        extra,
+        starts,
+        time_limit=max(0.0, time_limit - (time.perf_counter() - started)),
+        iterations=iterations,
+        each=each,
+        master_limit=master_limit,
+        master=integer_master_mip if master_solver == "scip" else None,
+        seed=options.seed,
+        log=log,
+    )
+    plannable = sum(1 for td in data if td.plannable)
     best_plan, best_obj, best_name = None, math.inf, None
-    for name, sched in starts.items():
-        for tr in trainees:
-            if sched.get(tr.td.id):
-                _add(cohort, weights, tr, sched[tr.td.id])
-        if len(sched) == len(trainees):
-            obj, violations = score(sched)
-            if not violations and obj < best_obj:
-                best_plan, best_obj, best_name = sched, obj, name
-    history: list[dict[str, Any]] = []
-    best_bound, best_prices = -math.inf, {}
-    masters: list[dict[str, Any]] = []
-    prices: dict[tuple[int, int], int] = {}
-    lp_value = None
-
-    def run_master(limit):
-        nonlocal best_plan, best_obj, best_name
-        hint = None
-        if best_plan is not None:
-            hint = []
-            for tr in trainees:
-                key = tuple(sorted(best_plan[tr.td.id].items()))
-                hint.append(next((ci for ci, c in enumerate(tr.columns) if tuple(sorted(c.plan.items())) == key), -1))
-        t0 = time.perf_counter()
-        status, obj, sched, _ = integer_master(
-            cohort, trainees, capacity, hint=hint, time_limit=limit, seed=options.seed
+    for name, sched in [*starts.items(), ("master", r.plan)]:
+        if not sched or len(sched) < plannable:
+            continue
+        sol = Solution(
+            status="", method=name, horizon_start=cohort.start, assignments=assignments_from_schedule(cohort, sched)
         )
-        row = {"status": status, "objective": obj, "seconds": round(time.perf_counter() - t0, 2)}
-        if sched is not None:
-            checked, violations = score(sched)
-            row["checked_objective"], row["violations"] = checked, len(violations)
-            if not violations and checked < best_obj:
-                best_plan, best_obj, best_name = sched, checked, "master"
-        row["at"] = round(time.perf_counter() - started, 2)
-        masters.append(row)
-        if log:
-            log({"master": row})
-
-    for it in range(iterations):
-        if time.perf_counter() - started > time_limit:
-            break
-        # prices: iteration 0 has none (every trainee's own optimum joins the pool)
-        if it > 0:
-            lp_value, _pi, mu = _master_lp(trainees, capacity)
-            if lp_value is None:
-                break
-            if smoothing and best_prices:
-                keys = set(mu) | set(best_prices)
-                mu = {k: smoothing * best_prices.get(k, 0) / SCALE + (1 - smoothing) * mu.get(k, 0.0) for k in keys}
-            prices = {k: round(v * SCALE) for k, v in mu.items() if round(v * SCALE) > 0}
-        total, solved, added = 0, 0, 0
-        for tr in trainees:
-            mine = tuple((k, prices[k]) for k in tr.priced.occ if k in prices)
-            if tr.last is not None and tr.last_prices == mine:
-                z, plans = tr.last[0], []
-            else:
-                z, plans = _price(tr, prices, each)
-                solved += 1
-                tr.last_prices, tr.last = mine, (z, plans)
-            if z is None:  # cannot be placed alone: the pool and bound leave it (not expected)
-                continue
-            total += z
-            for plan in plans:
-                if _add(cohort, weights, tr, plan) is not None:
-                    added += 1
-        value = constant + (total - sum(v * capacity(k) for k, v in prices.items())) / SCALE
-        if value > best_bound:
-            best_bound, best_prices = value, dict(prices)
-        history.append(
-            {
-                "iteration": it,
-                "lagrangian": round(value, 2),
-                "lp": None if lp_value is None else round(constant + lp_value, 2),
-                "priced": solved,
-                "added": added,
-                "columns": sum(len(tr.columns) for tr in trainees),
-                "seconds": round(time.perf_counter() - started, 2),
-            }
-        )
-        if log:
-            log(history[-1])
-        if master_every and it > 0 and it % master_every == 0:
-            run_master(master_limit)
-        if it > 0 and (added == 0 or best_bound >= constant + lp_value - 1e-6):
-            break  # no column prices out: the LP is optimal over all plans, its value the bound
-    if lp_value is not None or history:
-        lp_value, _, _ = _master_lp(trainees, capacity)
-    if master_limit:
-        run_master(master_limit)
+        obj = evaluate(cohort, sol, weights).total
+        if name == "master" and r.masters:
+            r.masters[-1]["checked_objective"], r.masters[-1]["violations"] = obj, len(check(cohort, sol))
+        if not check(cohort, sol) and obj < best_obj:
+            best_plan, best_obj, best_name = sched, obj, name
+    if log and r.masters:
+        log({"master": r.masters[-1]})
     return {
-        "bound": math.ceil(best_bound - 1e-6),
-        "lp": None if lp_value is None else round(constant + lp_value, 2),
+        "bound": r.bound,
+        "lp": r.lp,
+        "converged": r.converged,
         "plan": best_plan,
         "objective": None if best_plan is None else best_obj,
         "plan_from": best_name,
-        "history": history,
-        "masters": masters,
-        "prices": best_prices,  # the prices (1/SCALE points) of the best bound
-        "pool": trainees,  # every trainee's columns (for experiments with the master)
+        "history": r.history,
+        "masters": r.masters,
+        "prices": r.prices,  # the prices (1/SCALE points) of the best bound
+        "pool": r.pool,  # every trainee's columns (for experiments with the master)
         "seconds": round(time.perf_counter() - started, 2),
     }
 
@@ -409,8 +170,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--time-limit", type=float, default=120.0)
     ap.add_argument("--iterations", type=int, default=100)
-    ap.add_argument("--smoothing", type=float, default=0.0)
-    ap.add_argument("--master-every", type=int, default=0)
     ap.add_argument("--master-limit", type=float, default=20.0)
     ap.add_argument("--master-solver", choices=["cpsat", "scip"], default="cpsat")
     ap.add_argument("--save", help="pickle the column pool and the best plan here (experiments)")
@@ -437,8 +196,6 @@ def main(argv: list[str] | None = None) -> int:
         starts=starts,
         time_limit=args.time_limit,
         iterations=args.iterations,
-        smoothing=args.smoothing,
-        master_every=args.master_every,
         master_limit=args.master_limit,
         log=lambda h: print(h, flush=True),
     )
