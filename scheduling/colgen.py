@@ -251,7 +251,7 @@ def column_generation(
     time_limit: float,
     iterations: int = 100,
     each: float = 2.0,
-    master_limit: float = 0.0,
+    master_limit: float | Callable[[], float] = 0.0,
     master_if_converged: bool = False,
     master: Callable | None = None,
     seed: int = 0,
@@ -296,23 +296,25 @@ def column_generation(
             if lp_value is None:
                 break
             prices = {k: round(v * SCALE) for k, v in mu.items() if round(v * SCALE) > 0}
-        total, solved, added, missing = 0, 0, 0, False
+        total, solved, added, missing, cut = 0, 0, 0, False, False
         for pool in pools:
+            if it > 0 and time.perf_counter() - started > time_limit:
+                cut = True  # out of time inside a round: its value would be incomplete
+                break
             mine = tuple((k, prices[k]) for k in pool.priced.occ if k in prices)
-            if pool.last is not None and pool.last_prices == mine:
-                z = pool.last[0]
-            else:
+            if pool.last is None or pool.last_prices != mine:  # otherwise its last pricing still holds
                 z, plans = price(pool, prices, each)
                 solved += 1
                 pool.last_prices, pool.last = mine, (z, [])
                 added += sum(add_column(cohort, weights, pool, plan) is not None for plan in plans)
+            z = pool.last[0]
             if z is None:
                 missing = True
                 continue
             if it == 0:
                 result.own[pool.td.id] = math.ceil(z / SCALE - 1e-9)
             total += z
-        if missing:  # a trainee with no plan even alone: no bound of this kind (the solver handles it)
+        if cut or missing:  # missing: a trainee with no plan even alone, no bound of this kind
             break
         value = constant + (total - sum(v * capacity(k) for k, v in prices.items())) / SCALE
         if value > best_bound:
@@ -330,14 +332,18 @@ def column_generation(
         )
         if log:
             log(result.history[-1])
-        if it > 0 and (added == 0 or best_bound >= constant + lp_value - 1e-6):
-            result.converged = True  # no plan prices out: the LP is optimal over all plans
+        if it > 0 and (added == 0 or math.ceil(best_bound - 1e-6) >= math.ceil(constant + lp_value - 1e-6)):
+            # no plan prices out (the LP is optimal over all plans), or the bound, a whole number,
+            # has reached the LP's value rounded up: no more iterations can raise it
+            result.converged = True
             break
     if best_bound > -math.inf:
         result.bound = math.ceil(best_bound - 1e-6)
     if result.history:
         lp_value, _, _ = master_lp(pools, capacity)
         result.lp = None if lp_value is None else round(constant + lp_value, 2)
+    if callable(master_limit):  # seconds left for it, asked when column generation ends
+        master_limit = master_limit()
     if master_limit > 0 and result.bound is not None and (result.converged or not master_if_converged):
         hint = None
         if best_start is not None:

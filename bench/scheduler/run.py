@@ -175,6 +175,7 @@ def run_case(case: Case, scale: float, log, groups_limit: float = 0.0, colgen_li
             "insertion": s.stats.get("insertion_objective"),
             "insertion_placed": s.stats.get("insertion_placed"),
             "insertion_seconds": s.stats.get("insertion_seconds"),
+            "colgen": s.stats.get("colgen"),
         },
         "forced_moves": forced,
         "forced_moves_exact": fm.exact,
@@ -404,17 +405,27 @@ def render(results: list[dict], info: dict, when: str, scale: float) -> str:
     if hinted:
         lines += [
             "",
-            "Starting plans (the cheapest is CP-SAT's hint; insertion: `scheduling/insertion.py`):",
+            "Starting plans (the cheapest is CP-SAT's hint; insertion: `scheduling/insertion.py`; column "
+            "generation: `scheduling/colgen.py`, in the solver's time limit, its integer master's plan when it "
+            "converged, the insertion's place):",
             "",
-            "| instance | greedy | best-fit | insertion (placed, seconds) | hint |",
-            "|---|---|---|---|---|",
+            "| instance | greedy | best-fit | insertion (placed, seconds) | column generation: bound (LP, "
+            "iterations, converged), master plan (status, seconds), seconds | hint |",
+            "|---|---|---|---|---|---|",
         ]
         for r in hinted:
             sp = r["cpsat"]["starting_plans"]
-            lines.append(
-                f"| {r['case']} | {sp['greedy']} | {sp['best_fit']} | {sp['insertion']} ({sp['insertion_placed']}, "
-                f"{sp['insertion_seconds']}) | {r['cpsat']['hint']} |"
-            )
+            cg = sp.get("colgen")
+            cgs = "–"
+            if cg:
+                m = cg.get("master") or {}
+                cgs = (
+                    f"{cg['bound']} ({cg['lp']}, {cg['iterations']}, {'yes' if cg['converged'] else 'no'}), "
+                    f"{_num(m.get('objective'))} ({m.get('status', '–')}, {_num(m.get('seconds'))}), {cg['seconds']}"
+                )
+            ins = "–" if sp.get("insertion") is None else f"{sp['insertion']} ({sp['insertion_placed']}, "
+            ins += "" if sp.get("insertion") is None else f"{sp['insertion_seconds']})"
+            lines.append(f"| {r['case']} | {sp['greedy']} | {sp['best_fit']} | {ins} | {cgs} | {r['cpsat']['hint']} |")
     lines += ["", "| target | result | detail |", "|---|---|---|"]
     lines += [f"| {a} | **{b}** | {c} |" for a, b, c in targets(results)]
     lines += ["", END]

@@ -75,3 +75,19 @@ def test_the_colgen_bound_sees_capacity_and_its_plan_is_the_optimum():
     assert r["history"][0]["lagrangian"] == s.stats["trainee_bound"]
     assert s.stats["trainee_bound"] < r["bound"] <= s.objective
     assert r["objective"] == s.objective
+
+
+def test_the_solver_with_column_generation_returns_a_checked_plan_and_a_proven_bound():
+    from bench.scheduler.generate import generate
+
+    c = Cohort.from_dict(generate(40, 20, 24, seed=1, load=0.95))
+    # everyone must be placed (greedy leaves one out here): the case where the bound is valid
+    s = solve(c, "cpsat", options=Options(time_limit=20, seed=1, colgen_share=0.7, allow_unassigned=False))
+    cg = s.stats["colgen"]
+    assert check(c, s) == [] and not s.unassigned
+    assert evaluate(c, s).total == s.objective
+    # the solver's bound is the better of the per-trainee bound and the column-generation bound
+    assert s.bound == max(s.stats["trainee_bound"], cg["bound"]) <= s.objective
+    assert s.stats["hint"] in ("greedy", "best_fit", "colgen")
+    if cg["master"] and cg["master"]["objective"] is not None:
+        assert s.objective <= s.stats["colgen_objective"]
