@@ -13,6 +13,10 @@ How a CP-SAT run goes:
    bound on its cost in any plan. The sum is the reported ``bound`` (when CP-SAT's own bound is
    lower, as it is for large cohorts), and each bound is also a cut in the model. A trainee with
    no plan even alone is set aside with an explanation.
+   With ``Options.colgen_share`` > 0 (off by default), a cohort of 31–``colgen_up_to`` trainees
+   runs column generation (``colgen.py``) instead of the insertion and step 3: its first round
+   is step 3, its Lagrangian bound (it sees capacity) joins the bound when everyone is placed,
+   and its integer master's plan is a starting plan.
 4. When the starting plan places everyone (or ``allow_unassigned`` is off) every trainee must be
    placed and CP-SAT minimises the objective. Otherwise phase 1 maximises the number placed (up
    to ``phase1_share`` of the time; if it is proven maximal and someone is still out, the cohort
