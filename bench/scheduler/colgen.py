@@ -203,7 +203,9 @@ def main(argv: list[str] | None = None) -> int:
         import pickle
 
         with open(args.save, "wb") as f:
-            pickle.dump({"columns": {tr.td.id: tr.columns for tr in r["pool"]}, "plan": r["plan"]}, f)
+            pickle.dump(
+                {"columns": {tr.td.id: tr.columns for tr in r["pool"]}, "plan": r["plan"], "prices": r["prices"]}, f
+            )
     print(
         f"bound {r['bound']} (LP {r['lp']}), plan {r['objective']} from {r['plan_from']}, "
         f"{len(r['history'])} iterations, {r['seconds']} s"
