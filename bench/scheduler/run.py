@@ -406,8 +406,8 @@ def render(results: list[dict], info: dict, when: str, scale: float) -> str:
         lines += [
             "",
             "Starting plans (the cheapest is CP-SAT's hint; insertion: `scheduling/insertion.py`; column "
-            "generation: `scheduling/colgen.py`, in the solver's time limit, its integer master's plan when it "
-            "converged, the insertion's place):",
+            "generation: `scheduling/colgen.py`, only with `Options.colgen_share` > 0, in the solver's time limit: "
+            "its integer master's plan takes the insertion's place):",
             "",
             "| instance | greedy | best-fit | insertion (placed, seconds) | column generation: bound (LP, "
             "iterations, converged), master plan (status, seconds), seconds | hint |",
