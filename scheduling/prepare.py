@@ -38,6 +38,15 @@ class Options:
     complete_search_up_to: int = 30
     #: share of the time limit for solving each trainee alone (its lower bound)
     standalone_share: float = 0.25
+    #: with ``colgen_share`` > 0, cohorts with more than ``complete_search_up_to`` and at most
+    #: ``colgen_up_to`` plannable trainees start with column generation (``colgen.py``) instead of
+    #: the insertion: a bound that sees capacity and a plan from the integer master over the plans
+    #: generated. It runs until ``colgen_share`` of the time limit has passed, the master for at
+    #: most ``colgen_master_share`` of it. Off by default: at 60 s on a shared machine it leaves
+    #: CP-SAT too little time (bench/RESULTS.md, "Issue 18 item 8")
+    colgen_up_to: int = 300
+    colgen_share: float = 0.0
+    colgen_master_share: float = 0.25
     #: extra CP-SAT parameters (name -> value), for experiments
     cp_params: dict | None = None
 

@@ -13,6 +13,10 @@ How a CP-SAT run goes:
    bound on its cost in any plan. The sum is the reported ``bound`` (when CP-SAT's own bound is
    lower, as it is for large cohorts), and each bound is also a cut in the model. A trainee with
    no plan even alone is set aside with an explanation.
+   With ``Options.colgen_share`` > 0 (off by default), a cohort of 31–``colgen_up_to`` trainees
+   runs column generation (``colgen.py``) instead of the insertion and step 3: its first round
+   is step 3, its Lagrangian bound (it sees capacity) joins the bound when everyone is placed,
+   and its integer master's plan is a starting plan.
 4. When the starting plan places everyone (or ``allow_unassigned`` is off) every trainee must be
    placed and CP-SAT minimises the objective. Otherwise phase 1 maximises the number placed (up
    to ``phase1_share`` of the time; if it is proven maximal and someone is still out, the cohort
@@ -32,7 +36,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from . import cpsat
+from . import colgen, cpsat
 from .explain import capacity_conflicts, unplaced_reasons
 from .greedy import greedy_schedule
 from .heuristic import best_fit_schedule
@@ -200,6 +204,48 @@ def _standalone(
     return bounds
 
 
+def _colgen(cohort, data, greedy, best_fit, extra, weights: Weights, options: Options, t0: float, stats):
+    """Column generation for a cohort in its size range whose starting plans place everyone (or
+    when everyone must be placed): None when off, or when a trainee has no plan even alone."""
+    plannable = [td for td in data if td.plannable]
+    full = len(greedy) == len(plannable) or len(best_fit) == len(plannable)
+    if not (
+        options.colgen_share > 0
+        and options.complete_search_up_to < len(plannable) <= options.colgen_up_to
+        and (full or not options.allow_unassigned)
+    ):
+        return None
+    tb = time.perf_counter()
+
+    def master_limit() -> float:  # the master's share, leaving CP-SAT at least a tenth of the limit
+        left = options.time_limit * 0.9 - (time.perf_counter() - t0)
+        return min(options.time_limit * options.colgen_master_share, left)
+
+    cg = colgen.column_generation(
+        cohort,
+        data,
+        weights,
+        extra,
+        {"greedy": greedy, "best_fit": best_fit},
+        time_limit=options.time_limit * options.colgen_share - (time.perf_counter() - t0),
+        master_limit=master_limit,
+        seed=options.seed,
+    )
+    if cg.bound is None:
+        return None
+    stats["colgen"] = {
+        "bound": cg.bound,
+        "lp": cg.lp,
+        "converged": cg.converged,
+        "iterations": len(cg.history),
+        "columns": sum(len(p.columns) for p in cg.pool),
+        "master": cg.masters[-1] if cg.masters else None,
+        "seconds": round(time.perf_counter() - tb, 3),
+    }
+    stats["colgen_bound"] = cg.bound
+    return cg
+
+
 def _cpsat(
     cohort: Cohort,
     data: list[TraineeData],
@@ -222,11 +268,16 @@ def _cpsat(
         for tid, months in sched.items():
             for uid in months.values():
                 extra.setdefault(tid, {}).setdefault(cohort.units[index[uid]].category, set()).add(index[uid])
-    tb = time.perf_counter()
-    inserted = insertion_schedule(cohort, data, weights, extra, time_budget=options.time_limit * 0.3)
-    stats["insertion_seconds"] = round(time.perf_counter() - tb, 3)
-    stats["insertion_placed"] = len(inserted)
-    bounds = _standalone(cohort, data, extra, weights, options, t0, stats)
+    cg = _colgen(cohort, data, greedy, best_fit, extra, weights, options, t0, stats)
+    if cg is not None:  # its first round solved each trainee alone
+        bounds = cg.own
+        inserted = cg.plan or {}
+    else:
+        tb = time.perf_counter()
+        inserted = insertion_schedule(cohort, data, weights, extra, time_budget=options.time_limit * 0.3)
+        stats["insertion_seconds"] = round(time.perf_counter() - tb, 3)
+        stats["insertion_placed"] = len(inserted)
+        bounds = _standalone(cohort, data, extra, weights, options, t0, stats)
     plannable = [td for td in data if td.plannable]
     if not plannable:  # nobody can be placed: leaving everyone out is the (only) optimum
         return {}, float(weights.unassigned * len(data)), "optimal", True, False
@@ -241,8 +292,12 @@ def _cpsat(
         for name, sched in (("greedy", greedy), ("best_fit", best_fit), ("insertion", inserted))
     }
     stats["best_fit_objective"] = scores["best_fit"]
-    stats["insertion_objective"] = scores["insertion"]
-    plans = {"greedy": greedy, "best_fit": best_fit, "insertion": inserted}
+    if cg is None:
+        stats["insertion_objective"] = scores["insertion"]
+    else:  # the integer master's plan takes the insertion's place
+        scores["colgen"] = scores.pop("insertion")
+        stats["colgen_objective"] = scores["colgen"] if cg.plan else None
+    plans = {"greedy": greedy, "best_fit": best_fit, "colgen" if cg is not None else "insertion": inserted}
     stats["hint"] = min(plans, key=lambda name: scores[name])  # the first of equals: greedy
     start_plan = plans[stats["hint"]]
     # A valid lower bound on the objective: trainees set aside + each trainee's own best cost
@@ -256,6 +311,9 @@ def _cpsat(
         lb = max(bounds.get(td.id, 0), standalone_bound(td.trainee, weights))
         lower += lb if fixed else min(lb, weights.unassigned)
     stats["trainee_bound"] = lower
+    if cg is not None and fixed and len(plannable) == len(cg.own):
+        # the Lagrangian bound at the master's prices (colgen.py): proven when everyone is placed
+        lower = max(lower, cg.bound)
 
     tb = time.perf_counter()
     model = cpsat.Model(cohort, data, weights, extra, fixed_placed=fixed, bounds=bounds)

@@ -30,45 +30,16 @@ import argparse
 import math
 import sys
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-SCALE = 100
+from scheduling.colgen import SCALE, priced_model
+
+_priced_model = priced_model  # the one builder (scheduling/colgen.py)
 
 
-@dataclass
-class _Priced:
-    td: Any
-    model: Any
-    occ: dict[tuple[int, int], list[Any]] = field(default_factory=dict)
-    last: tuple[int, dict[tuple[int, int], int]] | None = None  # (scaled bound, occupancy) at the last prices
-    last_free: int | None = None  # the price-free value (iteration 0)
-
-
-def _priced_model(cohort, td, weights, extra) -> _Priced:
-    from scheduling import cpsat
-
-    model = cpsat.Model(cohort, [td], weights, {td.id: extra}, fixed_placed=True)
-    m = model.m
-    out = _Priced(td=td, model=model)
-    for sl in model.tvs[0].slots:
-        starts, ends = {}, {}
-        for mo in range(td.lo, td.hi + 1):
-            starts[mo] = m.new_bool_var("")  # 1 whenever the slot starts in or before ``mo``
-            m.add(sl.cs >= mo + 1).only_enforce_if(~starts[mo])
-            ends[mo] = m.new_bool_var("")  # 1 whenever the slot ends in or after ``mo``
-            m.add(sl.ce <= mo - 1).only_enforce_if(~ends[mo])
-        for u, y in sl.y.items():
-            for mo in range(td.lo, td.hi + 1):
-                o = m.new_bool_var("")
-                m.add(o >= y + starts[mo] + ends[mo] - 2)
-                out.occ.setdefault((u, mo), []).append(o)
-    return out
-
-
-def _solve_priced(p: _Priced, prices: dict[tuple[int, int], int], time_limit: float):
+def _solve_priced(p, prices: dict[tuple[int, int], int], time_limit: float):
     """(proven lower bound of the scaled priced problem, occupancy of the plan found)."""
     terms = [(o, prices[k]) for k, os in p.occ.items() if prices.get(k, 0) > 0 for o in os]
     expr = p.model.objective_expr() * SCALE
