@@ -4,6 +4,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 import rules
@@ -361,7 +362,7 @@ class UnitField(forms.ModelChoiceField):
 
 
 class PlacementForm(VersionedForm):
-    unit = UnitField(label=Placement._meta.get_field("unit").verbose_name, required=False)
+    unit = UnitField(label=capfirst(Placement._meta.get_field("unit").verbose_name), required=False)
     supervisor = SupervisorField(label=_("supervisor (handledare)"), required=False)
 
     class Meta:
