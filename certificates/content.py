@@ -220,15 +220,20 @@ def bilaga2(trainee) -> list[dict]:
     return out
 
 
-def bilaga3_content(trainee) -> dict:
+def bilaga3_content(trainee, *, placements=None, leave=None, credits=None, count=None) -> dict:
     """What the verksamhetschef certifies on Bilaga 3 (and what a signature's hash covers): the
     person, the placements, the sum, the primärvård and akut parts. No date, no attachment
-    number: those do not change what is certified."""
+    number: those do not change what is certified. `placements` (their units and the units'
+    parents selected), `leave`, `credits` and their `count` (rules.counting.count_service): when
+    the caller has them already."""
     from trainees.services import leave_policy, to_rules_plan
 
-    plan = to_rules_plan(trainee)
-    count = rules.counting.count_service(plan, leave_policy(trainee))
-    placements = sorted(trainee.placements.select_related("unit__parent"), key=lambda p: (p.start, p.end))
+    if placements is None:
+        placements = list(trainee.placements.select_related("unit__parent"))
+    if count is None:
+        plan = to_rules_plan(trainee, placements=placements, leave=leave, credits=credits)
+        count = rules.counting.count_service(plan, leave_policy(trainee))
+    placements = sorted(placements, key=lambda p: (p.start, p.end))
     rows = []
     for p, months in zip(placements, count.per_placement):
         rows.append(

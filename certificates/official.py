@@ -169,9 +169,9 @@ def official_fields(trainee, kind: str) -> list[dict]:
     return makers[kind](trainee)
 
 
-def bilaga3_overflow(trainee) -> int:
+def bilaga3_overflow(trainee, *, placements=None) -> int:
     """How many placements do not fit the official Bilaga 3's table (they go on a continuation page)."""
-    return max(0, trainee.placements.count() - B3_ROWS)
+    return max(0, (trainee.placements.count() if placements is None else len(placements)) - B3_ROWS)
 
 
 def fill_official(trainee, kind: str) -> list[bytes]:

@@ -32,7 +32,7 @@ from core.errors import DomainError
 from rules.checks import NATIONAL_CODES
 from trainees.services import check_plan, leave_policy, to_rules_plan
 
-from .content import category_label, final_of, postal_address_missing, unit_name
+from .content import bilaga3_content, category_label, final_of, postal_address_missing, unit_name
 from .models import ReadinessOverride
 
 FINAL, ISSUE, BUNDLE = "final", "issue", "bundle"
@@ -81,6 +81,10 @@ class Readiness:
     blockers: list[Blocker] = field(default_factory=list)
     override: ReadinessOverride | None = None
     regulation_title: str = ""
+    # What was read to judge it, for the page to show without reading it again.
+    placements: list = field(default_factory=list)
+    signature: object = None  # certificates.signatures.SignatureState of Bilaga 3
+    final: object = None  # the FinalAssessment, or None
 
     @property
     def errors(self) -> list:
@@ -129,9 +133,9 @@ def _plain(value) -> str:
     return rules.messages.format_number(float(value)).replace(".", formats.get_format("DECIMAL_SEPARATOR"))
 
 
-def _contributions(trainee, count, plan) -> dict[str, list[str]]:
+def _contributions(placements, count, plan) -> dict[str, list[str]]:
     """Per category: which placements and credits make up its months ("Medicinkliniken 4,00")."""
-    placements = sorted(trainee.placements.select_related("unit__parent"), key=lambda p: (p.start, p.end))
+    placements = sorted(placements, key=lambda p: (p.start, p.end))
     out: dict[str, list[str]] = {}
     for p, months in zip(placements, count.per_placement):
         name = unit_name(p.unit) if p.unit else p.get_category_display()
@@ -142,7 +146,7 @@ def _contributions(trainee, count, plan) -> dict[str, list[str]]:
     return out
 
 
-def _requirements(trainee, result, count, plan, figures) -> list[RequirementRow]:
+def _requirements(trainee, placements, result, count, plan, figures) -> list[RequirementRow]:
     reg = rules.regulation_for(trainee.planned_start)
     prog = trainee.programme_rules
     codes = {f.code for f in result.findings}
@@ -161,7 +165,7 @@ def _requirements(trainee, result, count, plan, figures) -> list[RequirementRow]
             source=reg.id,
         )
     )
-    sources = _contributions(trainee, count, plan)
+    sources = _contributions(placements, count, plan)
     national = dict(reg.category_minimums)
     regional = {c: m for c, m in prog.category_minimums.items() if m > national.get(c, 0)}
     programme_name = prog.name_sv if (get_language() or "sv").startswith("sv") else prog.name_en
@@ -228,8 +232,8 @@ def _final_blockers(trainee, pc, goals) -> list[Blocker]:
     return out
 
 
-def _issue_blockers(trainee, pc, figures) -> list[Blocker]:
-    from .signatures import SignatureStatus, signature_state
+def _issue_blockers(trainee, pc, figures, state, final) -> list[Blocker]:
+    from .signatures import SignatureStatus
 
     out = []
     today = timezone.localdate()
@@ -260,7 +264,6 @@ def _issue_blockers(trainee, pc, figures) -> list[Blocker]:
                 "SERVICE_NOT_ENDED",
             )
         )
-    state = signature_state(trainee)
     sign_url = reverse("certificates:service_sign", args=[trainee.pk])
     if state.status == SignatureStatus.UNSIGNED:
         reason = gettext("Bilaga 3 is not signed by the head of the home unit (verksamhetschef).")
@@ -272,7 +275,6 @@ def _issue_blockers(trainee, pc, figures) -> list[Blocker]:
         out.append(
             Blocker(ISSUE, reason, sign_url, gettext("Bilaga 3 for the head of unit to sign"), "BILAGA3_UNSIGNED")
         )
-    final = final_of(trainee)
     final_url = reverse("certificates:final", args=[trainee.pk]) if final else ""
     if final is None:
         out.append(
@@ -337,14 +339,22 @@ def bundle_blockers(trainee, *, viewer=None) -> list[Blocker]:
 
 
 def readiness(trainee, *, viewer=None) -> Readiness:
+    """The trainee's placements, leave and credits are read once here and handed to every service
+    that judges them (the plan check, the count, Bilaga 3's content, the progress), so the page
+    costs the same few queries whatever the size of the plan."""
     from portfolio.progress import progress
 
-    pc = check_plan(trainee)
+    from .signatures import signature_state
+
+    placements = list(trainee.placements.select_related("unit__parent", "supervisor__supervisor_profile"))
+    leave = list(trainee.leave.all())
+    credits = list(trainee.credits.all())
+    pc = check_plan(trainee, placements=placements, leave=leave, credits=credits)
     result = pc.result
-    plan = to_rules_plan(trainee)
+    plan = to_rules_plan(trainee, placements=placements, leave=leave, credits=credits)
     count = rules.counting.count_service(plan, leave_policy(trainee))
     reg = rules.regulation_for(trainee.planned_start)
-    ends = [p.end for p in trainee.placements.all()]
+    ends = [p.end for p in placements]
     figures = Figures(
         service=result.exact_service,
         credited=result.exact_credited,
@@ -352,18 +362,23 @@ def readiness(trainee, *, viewer=None) -> Readiness:
         max_places=reg.max_places_of_service,
         service_end=max(ends) if ends else None,
     )
-    goals = progress(trainee)
-    blockers = _final_blockers(trainee, pc, goals) + _issue_blockers(trainee, pc, figures)
+    goals = progress(trainee, placements=placements)
+    state = signature_state(trainee, bilaga3_content(trainee, placements=placements, count=count))
+    final = final_of(trainee)
+    blockers = _final_blockers(trainee, pc, goals) + _issue_blockers(trainee, pc, figures, state, final)
     blockers += bundle_blockers(trainee, viewer=viewer)
     return Readiness(
         trainee,
         pc,
-        _requirements(trainee, result, count, plan, figures),
+        _requirements(trainee, placements, result, count, plan, figures),
         goals,
         figures,
         blockers,
         trainee.readiness_overrides.first(),
         reg.title_sv if (get_language() or "sv").startswith("sv") else reg.title_en,
+        placements=placements,
+        signature=state,
+        final=final,
     )
 
 

@@ -50,11 +50,14 @@ from .readiness import Readiness, RequirementRow, override_readiness, readiness 
 # ---------------------------------------------------------------------------
 
 
-def assessor_conflicts(trainee, approved) -> list[str]:
-    """Why this assessor is not independent of the trainee (empty when independent)."""
+def assessor_conflicts(trainee, approved, *, placements=None) -> list[str]:
+    """Why this assessor is not independent of the trainee (empty when independent). `placements`:
+    the trainee's placements when the caller has read them already (a page listing the register)."""
     user = approved.user
     out = []
-    units = {trainee.home_unit_id} | set(trainee.placements.exclude(unit=None).values_list("unit_id", flat=True))
+    if placements is None:
+        placements = list(trainee.placements.only("unit_id", "supervisor_id"))
+    units = {trainee.home_unit_id} | {p.unit_id for p in placements if p.unit_id}
     workplaces = set()
     if approved.workplace_id:
         workplaces.add(approved.workplace_id)
@@ -65,7 +68,7 @@ def assessor_conflicts(trainee, approved) -> list[str]:
         out.append(gettext("Works at the trainee's home unit."))
     if workplaces & (units - {trainee.home_unit_id}):
         out.append(gettext("Works at one of the trainee's placement units."))
-    if trainee.main_supervisor_id == user.pk or trainee.placements.filter(supervisor=user).exists():
+    if trainee.main_supervisor_id == user.pk or any(p.supervisor_id == user.pk for p in placements):
         out.append(gettext("Has supervised the trainee."))
     return out
 

@@ -42,7 +42,26 @@ def _trainee(request, pk, perm=VIEW) -> Trainee:
     return perm.get_object(request.user, Trainee.objects.select_related("user", "home_unit", "main_supervisor"), pk=pk)
 
 
-def _only_links_they_may_open(r, user, trainee):
+class _Allows:
+    """`perm.allows(user, trainee)` for one user and one trainee, asking the database once per scope:
+    permissions that differ only in their roles share the scope's answer (most of a page's links are
+    within `visible_trainees`). `known`: scopes already checked (the permission the page was opened with)."""
+
+    def __init__(self, user, trainee, *known):
+        self.user, self.trainee = user, trainee
+        self.scopes = {perm.scope: True for perm in known}
+
+    def __call__(self, perm) -> bool:
+        if perm.scope is None or perm.public:
+            return perm.allows(self.user)
+        if not perm.allows(self.user):  # the roles (no query)
+            return False
+        if perm.scope not in self.scopes:
+            self.scopes[perm.scope] = perm.allows(self.user, self.trainee)
+        return self.scopes[perm.scope]
+
+
+def _only_links_they_may_open(r, allows):
     """A blocker says where it is fixed; the link is shown only to those whose permission lets them
     open that page for this trainee (the reason is shown to everyone)."""
     from django.urls import Resolver404, resolve
@@ -54,30 +73,35 @@ def _only_links_they_may_open(r, user, trainee):
             perm = getattr(resolve(blocker.fix_url.split("?")[0]).func, "permission", None)
         except Resolver404:
             perm = None
-        if perm is None or not perm.allows(user, trainee if perm.scope is not None else None):
+        if perm is None or not allows(perm):
             blocker.fix_url = ""
     return r
 
 
 @permission(VIEW)
 def readiness(request, pk):
-    trainee = _trainee(request, pk)
-    final = getattr(trainee, "final_assessment", None) if hasattr(trainee, "final_assessment") else None
+    # The main supervisor's profile (for the plan check's supervisor findings) read with the trainee.
+    trainee = VIEW.get_object(
+        request.user, Trainee.objects.select_related("user", "home_unit", "main_supervisor__supervisor_profile"), pk=pk
+    )
+    r = services.readiness(trainee, viewer=request.user)
+    allows = _Allows(request.user, trainee, VIEW)
+    documents = list(trainee.issued_documents.all())
     ctx = {
         "trainee": trainee,
-        "r": _only_links_they_may_open(services.readiness(trainee, viewer=request.user), request.user, trainee),
-        "final": final,
-        "can_manage": MANAGE.allows(request.user, trainee),
-        "can_sign": SIGN_FINAL.allows(request.user, trainee),
-        "can_bundle": BUNDLE.allows(request.user, trainee),
+        "r": _only_links_they_may_open(r, allows),
+        "final": r.final,
+        "can_manage": allows(MANAGE),
+        "can_sign": allows(SIGN_FINAL),
+        "can_bundle": allows(BUNDLE),
         "kinds": [(k, label, pdf.has_official(k)) for k, label in DocumentKind.choices],
         "assignments": trainee.assessor_assignments.select_related("assessor__user"),
-        "documents": trainee.issued_documents.all(),
-        "issued_valid": trainee.issued_documents.filter(revoked_at=None).exists(),
-        "b3_state": signatures.signature_state(trainee),
-        "can_sign_service": SIGN_SERVICE.allows(request.user, trainee),
-        "can_open_final": FINAL_ASSESSMENT.allows(request.user, trainee),
-        "b3_overflow": pdf.bilaga3_overflow(trainee),
+        "documents": documents,
+        "issued_valid": any(d.revoked_at is None for d in documents),
+        "b3_state": r.signature,
+        "can_sign_service": allows(SIGN_SERVICE),
+        "can_open_final": allows(FINAL_ASSESSMENT),
+        "b3_overflow": pdf.bilaga3_overflow(trainee, placements=r.placements),
         "b3_rows": pdf.B3_ROWS,
         "can_keep_register": MANAGE_ASSESSORS.allows(request.user),
     }
@@ -85,9 +109,11 @@ def readiness(request, pk):
         ctx["register"] = (
             ASSESSOR_REGISTER.queryset(request.user)
             .filter(active=True, region=trainee.region_id)
-            .select_related("user")
+            .select_related("user__supervisor_profile")
         )
-        ctx["conflicts"] = {a.pk: services.assessor_conflicts(trainee, a) for a in ctx["register"]}
+        ctx["conflicts"] = {
+            a.pk: services.assessor_conflicts(trainee, a, placements=r.placements) for a in ctx["register"]
+        }
     return render(request, "certificates/readiness.html", ctx)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.utils.translation import gettext
 
@@ -20,20 +21,37 @@ class OverviewRow:
     missing: list
 
 
-def overview(round: Round) -> dict:
-    # A fixed number of queries however many applications (the checklist's counts annotated,
-    # confirmations and IUPs fetched with the rows).
+#: Applications a page of the round's overview shows.
+PAGE_SIZE = 25
+
+
+def overview(round: Round, *, page: str | int | None = None) -> dict:
+    """The round's applications with their missing checklist items, the counts by status and the
+    places left. A fixed number of queries however many applications (the checklist's counts
+    annotated, confirmations and IUPs fetched with the rows). With `page` (a page number, as in the
+    query string) only that page's rows, PAGE_SIZE of them, are read and checked (`page` in the
+    result); without it every row (the export)."""
+    order = ("last_name", "first_name", "pk")
     applications = services.signed_counts(
         round.applications.select_related("unit__parent", "position", "trainee__user", "trainee__iup", "statement")
         .prefetch_related(Prefetch("confirmations", queryset=Confirmation.objects.select_related("confirmed_by")))
-        .order_by("last_name", "first_name", "pk")
+        .order_by(*order)
     )
-    rows = [OverviewRow(a, services.missing_items(a)) for a in applications]
-    return {
-        "rows": rows,
-        "counts": services.status_counts(round),
+    out = {}
+    counts = services.status_counts(round)
+    if page is not None:
+        # The page's ids first (the number of applications from the counts by status, so the
+        # paginator asks no COUNT of its own), then the checklist's counts of those rows only.
+        paginator = Paginator(round.applications.order_by(*order).values_list("pk", flat=True), PAGE_SIZE)
+        paginator.count = sum(n for _code, _label, n in counts)
+        out["page"] = paginator.get_page(page)
+        applications = applications.filter(pk__in=list(out["page"].object_list))
+    out |= {
+        "rows": [OverviewRow(a, services.missing_items(a)) for a in applications],
+        "counts": counts,
         "places_left": services.places_left(round),
     }
+    return out
 
 
 def export_filename(round: Round) -> str:

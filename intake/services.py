@@ -430,7 +430,9 @@ def next_round_defaults(today: datetime.date) -> dict:
 
 
 def status_counts(round: Round) -> list[tuple[str, str, int]]:
+    """(status, label, number of applications) for every status, counted in the database."""
+    from django.db.models import Count
+
     counts = dict.fromkeys(S.values, 0)
-    for status in round.applications.values_list("status", flat=True):
-        counts[status] += 1
+    counts |= dict(round.applications.order_by().values_list("status").annotate(n=Count("pk")))
     return [(s, S(s).label, counts[s]) for s in S.values]

@@ -97,7 +97,7 @@ def rounds(request):
 @require_GET
 def round_detail(request, pk):
     round = _round_for(request.user, pk)
-    context = exporting.overview(round)
+    context = exporting.overview(round, page=request.GET.get("page") or 1)
     context.update(
         {
             "round": round,

@@ -141,8 +141,9 @@ def state_of(*, activity: bool, signed: bool, unsigned: bool) -> str:
     return ProgressState.NOT_STARTED
 
 
-def progress(trainee, *, today: datetime.date | None = None) -> list[GoalProgress]:
-    """One GoalProgress per delmål of the trainee's regulation (BT1 … BT18), in order."""
+def progress(trainee, *, today: datetime.date | None = None, placements=None) -> list[GoalProgress]:
+    """One GoalProgress per delmål of the trainee's regulation (BT1 … BT18), in order. `placements`:
+    the trainee's placements when the caller has read them already (their units selected)."""
     from assessments.models import Assessment
     from portfolio.models import Activity
 
@@ -155,7 +156,11 @@ def progress(trainee, *, today: datetime.date | None = None) -> list[GoalProgres
         .prefetch_related("goals")
         .order_by("-performed_on", "-pk")
     )
-    placements = list(trainee.placements.select_related("unit").order_by("start", "pk"))
+    placements = (
+        list(trainee.placements.select_related("unit").order_by("start", "pk"))
+        if placements is None
+        else sorted(placements, key=lambda p: (p.start, p.pk))
+    )
 
     by_goal = {g.pk: GoalProgress(goal=g, state=ProgressState.NOT_STARTED) for g in goals}
     for activity in activities:

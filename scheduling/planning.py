@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import transaction
 from django.db.models import Q
@@ -216,7 +218,9 @@ class Proposal:
     trainee: Trainee
     placements: list[ProposedPlacement]
     accepted: bool
-    check: trainee_services.PlanCheck | None
+    # The rules check of the proposed plan (None without placements), made when first read: the
+    # capacity review counts every proposal of a run, the page checks only the proposals it lists.
+    check_plan: Callable[[], trainee_services.PlanCheck | None] = field(repr=False, compare=False)
     # The planner's own proposal, and whether a person has changed it (see ProposalEdit).
     original: list[ProposedPlacement] = field(default_factory=list)
     assignments: list[dict] = field(default_factory=list)
@@ -229,6 +233,10 @@ class Proposal:
     @property
     def editable(self) -> bool:
         return not self.accepted
+
+    @cached_property
+    def check(self) -> trainee_services.PlanCheck | None:
+        return self.check_plan()
 
 
 def proposals(run: PlanningRun, *, only: Trainee | None = None) -> list[Proposal]:
@@ -268,15 +276,18 @@ def proposals(run: PlanningRun, *, only: Trainee | None = None) -> list[Proposal
         edit = edits.get(trainee.pk)
         rows = sorted(effective[key], key=lambda a: a["start"])
         placed = _dated(trainee, rows, units)
-        check = None
-        if placed:
-            check = trainee_services.check_plan(
+
+        def check(trainee=trainee, placed=placed):
+            if not placed:
+                return None
+            return trainee_services.check_plan(
                 trainee,
                 placements=[
                     Placement(trainee=trainee, category=p.category, unit=p.unit, start=p.start, end=p.end)
                     for p in placed
                 ],
             )
+
         edited = bool(edit and edit.assignments is not None)
         original = _dated(trainee, sorted(planner.get(key, []), key=lambda a: a["start"]), units) if edited else placed
         out.append(

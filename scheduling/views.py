@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -60,18 +61,30 @@ def _trainee_for(request, run, trainee_pk) -> Trainee:
     return PLAN_TRAINEE.get_object(request.user, run.trainees.select_related("user"), pk=trainee_pk)
 
 
+#: Proposals listed (and checked against the rules) a page of the run's review at a time.
+PROPOSALS_PER_PAGE = 25
+
+
 def _review_context(request, run, **extra) -> dict:
     """The run page: status, the proposals with their rules check, and the capacity review.
 
     Every proposal counts in the capacity review; only those of BT-läkare the user may plan are listed and
-    named (the others are counted, not named)."""
+    named (the others are counted, not named), PROPOSALS_PER_PAGE a page: only those are checked against
+    the rules. After an edit (`focus_trainee`) the page that lists the edited proposal."""
     items = planning.proposals(run)
     mine = set(
         PLAN_TRAINEE.queryset(request.user).filter(pk__in=[p.trainee.pk for p in items]).values_list("pk", flat=True)
     )
+    listed = [p for p in items if p.trainee.pk in mine]
+    number = request.GET.get("page")
+    focus = extra.get("focus_trainee")
+    if focus is not None:
+        number = next((i // PROPOSALS_PER_PAGE + 1 for i, p in enumerate(listed) if p.trainee.pk == focus), 1)
+    page = Paginator(listed, PROPOSALS_PER_PAGE).get_page(number)
     context = {
         "run": run,
-        "proposals": [p for p in items if p.trainee.pk in mine],
+        "proposals": page.object_list,
+        "page": page,
         "others": sum(1 for p in items if p.trainee.pk not in mine),
         "waiting": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
     }

@@ -4,6 +4,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 import rules
@@ -276,7 +277,92 @@ def _search_url(trainee, field: str) -> str:
     return reverse("trainees:supervisor_search", args=[trainee.pk]) + f"?field={field}"
 
 
+def _unit_search_url(trainee) -> str:
+    from django.urls import reverse
+
+    return reverse("trainees:unit_search", args=[trainee.pk])
+
+
+_ID_IN_LABEL = re.compile(r"\(#(\d+)\)\s*$")
+
+
+def placement_units(region) -> QuerySet[Unit]:
+    """The units a placement of a BT-läkare of `region` may be at: the region's placement units."""
+    return Unit.objects.filter(region=region).exclude(category="")
+
+
+def unit_label(unit) -> str:
+    """How a unit is written in the search field: "Sahlgrenska – Akutkliniken, akut (#12)" (the id
+    tells apart units of the same name)."""
+    return f"{unit}, {unit.get_category_display()} (#{unit.pk})"
+
+
+def search_units(queryset: QuerySet[Unit], text: str, limit: int = SEARCH_MATCHES) -> list[Unit]:
+    """The units of `queryset` whose name or parent's name contains every word of `text` (each
+    word also capitalised and in lower case, as `search_supervisors`)."""
+    for word in text.split()[:5]:
+        match = Q()
+        for v in {word, word.lower(), word.capitalize()}:
+            match |= Q(name__icontains=v) | Q(parent__name__icontains=v)
+        queryset = queryset.filter(match)
+    return list(queryset.select_related("parent").order_by("path", "pk")[:limit])
+
+
+class UnitField(forms.ModelChoiceField):
+    """A placement unit chosen by typing (its name, or picking a match), validated within the
+    field's queryset (the trainee's region): the region's ~150 units are not all sent with the page."""
+
+    widget = SearchInput
+    default_error_messages = {
+        "ambiguous": _("Several units match “%(value)s”: choose one from the list."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Unit.objects.none())
+        super().__init__(*args, **kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "placeholder": _("Type the name of the unit")}
+
+    def label_from_instance(self, obj):
+        return unit_label(obj)
+
+    def prepare_value(self, value):
+        if isinstance(value, Unit):
+            return unit_label(value)
+        if value in self.empty_values:
+            return ""
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            unit = self.queryset.filter(pk=value).select_related("parent").first()
+            return unit_label(unit) if unit else ""
+        return value  # what was typed, shown again with the error
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if not text:
+            return None
+        chosen = _ID_IN_LABEL.search(text)
+        if text.isdigit() or chosen:  # an id (a match picked from the list, or the form's old select)
+            found = list(self.queryset.filter(pk=int(text if text.isdigit() else chosen.group(1)))[:1])
+        else:
+            wanted = " ".join(text.casefold().split())
+            found = [
+                u for u in search_units(self.queryset, text) if wanted in (u.name.casefold(), str(u).casefold())
+            ] or search_units(self.queryset, text, limit=2)
+        if len(found) > 1:
+            raise ValidationError(self.error_messages["ambiguous"], code="ambiguous", params={"value": text})
+        if not found:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return found[0]
+
+    def has_changed(self, initial, data):
+        return str(self.prepare_value(initial)) != str(data or "")
+
+
 class PlacementForm(VersionedForm):
+    unit = UnitField(label=capfirst(Placement._meta.get_field("unit").verbose_name), required=False)
     supervisor = SupervisorField(label=_("supervisor (handledare)"), required=False)
 
     class Meta:
@@ -291,9 +377,10 @@ class PlacementForm(VersionedForm):
 
     def __init__(self, *args, trainee, **kwargs):
         super().__init__(*args, trainee=trainee, **kwargs)
-        units = Unit.objects.filter(Q(region=trainee.region) | Q(pk=self.instance.unit_id)).exclude(category="")
-        self.fields["unit"].queryset = units.select_related("parent").order_by("category", "path")
-        self.fields["unit"].required = False
+        self.fields["unit"].queryset = placement_units(trainee.region) | Unit.objects.filter(
+            pk=self.instance.unit_id or 0
+        ).exclude(category="")
+        self.fields["unit"].widget.search_url = _unit_search_url(trainee)
         self.fields["supervisor"].queryset = supervisors_in(trainee.region) | User.objects.filter(
             pk=self.instance.supervisor_id or 0
         )

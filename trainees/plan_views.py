@@ -15,9 +15,12 @@ from trainees.forms import (
     LeaveForm,
     MainSupervisorForm,
     PlacementForm,
+    placement_units,
     search_supervisors,
+    search_units,
     supervisor_label,
     supervisors_in,
+    unit_label,
 )
 from trainees.models import Credit, Leave, Placement
 from trainees.permissions import EDIT_PLAN as EDIT
@@ -53,6 +56,16 @@ def supervisor_search(request, pk):
     text = request.GET.get(field, "") if field in ("supervisor", "main_supervisor") else ""
     text = text[:100].strip()
     matches = [supervisor_label(u) for u in search_supervisors(supervisors_in(trainee.region), text)] if text else []
+    return render(request, "trainees/_search_matches.html", {"matches": matches})
+
+
+@permission(EDIT)
+def unit_search(request, pk):
+    """htmx: the placement units of the trainee's region matching what is typed in the unit field
+    (the options of its datalist); at most SEARCH_MATCHES."""
+    trainee = _trainee_for(request, pk, EDIT)
+    text = request.GET.get("unit", "")[:100].strip()
+    matches = [unit_label(u) for u in search_units(placement_units(trainee.region), text)] if text else []
     return render(request, "trainees/_search_matches.html", {"matches": matches})
 
 

@@ -17,7 +17,9 @@ from trainees.capacity import month_grid, month_totals
 from trainees.permissions import visible_trainees
 
 DEFAULT_MONTHS = 12
-UNITS_PER_PAGE = 30  # rows of the region timeline drawn at once (the totals count every unit)
+# Rows of the region timeline drawn at once (the totals count every unit); their cells name no one
+# (a link to each cell's names, loaded on demand), so a page stays small on a phone.
+UNITS_PER_PAGE = 10
 MAX_MONTHS = 36
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 

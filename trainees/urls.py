@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/plan/check/", plan_views.check, name="plan_check"),
     path("<int:pk>/plan/template/", plan_views.from_template, name="plan_template"),
     path("<int:pk>/plan/supervisors/", plan_views.supervisor_search, name="supervisor_search"),
+    path("<int:pk>/plan/units/", plan_views.unit_search, name="unit_search"),
     path("<int:pk>/plan/main-supervisor/", plan_views.main_supervisor, name="plan_main_supervisor"),
     path("<int:pk>/plan/placements/new/", plan_views.placement_edit, name="placement_add"),
     path("<int:pk>/plan/placements/<int:placement_pk>/", plan_views.placement_edit, name="placement_edit"),

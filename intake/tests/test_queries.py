@@ -62,3 +62,35 @@ def test_the_round_list_reads_a_fixed_number_of_queries(client, world, django_as
     with django_assert_max_num_queries(few):
         response = client.get(url)
     assert len(response.context["rows"]) == 7
+
+
+def test_the_round_page_shows_its_applications_a_page_at_a_time(client, world, django_assert_max_num_queries):
+    """25 applications a page in name order; the counts by status cover the whole round; the
+    queries are as many for the first page of 27 as for a round of 2."""
+    from intake.exporting import PAGE_SIZE
+    from intake.models import ApplicationStatus as S
+
+    round = make_round(world.vgr, places=30)
+    make_application(round, unit=world.clinic, last_name="Aaberg")
+    make_application(round, unit=world.clinic, last_name="Ab", status=S.DRAFT)
+    client.force_login(world.users["kansli"])
+    url = reverse("intake:round", args=[round.pk])
+    client.get(url)
+    few, response = _count(client, url)
+    assert "page" in response.context and not response.context["page"].has_other_pages()
+    for i in range(25):
+        make_application(round, unit=world.clinic, last_name=f"Z{i:02}", status=S.ADMITTED if i < 3 else S.SUBMITTED)
+    with django_assert_max_num_queries(few):
+        response = client.get(url)
+    rows = response.context["rows"]
+    assert len(rows) == PAGE_SIZE == 25
+    assert [r.application.last_name for r in rows[:3]] == ["Aaberg", "Ab", "Z00"]
+    counts = {code: n for code, _label, n in response.context["counts"]}
+    assert counts[S.SUBMITTED] == 23 and counts[S.DRAFT] == 1 and counts[S.ADMITTED] == 3
+    assert response.context["places_left"] == 27
+    html = response.content.decode()
+    assert "page=2" in html and "1 / 2" in html
+    second = client.get(url + "?page=2")
+    assert [r.application.last_name for r in second.context["rows"]] == ["Z23", "Z24"]
+    assert client.get(url + "?page=99").context["rows"][-1].application.last_name == "Z24"  # the last page
+    assert client.get(url + "?page=x").context["page"].number == 1

@@ -14,7 +14,7 @@ from organisations.models import UnitCapacity
 from scheduling import editing, planning
 from scheduling.models import ProposalEdit, RunStatus
 from scheduling.tests.proposals import EN, HTMX, D, bad_rows, edit_url, form_data, make_run, plan_rows
-from trainees.models import Placement
+from trainees.models import Placement, Trainee
 
 # ---------------------------------------------------------------------------
 # Capacity: the review grid and the check when accepting
@@ -319,3 +319,39 @@ def test_a_unit_over_capacity_without_the_proposal_is_shown_apart_and_blocks_not
     client.force_login(w.users["kansli"])
     page = client.get(w.run.get_absolute_url(), **EN).content.decode()
     assert "Already over capacity with the placements on record" in page
+
+
+@pytest.mark.django_db
+def test_the_run_page_lists_its_proposals_a_page_at_a_time_and_checks_only_those(client, w, monkeypatch):
+    """25 proposals a page (all of them counted in the capacity review); the rules check runs for the
+    listed ones only; after an edit the page that lists the edited proposal comes back."""
+    from scheduling import views
+    from trainees import services as trainee_services
+
+    monkeypatch.setattr(views, "PROPOSALS_PER_PAGE", 3)
+    many = [f.make_trainee(home_unit=w.clinic, planned_start=D(2027, 1, 1)) for _ in range(5)]
+    run = make_run(w, [w.trainee, w.second, *many])  # 7 BT-läkare: pages of 3, 3 and 1
+    client.force_login(w.users["kansli"])
+    checked = []
+    real = trainee_services.check_plan
+    monkeypatch.setattr(trainee_services, "check_plan", lambda t, **kw: checked.append(t.pk) or real(t, **kw))
+    first = client.get(run.get_absolute_url(), **EN)
+    listed = [p.trainee.pk for p in first.context["proposals"]]
+    assert len(listed) == 3 and sorted(checked) == sorted(listed)
+    assert "page=2" in first.content.decode() and "1 / 3" in first.content.decode()
+    # The capacity review still counts all seven (each proposal starts at the clinic in January).
+    whole = planning.review(run, planning.proposals(run))
+    assert (
+        first.context["review"].grid.cell(w.clinic, D(2027, 1, 1)).used
+        == whole.grid.cell(w.clinic, D(2027, 1, 1)).used
+        >= 7
+    )
+    last = client.get(run.get_absolute_url() + "?page=3", **EN)
+    assert len(last.context["proposals"]) == 1
+    everyone = listed + [p.trainee.pk for p in client.get(run.get_absolute_url() + "?page=2").context["proposals"]]
+    assert len(set(everyone + [last.context["proposals"][0].trainee.pk])) == 7
+    # An edit of the one on the last page answers with that page.
+    edited = Trainee.objects.get(pk=last.context["proposals"][0].trainee.pk)
+    w.run = run
+    response = client.post(edit_url(w, edited), form_data(plan_rows(w), version=0), **HTMX)
+    assert [p.trainee.pk for p in response.context["proposals"]] == [edited.pk]

@@ -356,3 +356,65 @@ def test_a_supervisor_outside_the_region_or_ambiguous_is_refused(kansli, world):
     assert response.status_code == 400 and b"Several supervisors match" in response.content
     world.trainee.refresh_from_db()
     assert world.trainee.main_supervisor_id is None or world.trainee.main_supervisor != stranger
+
+
+# The unit of a placement: a search field too (the region's ~150 units are not all sent with the page).
+
+
+def _units(world, names):
+    from organisations.models import UnitKind
+
+    return [
+        f.make_unit(world.vgr, name, parent=world.hospital, kind=UnitKind.CLINIC, category="akut") for name in names
+    ]
+
+
+@pytest.mark.django_db
+def test_the_editor_does_not_list_every_unit_of_the_region(kansli, world):
+    others = _units(world, [f"Avdelning {i}" for i in range(30)])
+    body = kansli.get(reverse("trainees:plan", args=[world.trainee.pk]), **EN).content.decode()
+    assert 'list="id_unit-matches"' in body and reverse("trainees:unit_search", args=[world.trainee.pk]) in body
+    assert not any(u.name in body for u in others)
+    assert '<select name="unit"' not in body
+
+
+@pytest.mark.django_db
+def test_the_unit_search_lists_the_matches_in_the_trainees_region_only(kansli, world):
+    [akut] = _units(world, ["Ängsklinikens akutmottagning"])
+    from organisations.models import UnitKind
+
+    f.make_unit(world.other_clinic.region, "Ängsklinikens akutmottagning", kind=UnitKind.CLINIC, category="akut")
+    url = reverse("trainees:unit_search", args=[world.trainee.pk])
+    body = kansli.get(url, {"unit": "ängsklinikens AKUT"}).content.decode()
+    assert body.count("<option") == 1 and f"(#{akut.pk})" in body
+    assert kansli.get(url, {"unit": ""}).content.strip() == b""
+    kansli.force_login(world.users["handledare"])
+    assert kansli.get(url, {"unit": "akut"}).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["label", "name", "id"])
+def test_a_unit_is_chosen_by_what_is_typed(kansli, world, typed):
+    from trainees.forms import unit_label
+
+    [unit, _longer] = _units(world, ["Kirurgen", "Kirurgen Öst"])  # the second contains the name, is not it
+    value = {"label": unit_label(unit), "name": " kirurgen ", "id": str(unit.pk)}[typed]
+    response = kansli.post(reverse("trainees:placement_add", args=[world.trainee.pk]), _placement(world, unit=value))
+    assert response.status_code == 302
+    placement = world.trainee.placements.get()
+    assert placement.unit == unit and placement.category == "akut"
+
+
+@pytest.mark.django_db
+def test_a_unit_outside_the_region_unknown_or_ambiguous_is_refused(kansli, world):
+    from trainees.forms import unit_label
+
+    _units(world, ["Ortopeden Norr", "Ortopeden Söder"])
+    url = reverse("trainees:placement_add", args=[world.trainee.pk])
+    for value in (str(world.other_clinic.pk), unit_label(world.other_clinic), "Nowhere"):
+        response = kansli.post(url, _placement(world, unit=value), **EN)
+        assert response.status_code == 400, value
+        assert b"Select a valid choice" in response.content
+    response = kansli.post(url, _placement(world, unit="ortopeden"), **EN)
+    assert response.status_code == 400 and b"Several units match" in response.content
+    assert not world.trainee.placements.exists()

@@ -218,17 +218,28 @@ def test_parse_period_falls_back_to_defaults(params, expected):
 
 @pytest.mark.django_db
 def test_kansli_sees_the_unit_and_region_timelines_with_names(client, world):
+    """The unit timeline names the BT-läkare in its cells; the region timeline links each cell with
+    names to them (the unit's timeline for that month, whose list htmx loads into the cell)."""
     place(world.trainee, world.clinic, D(2027, 1, 1), D(2027, 2, 28))
     client.force_login(world.users["kansli"])
     for url in (unit_url(world.hospital, start="2027-01", months=3), region_url(world.vgr, start="2027-01", months=3)):
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 200, url
         body = response.content.decode()
-        assert world.trainee.get_absolute_url() in body
-        assert world.trainee.user.last_name in body
         assert '<th scope="col" class="cap-month">2027-01</th>' in body
         assert '<th scope="col" class="cap-month">2027-03</th>' in body
         assert '<th scope="col" class="cap-month">2027-04</th>' not in body
+        if url.startswith(reverse("timelines:unit", args=[world.hospital.pk])):
+            assert world.trainee.get_absolute_url() in body and world.trainee.user.last_name in body
+    # The region's cells: no names, a link to them in each month with someone placed.
+    assert world.trainee.get_absolute_url() not in body and world.trainee.user.last_name not in body
+    month_url = reverse("timelines:unit", args=[world.clinic.pk]) + "?start=2027-01&amp;months=1"
+    assert body.count('class="small d-inline-block cap-names-link"') == 2  # January and February
+    assert f'href="{month_url}" hx-get="{month_url}"' in body
+    assert f"hx-select=\"tr[data-unit='{world.clinic.pk}'] .cap-names\"" in body
+    names = client.get(month_url.replace("&amp;", "&"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    row = names[names.index(f'<tr data-unit="{world.clinic.pk}">') :]
+    assert 'class="list-unstyled small mb-0 cap-names"' in row and world.trainee.get_absolute_url() in row
 
 
 @pytest.mark.django_db
