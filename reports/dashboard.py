@@ -4,9 +4,11 @@ Filters on stored fields (search, status, BT type, region) narrow the query. The
 start, phase and expected completion and the phase filter need only stored fields and aggregates of
 the placements: those are read for the whole filtered cohort in one query (`cohort_facts`), sorted,
 and the rows of `reports.cohort` are computed only for the page shown (`LazyRows`). The sorts and
-filters on computed facts (months, goals, assessments, plan findings, what needs attention) compute
-the rows of the whole filtered cohort in a fixed number of queries, so that sorting by "overdue
-assessments" sorts everyone, not one page.
+filters on computed facts (months, goals, assessments, plan findings, what needs attention) read
+the facts stored per BT-läkare (`reports.facts`): the stale ones of the filtered cohort are
+recomputed first (with the same `cohort_rows`), then one query sorts and filters everyone on the
+stored columns, so that sorting by "overdue assessments" sorts everyone, not one page, and again
+only the page shown is computed.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ is cached or stored per BT-läkare (a home page, the cohort dashboard's facts in
 Public API:
 
 * `bump(*trainee_ids)` — one statement per BT-läkare (an upsert adding 1). Called by the receiver;
-  call it yourself after writing history with `bulk_history_create` (which announces nothing) or
-  after a bulk `update()` of a record's rows.
+  call it yourself after writing history with `bulk_history_create` (which announces nothing) for
+  rows not saved raw (raw saves, as loaddata and the record import make them, are bumped by a
+  receiver of their own), or after a bulk `update()` of a record's rows.
 * `current(trainee_ids) -> dict[int, int]` — the version of each (0 for one never changed since the
   table exists: a BT-läkare made by a bulk insert, e.g. `generate_scale`). One query. Given a
   queryset of ids (a subquery), only those with a row are in the dict: read it with `.get(pk, 0)`.
@@ -41,6 +42,7 @@ from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, models
 from django.db.models import Q
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record
@@ -169,11 +171,23 @@ def current(trainee_ids) -> dict[int, int]:
     return {pk: got.get(pk, 0) for pk in ids}
 
 
-@receiver(post_create_historical_record, dispatch_uid="trainees.versions.bump")
-def _on_history(sender, instance, history_instance, **kwargs):
+def _bump_for(instance) -> None:
     try:
         ids = trainees_of(instance)
     except ObjectDoesNotExist:  # a parent deleted in the same cascade: its own row bumps
         return
     if ids:
         bump(*ids)
+
+
+@receiver(post_create_historical_record, dispatch_uid="trainees.versions.bump")
+def _on_history(sender, instance, history_instance, **kwargs):
+    _bump_for(instance)
+
+
+@receiver(post_save, dispatch_uid="trainees.versions.bump_raw")
+def _on_raw_save(sender, instance, raw=False, **kwargs):
+    """A raw save (loaddata, the record import of `api.record`) writes no history when it saves;
+    its history comes after from `bulk_history_create`, which announces nothing. Bumped here."""
+    if raw and hasattr(sender._meta, "simple_history_manager_attribute"):
+        _bump_for(instance)

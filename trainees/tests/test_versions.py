@@ -157,3 +157,14 @@ def test_bump_and_current(world):
     with CaptureQueriesContext(connection) as queries:
         got = versions.current(type(t).objects.filter(pk=t.pk).values("pk"))
     assert got == {t.pk: 2} and len(queries) == 1
+
+
+def test_a_raw_save_bumps_too(world):
+    """A raw save (loaddata, the record import) writes its history with bulk_history_create, which
+    sends no signal: the raw save itself bumps."""
+    from trainees.models import Placement
+
+    placement = Placement(trainee=world.trainee, category="akut", start=D(2026, 11, 1), end=D(2027, 1, 31))
+    assert _bumps(world.trainee, lambda: placement.save_base(raw=True))
+    unit = world.clinic
+    assert not _bumps(world.trainee, lambda: unit.save_base(raw=True))
