@@ -9,7 +9,7 @@ is cached or stored per BT-läkare (a home page, the cohort dashboard's facts in
 
 Public API:
 
-* `bump(*trainee_ids)` — one statement per BT-läkare (an upsert adding 1). Called by the receiver;
+* `bump(*trainee_ids)` — an upsert adding 1 for each BT-läkare (one `executemany`). Called by the receiver;
   call it yourself after writing history with `bulk_history_create` (which announces nothing) for
   rows not saved raw (raw saves, as loaddata and the record import make them, are bumped by a
   receiver of their own), or after a bulk `update()` of a record's rows.
@@ -148,14 +148,16 @@ def bump(*trainee_ids: int) -> None:
 
     table = connection.ops.quote_name(TraineeRecordVersion._meta.db_table)
     now = timezone.now()
+    ids = sorted(set(trainee_ids))  # always the same order: no deadlock between two bumps
+    if not ids:
+        return
     with connection.cursor() as cursor:
-        for pk in sorted(set(trainee_ids)):  # always the same order: no deadlock between two bumps
-            cursor.execute(
-                f"INSERT INTO {table} (trainee_id, version, changed_at) VALUES (%s, 1, %s) "
-                f"ON CONFLICT (trainee_id) DO UPDATE SET version = {table}.version + 1, "
-                "changed_at = excluded.changed_at",
-                [pk, now],
-            )
+        cursor.executemany(
+            f"INSERT INTO {table} (trainee_id, version, changed_at) VALUES (%s, 1, %s) "
+            f"ON CONFLICT (trainee_id) DO UPDATE SET version = {table}.version + 1, "
+            "changed_at = excluded.changed_at",
+            [[pk, now] for pk in ids],
+        )
 
 
 def current(trainee_ids) -> dict[int, int]:

@@ -350,3 +350,24 @@ def test_the_command_refreshes_everyone(world):
     assert TraineeFacts.objects.count() == 4 and "4" in out.getvalue()
     call_command("refresh_cohort_facts", stdout=out)
     assert "0" in out.getvalue().splitlines()[-1]
+
+
+def test_bulk_generated_data_has_no_facts_yet_and_gets_them_on_first_view(world, settings):
+    """generate_scale writes with bulk_create (no history, no record version): such BT-läkare are at
+    version 0 without facts, so the first computed sort computes them, as the full computation does."""
+    from demo import scale
+    from reports import facts
+    from reports.dashboard import DASHBOARD, cohort_for
+    from trainees import versions
+    from trainees.models import Trainee
+
+    settings.DEBUG = True
+    scale.generate("tiny", as_of=timezone.localdate())
+    generated = Trainee.objects.filter(user__email__endswith=scale.DOMAIN)
+    assert generated.exists() and set(versions.current(list(generated.values_list("pk", flat=True))).values()) == {0}
+    kansli = world.users["kansli"]
+    everyone = DASHBOARD.queryset(kansli)
+    assert set(generated.values_list("pk", flat=True)) <= set(facts.stale(everyone, today=timezone.localdate()))
+    for params in ({"status": "all", "sort": "-overdue"}, {"status": "all", "attention": "any", "sort": "-goals"}):
+        assert [r.trainee.pk for r in cohort_for(kansli, params).rows] == _full(kansli, params)
+    assert facts.stale(everyone, today=timezone.localdate()) == {}
