@@ -92,13 +92,17 @@ def stale(queryset, *, today: datetime.date) -> dict[int, int]:
 
 def refresh(queryset, *, today: datetime.date | None = None, chunk: int = CHUNK) -> int:
     """Recompute and store the stale facts of the trainees of `queryset`; how many were stale.
-    Queries: one, plus per `chunk` stale BT-läkare `cohort_rows`' nine and one to store them."""
+    Queries: one, plus per `chunk` stale BT-läkare `cohort_rows`' nine and the upserts storing them
+    (batched as the database allows: 55 rows a statement on SQLite, thousands on PostgreSQL). Two
+    requests refreshing at once are harmless: the later write wins, and a row stored with a version
+    that has moved on since is stale at the next look."""
     today = today or timezone.localdate()
     versions = stale(queryset, today=today)  # read before computing: a change meanwhile stays stale
     pks = sorted(versions)
     for i in range(0, len(pks), chunk):
         part = pks[i : i + chunk]
-        rows = cohort_rows(Trainee.objects.filter(pk__in=part).order_by(), today=today)
+        # In id order: two app servers refreshing the same rows take their locks in the same order.
+        rows = cohort_rows(Trainee.objects.filter(pk__in=part).order_by("pk"), today=today)
         TraineeFacts.objects.bulk_create(
             [_facts_of(row, versions[row.trainee.pk], today) for row in rows],
             update_conflicts=True,
