@@ -81,10 +81,15 @@ def stale(queryset, *, today: datetime.date) -> dict[int, int]:
     """trainee id → current record version, for those of `queryset` whose stored facts are stale
     (missing, of another version or of another day). One query."""
     version = Subquery(TraineeRecordVersion.objects.filter(trainee_id=OuterRef("pk")).values("version")[:1])
+    stored = TraineeFacts.objects.filter(trainee_id=OuterRef("pk"))
     rows = (
         Trainee.objects.filter(pk__in=queryset.values("pk"))
-        .annotate(current=Coalesce(version, Value(0)))
-        .values_list("pk", "current", "cohort_facts__version", "cohort_facts__computed_for")
+        .annotate(
+            current=Coalesce(version, Value(0)),
+            stored=Subquery(stored.values("version")[:1]),
+            day=Subquery(stored.values("computed_for")[:1]),
+        )
+        .values_list("pk", "current", "stored", "day")
         .order_by()
     )
     return {pk: current for pk, current, stored, day in rows if stored != current or day != today}
@@ -106,7 +111,7 @@ def refresh(queryset, *, today: datetime.date | None = None, chunk: int = CHUNK)
         TraineeFacts.objects.bulk_create(
             [_facts_of(row, versions[row.trainee.pk], today) for row in rows],
             update_conflicts=True,
-            unique_fields=["trainee"],
+            unique_fields=["trainee_id"],
             update_fields=FIELDS,
         )
     return len(pks)
@@ -123,7 +128,7 @@ def ordered_pks(queryset, *, sort: str, phase: str = "", attention: str = "") ->
     first), in the order `reports.dashboard.sort_rows` gives their rows. One query."""
     key = sort.lstrip("-")
     descending = sort.startswith("-")
-    facts = TraineeFacts.objects.filter(trainee__in=queryset.values("pk"))
+    facts = TraineeFacts.objects.filter(trainee_id__in=queryset.values("pk"))
     if phase:
         facts = facts.filter(phase=phase)
     if attention in ATTENTION:

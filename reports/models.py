@@ -68,9 +68,10 @@ class TraineeFacts(models.Model):
     same rows the dashboard shows; fresh while `version` is the record version
     (`trainees.versions`) and `computed_for` is today (months and due dates move with the day)."""
 
-    trainee = models.OneToOneField(
-        "trainees.Trainee", primary_key=True, on_delete=models.CASCADE, related_name="cohort_facts"
-    )
+    # The BT-läkare's id, no relation: derived data, not part of the record (the record archive of
+    # `api.record` leaves it behind). Rows of deleted BT-läkare are removed by refresh_cohort_facts;
+    # until then they are never read (a cohort is a query of existing BT-läkare).
+    trainee_id = models.PositiveBigIntegerField(primary_key=True)
     version = models.PositiveBigIntegerField()
     computed_for = models.DateField()
     # The name as the dashboard sorts it (lower-cased in Python: SQLite lowers ASCII letters only).

@@ -251,7 +251,7 @@ def test_a_sort_or_filter_on_computed_facts_gives_the_rows_of_the_full_computati
 def _stored(trainee):
     from reports.models import TraineeFacts
 
-    return TraineeFacts.objects.get(trainee=trainee)
+    return TraineeFacts.objects.get(trainee_id=trainee.pk)
 
 
 def test_the_stored_facts_follow_each_change_of_the_record(world, mailoutbox):
@@ -342,14 +342,21 @@ def test_a_computed_sort_takes_as_many_queries_for_4_as_for_34_warm_or_cold(clie
 def test_the_command_refreshes_everyone(world):
     from django.core.management import call_command
 
+    from btportal import factories as f
     from reports.models import TraineeFacts
 
     make_cohort(world, 2)
+    gone = f.make_trainee(home_unit=world.clinic)
     out = io.StringIO()
     call_command("refresh_cohort_facts", stdout=out)
-    assert TraineeFacts.objects.count() == 4 and "4" in out.getvalue()
+    assert TraineeFacts.objects.count() == 5 and "5 BT" in out.getvalue()
+    gone.delete()  # its facts stay until the command removes them
     call_command("refresh_cohort_facts", stdout=out)
-    assert "0" in out.getvalue().splitlines()[-1]
+    assert out.getvalue().splitlines()[-2:] == [
+        "1 of deleted BT-läkare removed.",
+        "0 BT-läkare's cohort facts refreshed.",
+    ]
+    assert not TraineeFacts.objects.filter(trainee_id=gone.pk).exists() and TraineeFacts.objects.count() == 4
 
 
 def test_bulk_generated_data_has_no_facts_yet_and_gets_them_on_first_view(world, settings):

@@ -17,5 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--chunk", type=int, default=facts.CHUNK, help="BT-läkare computed per batch")
 
     def handle(self, *args, chunk, **options):
+        gone, _ = facts.TraineeFacts.objects.exclude(trainee_id__in=Trainee.objects.values("pk")).delete()
         done = facts.refresh(Trainee.objects.all(), chunk=chunk)
+        self.stdout.write(f"{gone} of deleted BT-läkare removed.")
         self.stdout.write(f"{done} BT-läkare's cohort facts refreshed.")
