@@ -4,9 +4,11 @@ Filters on stored fields (search, status, BT type, region) narrow the query. The
 start, phase and expected completion and the phase filter need only stored fields and aggregates of
 the placements: those are read for the whole filtered cohort in one query (`cohort_facts`), sorted,
 and the rows of `reports.cohort` are computed only for the page shown (`LazyRows`). The sorts and
-filters on computed facts (months, goals, assessments, plan findings, what needs attention) compute
-the rows of the whole filtered cohort in a fixed number of queries, so that sorting by "overdue
-assessments" sorts everyone, not one page.
+filters on computed facts (months, goals, assessments, plan findings, what needs attention) read
+the facts stored per BT-läkare (`reports.facts`): the stale ones of the filtered cohort are
+recomputed first (with the same `cohort_rows`), then one query sorts and filters everyone on the
+stored columns, so that sorting by "overdue assessments" sorts everyone, not one page, and again
+only the page shown is computed.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from django.utils import timezone
 from accounts.models import Role
 from organisations.permissions import regions_covered, units_covered
 from portfolio.progress import goal_states
-from reports.cohort import CohortRow, LazyRows, Phase, cohort_rows, phase_of
+from reports import facts as stored_facts
+from reports.cohort import CohortRow, LazyRows, Phase, phase_of
 from reports.forms import ALL, ONGOING, ONGOING_STATUSES, CohortFilterForm
 from reports.permissions import DASHBOARD
 
@@ -195,10 +198,14 @@ class Cohort:
     sort: str
     queryset: object = None
     facts: list[CohortFacts] | None = None  # when the rows are lazy: the facts of all of them
+    today: datetime.date | None = None
 
     def with_goals(self) -> list:
         """Every BT-läkare of the cohort with `goals` and what the completion chart reads: the
         rows when they are computed, else the facts with their delmål states (three queries)."""
+        if self.facts is None and isinstance(self.rows, LazyRows):  # sorted by stored facts: theirs, in order
+            by_pk = {f.pk: f for f in cohort_facts(self.queryset, today=self.today or timezone.localdate())}
+            self.facts = [by_pk[pk] for pk in self.rows.pks]
         if self.facts is None:
             return list(self.rows)
         states = goal_states(self.facts, queryset=self.queryset)
@@ -239,15 +246,21 @@ def cohort_for(user, params, *, today: datetime.date | None = None, scope: Cohor
     form, filters, queryset = scope.form, scope.filters, scope.queryset
     sort = filters.get("sort", "name")
     if computes_every_row(filters):
-        rows = filter_rows(cohort_rows(queryset, today=today), filters)
-        return Cohort(form=form, filters=filters, rows=sort_rows(rows, sort), sort=sort, queryset=queryset)
+        # Sorted and filtered on the stored facts, the stale ones refreshed first (`reports.facts`).
+        stored_facts.refresh(queryset, today=today)
+        pks = stored_facts.ordered_pks(
+            queryset, sort=sort, phase=filters.get("phase") or "", attention=filters.get("attention") or ""
+        )
+        return Cohort(
+            form=form, filters=filters, rows=LazyRows(pks, today=today), sort=sort, queryset=queryset, today=today
+        )
     facts = cohort_facts(queryset, today=today)
     if filters.get("phase"):
         facts = [f for f in facts if f.phase == filters["phase"]]
     key = sort.lstrip("-")
     facts.sort(key=FACT_KEYS.get(key, CohortFacts.name_key), reverse=sort.startswith("-"))
     rows = LazyRows([f.pk for f in facts], today=today)
-    return Cohort(form=form, filters=filters, rows=rows, sort=sort, queryset=queryset, facts=facts)
+    return Cohort(form=form, filters=filters, rows=rows, sort=sort, queryset=queryset, facts=facts, today=today)
 
 
 def count_for(user, params) -> int:

@@ -60,3 +60,39 @@ class Export(models.Model):
     @property
     def ready(self) -> bool:
         return self.status == ExportStatus.DONE and bool(self.file)
+
+
+class TraineeFacts(models.Model):
+    """The cohort dashboard's computed facts of one BT-läkare, stored so that sorting and filtering
+    a cohort by them is one query (`reports.facts`). Computed by `reports.cohort.cohort_rows`, the
+    same rows the dashboard shows; fresh while `version` is the record version
+    (`trainees.versions`) and `computed_for` is today (months and due dates move with the day)."""
+
+    # The BT-läkare's id, no relation: derived data, not part of the record (the record archive of
+    # `api.record` leaves it behind). Rows of deleted BT-läkare are removed by refresh_cohort_facts;
+    # until then they are never read (a cohort is a query of existing BT-läkare).
+    trainee_id = models.PositiveBigIntegerField(primary_key=True)
+    version = models.PositiveBigIntegerField()
+    computed_for = models.DateField()
+    # The name as the dashboard sorts it (lower-cased in Python: SQLite lowers ASCII letters only).
+    last_name_key = models.CharField(max_length=150)
+    first_name_key = models.CharField(max_length=150)
+    phase = models.CharField(max_length=16)
+    phase_order = models.PositiveSmallIntegerField()
+    start_key = models.DateField()  # started_on, else the planned start
+    completion_key = models.DateField()  # the expected completion, else date.max
+    months_done = models.FloatField()
+    goals_evidenced = models.PositiveSmallIntegerField()
+    assessments_overdue = models.PositiveIntegerField()
+    assessments_due = models.PositiveIntegerField()
+    errors = models.PositiveIntegerField()
+    warnings = models.PositiveIntegerField()
+    supervisor_missing = models.BooleanField()
+    needs_attention = models.BooleanField()
+
+    class Meta:
+        verbose_name = _("cohort facts of a BT doctor")
+        verbose_name_plural = _("cohort facts of BT doctors")
+
+    def __str__(self):
+        return f"{self.trainee_id} v{self.version} ({self.computed_for})"

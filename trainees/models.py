@@ -309,11 +309,11 @@ class AssessorAssignment(models.Model):
 
 class TraineeRecordVersion(models.Model):
     """The version of a BT-läkare's record (`trainees.versions`): bumped with every audited change
-    of it. Not audited itself; no foreign-key constraint (see `trainees.versions`)."""
+    of it. Not audited itself, and keyed by the BT-läkare's id without a relation: it is derived
+    data, not part of the record (the record archive of `api.record` leaves it behind), and it
+    outlives a deleted BT-läkare on purpose (see `trainees.versions`)."""
 
-    trainee = models.OneToOneField(
-        Trainee, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
+    trainee_id = models.PositiveBigIntegerField(primary_key=True)
     version = models.PositiveBigIntegerField(default=0)
     changed_at = models.DateTimeField()
 

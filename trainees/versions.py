@@ -9,9 +9,10 @@ is cached or stored per BT-läkare (a home page, the cohort dashboard's facts in
 
 Public API:
 
-* `bump(*trainee_ids)` — one statement per BT-läkare (an upsert adding 1). Called by the receiver;
-  call it yourself after writing history with `bulk_history_create` (which announces nothing) or
-  after a bulk `update()` of a record's rows.
+* `bump(*trainee_ids)` — an upsert adding 1 for each BT-läkare (one `executemany`). Called by the receiver;
+  call it yourself after writing history with `bulk_history_create` (which announces nothing) for
+  rows not saved raw (raw saves, as loaddata and the record import make them, are bumped by a
+  receiver of their own), or after a bulk `update()` of a record's rows.
 * `current(trainee_ids) -> dict[int, int]` — the version of each (0 for one never changed since the
   table exists: a BT-läkare made by a bulk insert, e.g. `generate_scale`). One query. Given a
   queryset of ids (a subquery), only those with a row are in the dict: read it with `.get(pk, 0)`.
@@ -41,6 +42,7 @@ from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, models
 from django.db.models import Q
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record
@@ -146,14 +148,16 @@ def bump(*trainee_ids: int) -> None:
 
     table = connection.ops.quote_name(TraineeRecordVersion._meta.db_table)
     now = timezone.now()
+    ids = sorted(set(trainee_ids))  # always the same order: no deadlock between two bumps
+    if not ids:
+        return
     with connection.cursor() as cursor:
-        for pk in sorted(set(trainee_ids)):  # always the same order: no deadlock between two bumps
-            cursor.execute(
-                f"INSERT INTO {table} (trainee_id, version, changed_at) VALUES (%s, 1, %s) "
-                f"ON CONFLICT (trainee_id) DO UPDATE SET version = {table}.version + 1, "
-                "changed_at = excluded.changed_at",
-                [pk, now],
-            )
+        cursor.executemany(
+            f"INSERT INTO {table} (trainee_id, version, changed_at) VALUES (%s, 1, %s) "
+            f"ON CONFLICT (trainee_id) DO UPDATE SET version = {table}.version + 1, "
+            "changed_at = excluded.changed_at",
+            [[pk, now] for pk in ids],
+        )
 
 
 def current(trainee_ids) -> dict[int, int]:
@@ -169,8 +173,7 @@ def current(trainee_ids) -> dict[int, int]:
     return {pk: got.get(pk, 0) for pk in ids}
 
 
-@receiver(post_create_historical_record, dispatch_uid="trainees.versions.bump")
-def _on_history(sender, instance, history_instance, **kwargs):
+def _bump_for(instance) -> None:
     try:
         ids = trainees_of(instance)
     except ObjectDoesNotExist:  # a parent deleted in the same cascade: its own row bumps
@@ -179,18 +182,34 @@ def _on_history(sender, instance, history_instance, **kwargs):
         bump(*ids)
 
 
+@receiver(post_create_historical_record, dispatch_uid="trainees.versions.bump")
+def _on_history(sender, instance, history_instance, **kwargs):
+    _bump_for(instance)
+
+
+@receiver(post_save, dispatch_uid="trainees.versions.bump_raw")
+def _on_raw_save(sender, instance, raw=False, **kwargs):
+    """A raw save (loaddata, the record import of `api.record`) writes no history when it saves;
+    its history comes after from `bulk_history_create`, which announces nothing. Bumped here."""
+    if raw and hasattr(sender._meta, "simple_history_manager_attribute"):
+        _bump_for(instance)
+
+
 # Rows of a BT-läkare's record that have no history of their own: the signed and append-only records
 # (an assessment, an addendum, a comment, an issued document, a status change…), whose row is its own
 # audit. They change what the record shows as much as any other row, so their saves and deletes bump too.
 
 
+#: Rows kept about a BT-läkare that are derived from the record or serve it, not part of it: their
+#: saves bump nothing (the cohort facts are stored *because* of a version; a bump would make them stale).
+DERIVED = frozenset({"trainees.traineerecordversion", "reports.traineefacts", "notifications.calendarfeed"})
+
+
 @cache
 def _unaudited(model) -> bool:
     """Whether `model` is part of a BT-läkare's record (by `paths`) and writes no history."""
-    from trainees.models import TraineeRecordVersion
-
     concrete = model._meta.concrete_model
-    if concrete is TraineeRecordVersion or concrete._meta.label_lower.startswith("historical"):
+    if concrete._meta.label_lower in DERIVED:
         return False
     if getattr(concrete._meta, "simple_history_manager_attribute", None) or hasattr(concrete, "history"):
         return False  # its historical rows bump (`_on_history`)
@@ -200,14 +219,8 @@ def _unaudited(model) -> bool:
 
 
 def _on_unaudited_change(sender, instance, raw=False, **kwargs):
-    if raw or not _unaudited(sender):
-        return
-    try:
-        ids = trainees_of(instance)
-    except ObjectDoesNotExist:
-        return
-    if ids:
-        bump(*ids)
+    if not raw and _unaudited(sender):
+        _bump_for(instance)
 
 
 models.signals.post_save.connect(_on_unaudited_change, dispatch_uid="trainees.versions.unaudited_save")

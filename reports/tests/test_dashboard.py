@@ -209,3 +209,172 @@ def test_the_queries_do_not_grow_with_the_cohort_whatever_the_sort(client, world
     many = _count_queries(client, url, params)
     assert many == few, f"{params}: {few} queries for 4 BT doctors, {many} for {PAGE_SIZE + 9}"
     assert len(client.get(url, {**params, "page": 2}).context["page"]) >= 1
+
+
+COMPUTED_SORTS = ["months", "-months", "goals", "-goals", "overdue", "-overdue", "findings", "-findings"]
+
+
+def _full(user, params, today=None):
+    """What the dashboard showed before the facts were stored: every row computed, filtered, sorted."""
+    from reports.cohort import cohort_rows
+    from reports.dashboard import DASHBOARD, filter_queryset, filter_rows, sort_rows
+
+    rows = filter_rows(cohort_rows(filter_queryset(DASHBOARD.queryset(user), params), today=today), params)
+    return [r.trainee.pk for r in sort_rows(rows, params.get("sort", "name"))]
+
+
+@pytest.mark.parametrize(
+    "sort,attention",
+    [(sort, "") for sort in COMPUTED_SORTS]
+    + [(sort, a) for a in ("any", "overdue", "errors", "supervisor") for sort in ("name", "-overdue", "-completion")],
+)
+def test_a_sort_or_filter_on_computed_facts_gives_the_rows_of_the_full_computation(world, sort, attention):
+    from reports.cohort import LazyRows
+    from reports.dashboard import cohort_for
+
+    cohort = _varied_cohort(world)
+    cohort[0].main_supervisor = None  # a finding of its own
+    cohort[0].save()
+    user = world.users["kansli"]
+    params = {"status": "all", "sort": sort, "attention": attention}
+    shown = cohort_for(user, params)
+    assert isinstance(shown.rows, LazyRows)  # only the page shown is computed
+    expected = _full(user, params)
+    assert [r.trainee.pk for r in shown.rows] == expected
+    if attention == "any":
+        assert expected  # not an empty comparison
+    for phase in ("in_placement", "final", "no_plan"):
+        rows = cohort_for(user, {**params, "phase": phase}).rows
+        assert [r.trainee.pk for r in rows] == _full(user, {**params, "phase": phase}), phase
+
+
+def _stored(trainee):
+    from reports.models import TraineeFacts
+
+    return TraineeFacts.objects.get(trainee_id=trainee.pk)
+
+
+def test_the_stored_facts_follow_each_change_of_the_record(world, mailoutbox):
+    from assessments import services
+    from portfolio.models import Activity
+    from reports.dashboard import cohort_for
+    from trainees import versions
+    from trainees.models import Leave
+
+    t = make_cohort(world, 2)[0]
+    user = world.users["kansli"]
+    params = {"status": "all", "sort": "-overdue"}
+
+    def show():
+        shown = cohort_for(user, params)
+        assert [r.trainee.pk for r in shown.rows] == _full(user, params)
+        facts = _stored(t)
+        assert facts.version == versions.current([t.pk])[t.pk]
+        return facts
+
+    before = show()
+    akut = t.placements.order_by("start").first()
+    # A request signed through the service (by a supervisor the portal knows): one more done.
+    link = services.create_request(t, by=t.user, instrument="mini_cex", placement=akut, assessor=akut.supervisor)
+    show()
+    services.sign_request(link.request, data={"overall": 3}, by=akut.supervisor)
+    after_signing = show()
+    assert after_signing.version > before.version
+    # A placement without a handledare starting now: the supervisor is missing.
+    make_placement(t, "psykiatri", timezone.localdate(), timezone.localdate() + 60 * DAY, unit=world.clinic)
+    assert show().supervisor_missing and not after_signing.supervisor_missing
+    # Leave and a deleted activity (its delmål no longer evidenced by it) follow as well.
+    Leave.objects.create(trainee=t, kind="parental", start=akut.start + 5 * DAY, end=akut.start + 15 * DAY)
+    months = show().months_done
+    assert months < after_signing.months_done
+    evidenced = show().goals_evidenced
+    Activity.objects.filter(trainee=t).delete()
+    assert show().version > after_signing.version
+    assert show().goals_evidenced <= evidenced
+
+
+def test_the_facts_of_another_day_are_computed_again(world):
+    from reports.dashboard import cohort_for
+
+    t = make_cohort(world, 1)[0]
+    user = world.users["kansli"]
+    today = timezone.localdate()
+    cohort_for(user, {"status": "all", "sort": "months"}, today=today)
+    first = _stored(t)
+    assert first.computed_for == today
+    later = today + 40 * DAY
+    shown = cohort_for(user, {"status": "all", "sort": "months"}, today=later)
+    assert [r.trainee.pk for r in shown.rows] == _full(user, {"status": "all", "sort": "months"}, today=later)
+    second = _stored(t)
+    assert second.computed_for == later and second.months_done > first.months_done
+
+
+def test_fresh_facts_are_not_computed_again(world):
+    from reports import facts
+    from reports.dashboard import DASHBOARD
+
+    make_cohort(world, 3)
+    everyone = DASHBOARD.queryset(world.users["kansli"])
+    assert facts.refresh(everyone) == 4
+    assert facts.refresh(everyone) == 0
+    with CaptureQueriesContext(connection) as queries:
+        assert facts.refresh(everyone) == 0
+    assert len(queries) == 1
+
+
+def test_a_computed_sort_takes_as_many_queries_for_4_as_for_34_warm_or_cold(client, world):
+    from reports.models import TraineeFacts
+
+    client.force_login(world.users["kansli"])
+    url = reverse("reports:dashboard")
+    params = {"status": "all", "sort": "-overdue", "attention": "any"}
+    make_cohort(world, 3)
+    cold_few = _count_queries(client, url, params)
+    warm_few = _count_queries(client, url, params)
+    make_cohort(world, 30)
+    TraineeFacts.objects.all().delete()
+    cold_many = _count_queries(client, url, params)
+    warm_many = _count_queries(client, url, params)
+    assert (cold_few, warm_few) == (cold_many, warm_many)
+    assert warm_many < cold_many
+
+
+def test_the_command_refreshes_everyone(world):
+    from django.core.management import call_command
+
+    from btportal import factories as f
+    from reports.models import TraineeFacts
+
+    make_cohort(world, 2)
+    gone = f.make_trainee(home_unit=world.clinic)
+    out = io.StringIO()
+    call_command("refresh_cohort_facts", stdout=out)
+    assert TraineeFacts.objects.count() == 5 and "5 BT" in out.getvalue()
+    gone.delete()  # its facts stay until the command removes them
+    call_command("refresh_cohort_facts", stdout=out)
+    assert out.getvalue().splitlines()[-2:] == [
+        "1 of deleted BT-läkare removed.",
+        "0 BT-läkare's cohort facts refreshed.",
+    ]
+    assert not TraineeFacts.objects.filter(trainee_id=gone.pk).exists() and TraineeFacts.objects.count() == 4
+
+
+def test_bulk_generated_data_has_no_facts_yet_and_gets_them_on_first_view(world, settings):
+    """generate_scale writes with bulk_create (no history, no record version): such BT-läkare are at
+    version 0 without facts, so the first computed sort computes them, as the full computation does."""
+    from demo import scale
+    from reports import facts
+    from reports.dashboard import DASHBOARD, cohort_for
+    from trainees import versions
+    from trainees.models import Trainee
+
+    settings.DEBUG = True
+    scale.generate("tiny", as_of=timezone.localdate())
+    generated = Trainee.objects.filter(user__email__endswith=scale.DOMAIN)
+    assert generated.exists() and set(versions.current(list(generated.values_list("pk", flat=True))).values()) == {0}
+    kansli = world.users["kansli"]
+    everyone = DASHBOARD.queryset(kansli)
+    assert set(generated.values_list("pk", flat=True)) <= set(facts.stale(everyone, today=timezone.localdate()))
+    for params in ({"status": "all", "sort": "-overdue"}, {"status": "all", "attention": "any", "sort": "-goals"}):
+        assert [r.trainee.pk for r in cohort_for(kansli, params).rows] == _full(kansli, params)
+    assert facts.stale(everyone, today=timezone.localdate()) == {}

@@ -159,6 +159,17 @@ def test_bump_and_current(world):
     assert got == {t.pk: 2} and len(queries) == 1
 
 
+def test_a_raw_save_bumps_too(world):
+    """A raw save (loaddata, the record import) writes its history with bulk_history_create, which
+    sends no signal: the raw save itself bumps."""
+    from trainees.models import Placement
+
+    placement = Placement(trainee=world.trainee, category="akut", start=D(2026, 11, 1), end=D(2027, 1, 31))
+    assert _bumps(world.trainee, lambda: placement.save_base(raw=True))
+    unit = world.clinic
+    assert not _bumps(world.trainee, lambda: unit.save_base(raw=True))
+
+
 def test_rows_without_history_of_their_own_bump_too(world):
     """An assessment, a comment on it and a status change keep no history (the row is its own audit):
     their saves and deletes bump the version as well."""
