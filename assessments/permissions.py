@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import Role
 from accounts.permissions import ALL_ROLES, QUALITY_ROLES, Permission, is_authenticated
 from assessments.models import Assessment, AssessmentRequest
+from organisations.permissions import in_units
 from trainees.permissions import own_trainee, visible_trainees
 
 #: A trainee's assessments and requests (the object is the Trainee).
@@ -40,7 +41,7 @@ VIEW_ASSESSMENT = Permission("assessments.view_assessment", roles=None, scope=vi
 def confirmable_trainees(user) -> QuerySet:
     """Whose assessors the user may confirm: as huvudhandledare their own trainees, as studierektor
     those whose home unit is in their scope; the admin every one."""
-    from accounts.permissions import is_admin, unit_q, unit_scope
+    from accounts.permissions import is_admin, unit_scope
     from trainees.models import Trainee
 
     if not is_authenticated(user):
@@ -48,7 +49,7 @@ def confirmable_trainees(user) -> QuerySet:
     if is_admin(user):
         return Trainee.objects.all()
     return Trainee.objects.filter(
-        Q(main_supervisor=user) | unit_q("home_unit__", *unit_scope(user, {Role.STUDIEREKTOR}))
+        Q(main_supervisor=user) | in_units("home_unit", *unit_scope(user, {Role.STUDIEREKTOR}))
     )
 
 

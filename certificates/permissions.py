@@ -3,8 +3,9 @@
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role
-from accounts.permissions import Permission, assessor_register, is_admin, is_authenticated, unit_q, unit_scope
+from accounts.permissions import Permission, assessor_register, is_admin, is_authenticated, unit_scope
 from organisations.models import Region
+from organisations.permissions import in_units
 from trainees.models import Trainee
 from trainees.permissions import assigned_as_external, visible_trainees
 
@@ -42,7 +43,7 @@ def service_signing_trainees(user) -> QuerySet:
     unit that only hosts a placement does not sign the whole certificate."""
     if not is_authenticated(user):
         return Trainee.objects.none()
-    return Trainee.objects.filter(unit_q("home_unit__", *unit_scope(user, {Role.VERKSAMHETSCHEF})))
+    return Trainee.objects.filter(in_units("home_unit", *unit_scope(user, {Role.VERKSAMHETSCHEF})))
 
 
 _VIEWERS = {

@@ -20,6 +20,16 @@ def regions_covered(user, roles) -> QuerySet:
     return Region.objects.filter(q)
 
 
+def in_units(field: str, region_ids: set[int], unit_paths: list[str]) -> Q:
+    """Rows whose `field` (a foreign key to Unit, e.g. "home_unit") is a unit in the regions or subtrees.
+
+    The same rows as `unit_q(f"{field}__", …)`, asked as an IN over the units' ids instead of a join to
+    the unit table: the database answers it from the foreign key's index and can combine it with other
+    indexed conditions of an OR (the visibility of BT-läkare), where the join made it scan every row
+    (national scale, SQLite: 47 → 4 ms for a region's BT-läkare)."""
+    return Q(**{f"{field}__in": Unit.objects.filter(unit_q("", region_ids, unit_paths)).values("pk")})
+
+
 def units_covered(user, roles) -> QuerySet:
     """Units in the regions or unit subtrees where the user holds one of `roles`."""
     if not is_authenticated(user):

@@ -13,8 +13,8 @@
 from django.db.models import QuerySet
 
 from accounts.models import Role
-from accounts.permissions import Permission, is_admin, is_authenticated, unit_q, unit_scope
-from organisations.permissions import manageable_units
+from accounts.permissions import Permission, is_admin, is_authenticated, unit_scope
+from organisations.permissions import in_units, manageable_units
 from portfolio.permissions import VIEW as VIEW_PORTFOLIO
 from trainees.models import Trainee
 from trainees.permissions import HISTORY as TRAINEE_HISTORY
@@ -29,7 +29,7 @@ def cohort_trainees(user) -> QuerySet:
         return Trainee.objects.none()
     if is_admin(user):
         return Trainee.objects.all()
-    return Trainee.objects.filter(unit_q("home_unit__", *unit_scope(user, {Role.STUDIEREKTOR, Role.KANSLI})))
+    return Trainee.objects.filter(in_units("home_unit", *unit_scope(user, {Role.STUDIEREKTOR, Role.KANSLI})))
 
 
 def own_exports(user) -> QuerySet:

@@ -9,8 +9,8 @@ of that hospital.
 """
 
 from accounts.models import Role
-from accounts.permissions import Permission, is_admin, is_authenticated, unit_q, unit_scope
-from organisations.permissions import regions_covered
+from accounts.permissions import Permission, is_admin, is_authenticated, unit_scope
+from organisations.permissions import in_units, regions_covered
 from trainees.models import Trainee
 
 PLANNER_ROLES = frozenset({Role.KANSLI, Role.STUDIEREKTOR, Role.ADMIN})
@@ -27,7 +27,7 @@ def planning_trainees(user):
         return Trainee.objects.none()
     if is_admin(user):
         return Trainee.objects.all()
-    return Trainee.objects.filter(unit_q("home_unit__", *unit_scope(user, PLANNER_ROLES)))
+    return Trainee.objects.filter(in_units("home_unit", *unit_scope(user, PLANNER_ROLES)))
 
 
 PLAN = Permission("scheduling.plan", roles=PLANNER_ROLES, scope=planning_regions)

@@ -21,11 +21,10 @@ from accounts.permissions import (
     is_admin,
     is_authenticated,
     roles_of,
-    unit_q,
     unit_scope,
 )
 from organisations.models import Region
-from organisations.permissions import manageable_units
+from organisations.permissions import in_units, manageable_units
 from trainees.models import AssessorAssignment, Placement, Trainee
 
 
@@ -43,7 +42,7 @@ def manageable_trainees(user) -> QuerySet:
         return Trainee.objects.none()
     if is_admin(user):
         return Trainee.objects.all()
-    return Trainee.objects.filter(unit_q("home_unit__", *unit_scope(user, MANAGER_ROLES)))
+    return Trainee.objects.filter(in_units("home_unit", *unit_scope(user, MANAGER_ROLES)))
 
 
 def visible_trainees(user) -> QuerySet:
@@ -54,11 +53,11 @@ def visible_trainees(user) -> QuerySet:
     if is_admin(user):
         return Trainee.objects.all()
     region_ids, unit_paths = unit_scope(user, MANAGER_ROLES)
-    hosted = Placement.objects.filter(Q(supervisor=user) | unit_q("unit__", region_ids, unit_paths))
+    hosted = Placement.objects.filter(Q(supervisor=user) | in_units("unit", region_ids, unit_paths))
     q = (
         Q(user=user)
         | Q(main_supervisor=user)
-        | unit_q("home_unit__", region_ids, unit_paths)
+        | in_units("home_unit", region_ids, unit_paths)
         | Q(pk__in=hosted.values("trainee_id"))
         | Q(pk__in=assigned_as_external(user))
     )
@@ -97,7 +96,7 @@ def history_trainees(user) -> QuerySet:
         return Trainee.objects.none()
     if is_admin(user):
         return Trainee.objects.all()
-    return Trainee.objects.filter(unit_q("home_unit__", *unit_scope(user, {Role.STUDIEREKTOR, Role.KANSLI})))
+    return Trainee.objects.filter(in_units("home_unit", *unit_scope(user, {Role.STUDIEREKTOR, Role.KANSLI})))
 
 
 #: A BT-läkare's history page (reports.history reads it from every app).
