@@ -11,8 +11,9 @@ everything the content depends on:
   is a new scope);
 * the filters, the sort and the page asked for; the date; the language.
 
-What is not part of a BT-läkare's record (a unit renamed, a unit's capacity) can show for at most
-`COHORT_PAGE_SECONDS` (the fragments' lifetime) before the page is computed again.
+A page that shows units' capacity adds `capacity_fingerprint` of its units (their capacity and their
+months' capacities). What is part of neither (a unit renamed) can show for at most `COHORT_PAGE_SECONDS`
+(the fragments' lifetime) before the page is computed again.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from accounts.permissions import active_assignments
+from organisations.models import UnitCapacity
 from trainees.models import Trainee, TraineeRecordVersion
 
 
@@ -41,6 +43,18 @@ def fingerprint(queryset) -> str:
         .aggregate(n=Count("pk"), versions=Coalesce(Sum(Coalesce(version, Value(0))), Value(0)), ids=Sum("pk"))
     )
     return f"{got['n']}.{got['versions']}.{got['ids'] or 0}"
+
+
+def capacity_fingerprint(units) -> str:
+    """What the capacity of `units` (a queryset) is made of: their own capacity and their months'
+    capacities (counts, sums of values and ids), in two queries."""
+    own = units.order_by().aggregate(n=Count("pk"), capacity=Sum("bt_capacity"))
+    months = (
+        UnitCapacity.objects.filter(unit__in=units.values("pk"))
+        .order_by()
+        .aggregate(n=Count("pk"), capacity=Sum("capacity"), ids=Sum("pk"))
+    )
+    return f"{own['n']}.{own['capacity']}.{months['n']}.{months['capacity']}.{months['ids']}"
 
 
 def page_key(user, queryset, *parts) -> str:

@@ -13,10 +13,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from accounts.permissions import permission
 from organisations.models import Unit
+from organisations.permissions import in_units
 from reports import overview
+from reports.caching import capacity_fingerprint, lifetime, page_key
 from reports.cohort import LazyRows
 from reports.dashboard import PAGE_SIZE
 from reports.forms import ONGOING_STATUSES
@@ -65,27 +68,34 @@ def unit_report(request, pk):
     start, months = parse_period(request.GET)
     end = month_end(add_months(start, months - 1))
     units = UNIT_REPORT.queryset(request.user).subtree(unit).exclude(category="").order_by("path")
-    grid = month_grid(units, start, months)
-    hosted = Placement.objects.filter(unit__path__startswith=unit.path, start__lte=end, end__gte=start)
+    here = in_units("unit", set(), [unit.path])
+    hosted = Placement.objects.filter(here, start__lte=end, end__gte=start)
     trainees = visible_trainees(request.user).filter(
-        Q(home_unit__path__startswith=unit.path) | Q(pk__in=hosted.values("trainee_id")),
+        in_units("home_unit", set(), [unit.path]) | Q(pk__in=hosted.values("trainee_id")),
         status__in=ONGOING_STATUSES,
     )
-    # The rows of the page shown are computed, not those of every BT-läkare of the unit.
-    rows = LazyRows(
-        trainees.order_by("user__last_name", "user__first_name", "pk").values_list("pk", flat=True),
-        prepare=lambda row: setattr(row, "here", placements_here(row, unit, start, end)),
+    # The rows of the page shown are computed, not those of every BT-läkare of the unit; and all of it
+    # only when the page is not kept rendered (reports.caching): grid, chart, rows and page are lazy.
+    grid = SimpleLazyObject(lambda: month_grid(units, start, months))
+    rows = SimpleLazyObject(
+        lambda: LazyRows(
+            trainees.order_by("user__last_name", "user__first_name", "pk").values_list("pk", flat=True),
+            prepare=lambda row: setattr(row, "here", placements_here(row, unit, start, end)),
+        )
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/unit_report.html",
         {
             "unit": unit,
             "grid": grid,
-            "chart": overview.capacity_by_month(units, start, months, grid=grid),
-            "page": page,
-            "total": len(rows),
+            "chart": SimpleLazyObject(lambda: overview.capacity_by_month(units, start, months, grid=grid)),
+            "page": SimpleLazyObject(lambda: Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))),
+            "total": SimpleLazyObject(lambda: len(rows)),
+            "cache_key": page_key(
+                request.user, trainees, unit.pk, capacity_fingerprint(units), start, months, request.GET.get("page", "")
+            ),
+            "cache_seconds": lifetime(),
             **_period_queries(start, months),
         },
     )

@@ -19,7 +19,7 @@ from core.exports import download
 from organisations.models import Region
 from organisations.permissions import EXPORT_REGION
 from reports import exports, overview
-from reports.caching import lifetime, page_key
+from reports.caching import capacity_fingerprint, lifetime, page_key
 from reports.dashboard import PAGE_SIZE, capacity_units, cohort_for, cohort_scope, count_for, regions_of
 from reports.forms import SORTS
 from reports.history import trainee_history as history_of
@@ -113,7 +113,9 @@ def charts(request):
             "cohort": cohort,
             "form": scope.form,
             "total": SimpleLazyObject(lambda: len(cohort.rows)),
-            "cache_key": page_key(request.user, scope.queryset, sorted(params.items())),
+            "cache_key": page_key(
+                request.user, scope.queryset, capacity_fingerprint(capacity_units(request.user)), sorted(params.items())
+            ),
             "cache_seconds": lifetime(),
             "filter_query": _query(params, page=None, sort=None),
             "charts": SimpleLazyObject(lambda: _charts(request.user, cohort)),

@@ -104,3 +104,25 @@ def test_filters_pages_days_and_languages_are_kept_apart(client, world):
     rows, _charts = _computing_fails()
     with mock.patch("django.utils.timezone.localdate", return_value=tomorrow), rows, pytest.raises(AssertionError):
         client.get(url, ALL)  # a new day: computed again
+
+
+def test_the_unit_report_is_kept_and_follows_records_and_capacity(client, world):
+    from organisations.models import UnitCapacity
+
+    (trainee,) = make_cohort(world, 1)
+    client.force_login(world.users["kansli"])
+    url = reverse("reports:unit", args=[world.clinic.pk])
+    first = _main(client.get(url))
+    with (
+        mock.patch("reports.unit_views.month_grid", side_effect=AssertionError("computed")),
+        mock.patch("reports.unit_views.LazyRows", side_effect=AssertionError("computed")),
+    ):
+        assert _main(client.get(url)) == first
+    # a month's capacity is no BT-läkare's record: the page follows it all the same
+    month = timezone.localdate().replace(day=1)
+    UnitCapacity.objects.create(unit=world.clinic, month=month, capacity=world.clinic.bt_capacity + 7)
+    assert _main(client.get(url)) != first
+    # and a change of a member's record
+    again = _main(client.get(url))
+    make_assessment(trainee, "BT2", placement=trainee.placements.first(), performed_on=timezone.localdate())
+    assert _main(client.get(url)) != again
