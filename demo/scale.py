@@ -969,4 +969,16 @@ def generate(preset: str | Preset, *, seed: int = 2026, as_of: datetime.date | N
             gen.region(region)
         if progress:
             progress(region, gen.counts, time.monotonic() - began)
+    _analyze()
     return Result(gen.counts, time.monotonic() - began)
+
+
+def _analyze() -> None:
+    """Refresh PostgreSQL's planner statistics after the bulk inserts. Autovacuum would, but later: until
+    then the planner keeps the estimates of the near-empty tables and picks plans that scan (a BT-läkare's
+    delmål links read through the delmål's index: 63 ms instead of 0.2 ms on region data)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
