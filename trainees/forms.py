@@ -66,33 +66,40 @@ class SearchInput(forms.TextInput):
         return context
 
 
-class SupervisorField(forms.ModelChoiceField):
-    """A supervisor chosen by typing (name or email, or picking a match), validated within the
-    field's queryset: a name or address outside it is an invalid choice, never another region's."""
+class SearchChoiceField(forms.ModelChoiceField):
+    """One object of the field's queryset chosen by typing (with a `<datalist>` of matches that htmx
+    fills), validated within the queryset: text that names nothing in it, or more than one thing, is
+    an invalid choice. Subclasses say how an object is shown (`shown`) and found (`find`)."""
 
     widget = SearchInput
-    default_error_messages = {
-        "ambiguous": _("Several supervisors match “%(value)s”: choose one from the list or type the email."),
-    }
+    model = None
+    placeholder = ""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("queryset", User.objects.none())
+        kwargs.setdefault("queryset", self.model.objects.none())
         super().__init__(*args, **kwargs)
 
     def widget_attrs(self, widget):
-        return {**super().widget_attrs(widget), "placeholder": _("Type a name or email")}
+        return {**super().widget_attrs(widget), "placeholder": self.placeholder}
+
+    def shown(self, obj) -> str:
+        raise NotImplementedError
+
+    def find(self, text: str) -> list:
+        """The objects of the queryset that `text` (stripped, not empty) names, at most two."""
+        raise NotImplementedError
 
     def label_from_instance(self, obj):
-        return supervisor_label(obj)
+        return self.shown(obj)
 
     def prepare_value(self, value):
-        if isinstance(value, User):
-            return supervisor_label(value)
+        if isinstance(value, self.model):
+            return self.shown(value)
         if value in self.empty_values:
             return ""
         if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-            user = self.queryset.filter(pk=value).first()
-            return supervisor_label(user) if user else ""
+            obj = self.queryset.filter(pk=value).first()
+            return self.shown(obj) if obj else ""
         return value  # what was typed, shown again with the error
 
     def to_python(self, value):
@@ -101,17 +108,7 @@ class SupervisorField(forms.ModelChoiceField):
         text = str(value).strip()
         if not text:
             return None
-        if text.isdigit():  # a chosen id (the API of the page before the search field)
-            found = list(self.queryset.filter(pk=int(text))[:1])
-        else:
-            email = _EMAIL_IN_LABEL.search(text)
-            if email or "@" in text:
-                found = list(self.queryset.filter(email__iexact=email.group(1) if email else text)[:2])
-            else:
-                wanted = " ".join(text.casefold().split())
-                found = [
-                    u for u in search_supervisors(self.queryset, text) if u.get_full_name().casefold() == wanted
-                ] or search_supervisors(self.queryset, text, limit=2)
+        found = self.find(text)
         if len(found) > 1:
             raise ValidationError(self.error_messages["ambiguous"], code="ambiguous", params={"value": text})
         if not found:
@@ -120,6 +117,31 @@ class SupervisorField(forms.ModelChoiceField):
 
     def has_changed(self, initial, data):
         return str(self.prepare_value(initial)) != str(data or "")
+
+
+class SupervisorField(SearchChoiceField):
+    """A supervisor chosen by typing (name or email, or picking a match), validated within the
+    field's queryset: a name or address outside it is an invalid choice, never another region's."""
+
+    model = User
+    placeholder = _("Type a name or email")
+    default_error_messages = {
+        "ambiguous": _("Several supervisors match “%(value)s”: choose one from the list or type the email."),
+    }
+
+    def shown(self, obj) -> str:
+        return supervisor_label(obj)
+
+    def find(self, text: str) -> list:
+        if text.isdigit():  # a chosen id (the API of the page before the search field)
+            return list(self.queryset.filter(pk=int(text))[:1])
+        email = _EMAIL_IN_LABEL.search(text)
+        if email or "@" in text:
+            return list(self.queryset.filter(email__iexact=email.group(1) if email else text)[:2])
+        wanted = " ".join(text.casefold().split())
+        return [u for u in search_supervisors(self.queryset, text) if u.get_full_name().casefold() == wanted] or (
+            search_supervisors(self.queryset, text, limit=2)
+        )
 
 
 class RegistrationForm(BootstrapFormMixin, forms.Form):
@@ -308,57 +330,27 @@ def search_units(queryset: QuerySet[Unit], text: str, limit: int = SEARCH_MATCHE
     return list(queryset.select_related("parent").order_by("path", "pk")[:limit])
 
 
-class UnitField(forms.ModelChoiceField):
+class UnitField(SearchChoiceField):
     """A placement unit chosen by typing (its name, or picking a match), validated within the
     field's queryset (the trainee's region): the region's ~150 units are not all sent with the page."""
 
-    widget = SearchInput
+    model = Unit
+    placeholder = _("Type the name of the unit")
     default_error_messages = {
         "ambiguous": _("Several units match “%(value)s”: choose one from the list."),
     }
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("queryset", Unit.objects.none())
-        super().__init__(*args, **kwargs)
-
-    def widget_attrs(self, widget):
-        return {**super().widget_attrs(widget), "placeholder": _("Type the name of the unit")}
-
-    def label_from_instance(self, obj):
+    def shown(self, obj) -> str:
         return unit_label(obj)
 
-    def prepare_value(self, value):
-        if isinstance(value, Unit):
-            return unit_label(value)
-        if value in self.empty_values:
-            return ""
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-            unit = self.queryset.filter(pk=value).select_related("parent").first()
-            return unit_label(unit) if unit else ""
-        return value  # what was typed, shown again with the error
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        text = str(value).strip()
-        if not text:
-            return None
+    def find(self, text: str) -> list:
         chosen = _ID_IN_LABEL.search(text)
         if text.isdigit() or chosen:  # an id (a match picked from the list, or the form's old select)
-            found = list(self.queryset.filter(pk=int(text if text.isdigit() else chosen.group(1)))[:1])
-        else:
-            wanted = " ".join(text.casefold().split())
-            found = [
-                u for u in search_units(self.queryset, text) if wanted in (u.name.casefold(), str(u).casefold())
-            ] or search_units(self.queryset, text, limit=2)
-        if len(found) > 1:
-            raise ValidationError(self.error_messages["ambiguous"], code="ambiguous", params={"value": text})
-        if not found:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return found[0]
-
-    def has_changed(self, initial, data):
-        return str(self.prepare_value(initial)) != str(data or "")
+            return list(self.queryset.filter(pk=int(text if text.isdigit() else chosen.group(1)))[:1])
+        wanted = " ".join(text.casefold().split())
+        return [
+            u for u in search_units(self.queryset, text) if wanted in (u.name.casefold(), str(u).casefold())
+        ] or search_units(self.queryset, text, limit=2)
 
 
 class PlacementForm(VersionedForm):
