@@ -153,14 +153,19 @@ class _Collect(cp_model.CpSolverSolutionCallback):
             self.plans.append(plan)
 
 
-def price(pool: Pool, prices: dict[tuple[int, int], int], time_limit: float):
-    """(proven lower bound of the scaled priced problem, or None if it has no plan; plans found)."""
-    p = pool.priced
+def minimize_priced(p, prices: dict[tuple[int, int], int]) -> None:
+    """Set the priced model's objective: its own (× SCALE) plus the price of every (unit, month) it occupies."""
     terms = [(o, prices[k]) for k, os in p.occ.items() if prices.get(k, 0) > 0 for o in os]
     expr = p.model.objective_expr() * SCALE
     if terms:
         expr += cp_model.LinearExpr.weighted_sum([o for o, _ in terms], [c for _, c in terms])
     p.model.m.minimize(expr)
+
+
+def price(pool: Pool, prices: dict[tuple[int, int], int], time_limit: float):
+    """(proven lower bound of the scaled priced problem, or None if it has no plan; plans found)."""
+    p = pool.priced
+    minimize_priced(p, prices)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = time_limit

@@ -158,16 +158,12 @@ def column_generation(
 def main(argv: list[str] | None = None) -> int:
     import json
 
-    from bench.scheduler.generate import generate
+    from bench.scheduler.generate import add_instance_arguments, generate
     from scheduling.model import Cohort
     from scheduling.prepare import Options
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--trainees", type=int, default=200)
-    ap.add_argument("--units", type=int, default=60)
-    ap.add_argument("--months", type=int, default=30)
-    ap.add_argument("--load", type=float, default=0.95)
-    ap.add_argument("--seed", type=int, default=1)
+    add_instance_arguments(ap)
     ap.add_argument("--time-limit", type=float, default=120.0)
     ap.add_argument("--iterations", type=int, default=100)
     ap.add_argument("--master-limit", type=float, default=20.0)

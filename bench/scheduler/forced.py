@@ -94,15 +94,11 @@ def forced_moves_exact(cohort, weights=None, time_limit_each: float = 10.0) -> F
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench.scheduler.generate import generate
+    from bench.scheduler.generate import add_instance_arguments, generate
     from scheduling.model import Cohort
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--trainees", type=int, default=200)
-    ap.add_argument("--units", type=int, default=60)
-    ap.add_argument("--months", type=int, default=30)
-    ap.add_argument("--load", type=float, default=0.75)
-    ap.add_argument("--seed", type=int, default=1)
+    add_instance_arguments(ap, load=0.75)
     args = ap.parse_args(argv)
     cohort = Cohort.from_dict(generate(args.trainees, args.units, args.months, seed=args.seed, load=args.load))
     f = forced_moves_exact(cohort)

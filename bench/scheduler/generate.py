@@ -153,6 +153,15 @@ def generate(
     return {"horizon": {"start": _label(start, 0), "months": months}, "units": units, "trainees": trainees}
 
 
+def add_instance_arguments(ap: argparse.ArgumentParser, *, load: float = 0.95) -> None:
+    """The generated cohort a bench script works on: size, load and seed (200 × 60 × 30 by default)."""
+    ap.add_argument("--trainees", type=int, default=200)
+    ap.add_argument("--units", type=int, default=60)
+    ap.add_argument("--months", type=int, default=30)
+    ap.add_argument("--load", type=float, default=load)
+    ap.add_argument("--seed", type=int, default=1, help="generator and solver seed (as the benchmark)")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("trainees", type=int)

@@ -113,16 +113,12 @@ def group_bound(
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench.scheduler.generate import generate
+    from bench.scheduler.generate import add_instance_arguments, generate
     from scheduling.model import Cohort
     from scheduling.prepare import Options
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--trainees", type=int, default=200)
-    ap.add_argument("--units", type=int, default=60)
-    ap.add_argument("--months", type=int, default=30)
-    ap.add_argument("--load", type=float, default=0.95)
-    ap.add_argument("--seed", type=int, default=1, help="generator and solver seed (as the benchmark)")
+    add_instance_arguments(ap)
     ap.add_argument("--time-limit", type=float, default=60.0)
     args = ap.parse_args(argv)
     cohort = Cohort.from_dict(generate(args.trainees, args.units, args.months, seed=args.seed, load=args.load))

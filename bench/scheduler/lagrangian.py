@@ -34,18 +34,14 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from scheduling.colgen import SCALE, priced_model
+from scheduling.colgen import SCALE, minimize_priced, priced_model
 
 _priced_model = priced_model  # the one builder (scheduling/colgen.py)
 
 
 def _solve_priced(p, prices: dict[tuple[int, int], int], time_limit: float):
     """(proven lower bound of the scaled priced problem, occupancy of the plan found)."""
-    terms = [(o, prices[k]) for k, os in p.occ.items() if prices.get(k, 0) > 0 for o in os]
-    expr = p.model.objective_expr() * SCALE
-    if terms:
-        expr += cp_model.LinearExpr.weighted_sum([o for o, _ in terms], [c for _, c in terms])
-    p.model.m.minimize(expr)
+    minimize_priced(p, prices)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = time_limit
@@ -163,15 +159,11 @@ def lagrangian_bound(
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench.scheduler.generate import generate
+    from bench.scheduler.generate import add_instance_arguments, generate
     from scheduling.model import Cohort
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--trainees", type=int, default=200)
-    ap.add_argument("--units", type=int, default=60)
-    ap.add_argument("--months", type=int, default=30)
-    ap.add_argument("--load", type=float, default=0.95)
-    ap.add_argument("--seed", type=int, default=1)
+    add_instance_arguments(ap)
     ap.add_argument("--iterations", type=int, default=30)
     ap.add_argument("--upper", type=float, default=None, help="a known plan's objective (Polyak target)")
     ap.add_argument(
