@@ -21,13 +21,14 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from accounts.permissions import active_assignments
 from organisations.models import UnitCapacity
-from trainees.models import Trainee, TraineeRecordVersion
+from trainees import versions
+from trainees.models import Trainee
 
 
 def lifetime() -> int:
@@ -36,11 +37,10 @@ def lifetime() -> int:
 
 def fingerprint(queryset) -> str:
     """count.sum-of-versions.sum-of-ids of the BT-läkare of `queryset`, in one query."""
-    version = Subquery(TraineeRecordVersion.objects.filter(trainee_id=OuterRef("pk")).values("version")[:1])
     got = (
         Trainee.objects.filter(pk__in=queryset.values("pk"))
         .order_by()
-        .aggregate(n=Count("pk"), versions=Coalesce(Sum(Coalesce(version, Value(0))), Value(0)), ids=Sum("pk"))
+        .aggregate(n=Count("pk"), versions=Coalesce(Sum(versions.version_of()), Value(0)), ids=Sum("pk"))
     )
     return f"{got['n']}.{got['versions']}.{got['ids'] or 0}"
 

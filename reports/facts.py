@@ -17,13 +17,14 @@ from __future__ import annotations
 import datetime
 
 from django.db import connection
-from django.db.models import F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Collate
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Collate
 from django.utils import timezone
 
 from reports.cohort import Phase, cohort_rows
 from reports.models import TraineeFacts
-from trainees.models import Trainee, TraineeRecordVersion
+from trainees import versions
+from trainees.models import Trainee
 
 #: How many BT-läkare one `cohort_rows` call computes (its queries take the ids as a subquery).
 CHUNK = 1000
@@ -80,12 +81,11 @@ FIELDS = [f.name for f in TraineeFacts._meta.concrete_fields if not f.primary_ke
 def stale(queryset, *, today: datetime.date) -> dict[int, int]:
     """trainee id → current record version, for those of `queryset` whose stored facts are stale
     (missing, of another version or of another day). One query."""
-    version = Subquery(TraineeRecordVersion.objects.filter(trainee_id=OuterRef("pk")).values("version")[:1])
     stored = TraineeFacts.objects.filter(trainee_id=OuterRef("pk"))
     rows = (
         Trainee.objects.filter(pk__in=queryset.values("pk"))
         .annotate(
-            current=Coalesce(version, Value(0)),
+            current=versions.version_of(),
             stored=Subquery(stored.values("version")[:1]),
             day=Subquery(stored.values("computed_for")[:1]),
         )

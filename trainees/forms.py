@@ -69,7 +69,8 @@ class SearchInput(forms.TextInput):
 class SearchChoiceField(forms.ModelChoiceField):
     """One object of the field's queryset chosen by typing (with a `<datalist>` of matches that htmx
     fills), validated within the queryset: text that names nothing in it, or more than one thing, is
-    an invalid choice. Subclasses say how an object is shown (`shown`) and found (`find`)."""
+    an invalid choice. Subclasses say how an object is shown (`shown(obj)`) and which objects of the
+    queryset a text names (`find(text)`: at most two, the text stripped and not empty)."""
 
     widget = SearchInput
     model = None
@@ -81,13 +82,6 @@ class SearchChoiceField(forms.ModelChoiceField):
 
     def widget_attrs(self, widget):
         return {**super().widget_attrs(widget), "placeholder": self.placeholder}
-
-    def shown(self, obj) -> str:
-        raise NotImplementedError
-
-    def find(self, text: str) -> list:
-        """The objects of the queryset that `text` (stripped, not empty) names, at most two."""
-        raise NotImplementedError
 
     def label_from_instance(self, obj):
         return self.shown(obj)

@@ -41,8 +41,8 @@ from functools import cache
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, models
-from django.db.models import Q
-from django.db.models.signals import post_save
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record
@@ -160,6 +160,15 @@ def bump(*trainee_ids: int) -> None:
         )
 
 
+def version_of(pk="pk"):
+    """An expression: the record version of the BT-läkare whose id is the outer query's `pk` field (0 when
+    never bumped), for annotating or aggregating a queryset."""
+    from trainees.models import TraineeRecordVersion
+
+    found = TraineeRecordVersion.objects.filter(trainee_id=OuterRef(pk)).values("version")[:1]
+    return Coalesce(Subquery(found), Value(0))
+
+
 def current(trainee_ids) -> dict[int, int]:
     """trainee id → version, for each of `trainee_ids` (a list or a queryset of ids); 0 when never bumped."""
     from trainees.models import TraineeRecordVersion
@@ -182,22 +191,9 @@ def _bump_for(instance) -> None:
         bump(*ids)
 
 
-@receiver(post_create_historical_record, dispatch_uid="trainees.versions.bump")
-def _on_history(sender, instance, history_instance, **kwargs):
-    _bump_for(instance)
-
-
-@receiver(post_save, dispatch_uid="trainees.versions.bump_raw")
-def _on_raw_save(sender, instance, raw=False, **kwargs):
-    """A raw save (loaddata, the record import of `api.record`) writes no history when it saves;
-    its history comes after from `bulk_history_create`, which announces nothing. Bumped here."""
-    if raw and hasattr(sender._meta, "simple_history_manager_attribute"):
-        _bump_for(instance)
-
-
-# Rows of a BT-läkare's record that have no history of their own: the signed and append-only records
-# (an assessment, an addendum, a comment, an issued document, a status change…), whose row is its own
-# audit. They change what the record shows as much as any other row, so their saves and deletes bump too.
+def _tracked(model) -> bool:
+    """Whether simple-history keeps `model`'s history (each ordinary change then announces itself)."""
+    return hasattr(model._meta, "simple_history_manager_attribute")
 
 
 #: Rows kept about a BT-läkare that are derived from the record or serve it, not part of it: their
@@ -206,22 +202,31 @@ DERIVED = frozenset({"trainees.traineerecordversion", "reports.traineefacts", "n
 
 
 @cache
-def _unaudited(model) -> bool:
-    """Whether `model` is part of a BT-läkare's record (by `paths`) and writes no history."""
+def _record_row(model) -> bool:
+    """Whether rows of `model` belong to a BT-läkare's record (by `paths`; not derived, not history)."""
     concrete = model._meta.concrete_model
-    if concrete._meta.label_lower in DERIVED:
-        return False
-    if getattr(concrete._meta, "simple_history_manager_attribute", None) or hasattr(concrete, "history"):
-        return False  # its historical rows bump (`_on_history`)
-    if concrete.__name__.startswith("Historical"):
+    if concrete._meta.label_lower in DERIVED or concrete.__name__.startswith("Historical"):
         return False
     return bool(paths(concrete))
 
 
-def _on_unaudited_change(sender, instance, raw=False, **kwargs):
-    if not raw and _unaudited(sender):
+@receiver(post_create_historical_record, dispatch_uid="trainees.versions.bump")
+def _on_history(sender, instance, history_instance, **kwargs):
+    _bump_for(instance)
+
+
+@receiver(models.signals.post_save, dispatch_uid="trainees.versions.bump_save")
+def _on_save(sender, instance, raw=False, **kwargs):
+    """The saves history does not announce: a raw save (loaddata, the record import of `api.record`,
+    whose history comes after from `bulk_history_create`), and every save of a record row without
+    history of its own (an assessment, an addendum, a comment, an issued document, a status change:
+    the row is its own audit)."""
+    if (raw or not _tracked(sender)) and _record_row(sender):
         _bump_for(instance)
 
 
-models.signals.post_save.connect(_on_unaudited_change, dispatch_uid="trainees.versions.unaudited_save")
-models.signals.post_delete.connect(_on_unaudited_change, dispatch_uid="trainees.versions.unaudited_delete")
+@receiver(models.signals.post_delete, dispatch_uid="trainees.versions.bump_delete")
+def _on_delete(sender, instance, **kwargs):
+    """The deletes of record rows without history of their own (a tracked row's delete is announced)."""
+    if not _tracked(sender) and _record_row(sender):
+        _bump_for(instance)

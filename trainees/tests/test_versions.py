@@ -192,3 +192,13 @@ def test_rows_without_history_of_their_own_bump_too(world):
         t,
         lambda: Assessment.objects.create(trainee=world.other_trainee, instrument="dops", performed_on=D(2026, 11, 15)),
     )
+
+
+def test_a_raw_save_of_a_row_without_history_bumps_too(world):
+    """The record import saves assessments raw as well: no history is written for them, so the save bumps."""
+    from assessments.models import Assessment
+
+    assessment = Assessment(
+        trainee=world.trainee, instrument="mini_cex", performed_on=D(2026, 11, 15), created_at=timezone.now()
+    )
+    assert _bumps(world.trainee, lambda: assessment.save_base(raw=True))
