@@ -5,10 +5,12 @@ with `pytest -m "not browser"`.
 """
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from btportal.factories import PASSWORD
 
@@ -192,3 +194,13 @@ def log_in(page, email, password=PASSWORD):
     page.get_by_label("E-post").fill(email)
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
+
+
+def open_menu_if_collapsed(page):
+    """On a narrow viewport the navbar is collapsed behind the toggler: open it."""
+    toggler = page.locator("button.navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+        # Bootstrap's collapse is "collapsing" while it slides open and "show" when it is open: a click
+        # before that can land while the menu still moves.
+        expect(page.locator("#nav-main")).to_have_class(re.compile(r"\bshow\b"))

@@ -8,7 +8,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from btportal.tests.browser.conftest import BROWSER_MARKS, MOBILE, assert_idrefs_resolve, check_axe, log_in
+from btportal.tests.browser.conftest import (
+    BROWSER_MARKS,
+    MOBILE,
+    assert_idrefs_resolve,
+    check_axe,
+    log_in,
+    open_menu_if_collapsed,
+)
 
 pytestmark = BROWSER_MARKS
 
@@ -25,14 +32,6 @@ ROLES = [
 ]
 LOGIN_PATH = re.compile(r"/accounts/login/$")
 HOME_PATH = re.compile(r"/$")
-
-
-def open_menu_if_collapsed(page):
-    """On a narrow viewport the navbar is collapsed behind the toggler: open it."""
-    toggler = page.locator("button.navbar-toggler")
-    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
-        toggler.click()
-        expect(page.locator("#nav-main")).to_be_visible()
 
 
 def assert_no_horizontal_scroll(page, width):
