@@ -16,6 +16,8 @@ Public API:
 * `current(trainee_ids) -> dict[int, int]` — the version of each (0 for one never changed since the
   table exists: a BT-läkare made by a bulk insert, e.g. `generate_scale`). One query. Given a
   queryset of ids (a subquery), only those with a row are in the dict: read it with `.get(pk, 0)`.
+* `of_person(user_id) -> (id, version) | None` — the person's own record and its version, one light query
+  (a home page reads it on every visit).
 * `trainees_of(instance) -> set[int]` — whose record a changed row belongs to (empty when it is
   no BT-läkare's record).
 
@@ -180,6 +182,24 @@ def current(trainee_ids) -> dict[int, int]:
     ids = list(trainee_ids)
     got = dict(TraineeRecordVersion.objects.filter(trainee_id__in=ids).values_list("trainee_id", "version"))
     return {pk: got.get(pk, 0) for pk in ids}
+
+
+def of_person(user_id: int) -> tuple[int, int] | None:
+    """(id, version) of the BT-läkare who is the person `user_id` (version 0 when never bumped), or None when
+    they are none. One query in plain SQL: it is read on every visit of a home page (btportal.home), where
+    compiling the ORM's query costs more than running it."""
+    from trainees.models import Trainee, TraineeRecordVersion
+
+    trainees = connection.ops.quote_name(Trainee._meta.db_table)
+    table = connection.ops.quote_name(TraineeRecordVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.id, COALESCE(v.version, 0) FROM {trainees} t LEFT JOIN {table} v ON v.trainee_id = t.id "
+            "WHERE t.user_id = %s",
+            [user_id],
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
 
 
 def _bump_for(instance) -> None:
