@@ -180,25 +180,19 @@ def _trainee(page: HomePage) -> Section:
     ]
     section = Section(Role.BT_LAKARE, _("Your BT"), _("Your training, goals and assessments."), steps)
     if trainee:
-        section.status = TraineeStatus(trainee, page.today, version=page.record[1])
+        section.status = TraineeStatus(trainee, page.today)
     return section
 
 
 @dataclass
 class TraineeStatus:
     """The costly part of a BT-läkare's section: the BT1…BT18 strip (portfolio/_progress_strip.html) and
-    the assessments due. home.html keeps it rendered in the `fragments` cache under `cache_key` (inside the
-    kept sections, so it outlives a change of another role's facts), so it is computed (lazily, by the
-    template) only when the trainee's record has changed since, or on a new day: every audited change of
-    the record raises its version (trainees.versions), and what is due or late depends on the date."""
+    the assessments due, computed (lazily, by the template) only when the sections are rendered anew: the
+    record's version (every audited change of the record raises it, trainees.versions) and the day are in
+    the key the sections are kept under, since what is due or late depends on the date."""
 
     trainee: object
     today: datetime.date
-    version: int
-
-    @property
-    def cache_key(self) -> str:
-        return f"{self.trainee.pk}.{self.version}.{self.today.isoformat()}"
 
     @cached_property
     def progress(self):

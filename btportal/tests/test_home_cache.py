@@ -1,8 +1,7 @@
 """Issue 18 (load): the home keeps its role sections rendered per person in the `fragments` cache, under
 the person, the day, the language, their active roles and what each section shows that changes (the
 BT-läkare's record version, the requests waiting for a supervisor, the counts of BT-läkare and reviews, the
-background worker's state); inside it a BT-läkare's delmål strip and assessments due under the record
-version. A repeated visit costs a few queries and renders nothing but the base template around the kept
+background worker's state), a BT-läkare's delmål strip and assessments due among them. A repeated visit costs a few queries and renders nothing but the base template around the kept
 part, and every kind of change shows at the next visit."""
 
 import datetime
