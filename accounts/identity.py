@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, RoleAssignment, SupervisorProfile, User
+from accounts.models import Role, SupervisorProfile, User
 
 SUPERVISOR_ROLES = (Role.HANDLEDARE, Role.HUVUDHANDLEDARE)
 
@@ -58,13 +58,17 @@ def known_supervisor(email: str) -> User | None:
     """The active supervisor account with exactly this address (plus-aliases do not count: the
     register knows the address it was given)."""
     user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
-    if user is None:
-        return None
-    if RoleAssignment.objects.active().filter(user=user, role__in=SUPERVISOR_ROLES).exists():
-        return user
-    if SupervisorProfile.objects.filter(user=user).exists():
-        return user
-    return None
+    return user if user is not None and is_known_supervisor(user) else None
+
+
+def is_known_supervisor(user) -> bool:
+    """Whether the active account `user` is a supervisor: a supervisor's role today, or a supervisor's
+    profile. The role assignments are those the permission checks read (read once per request)."""
+    from accounts.permissions import active_assignments
+
+    if any(a.role in SUPERVISOR_ROLES for a in active_assignments(user)):
+        return True
+    return SupervisorProfile.objects.filter(user=user).exists()
 
 
 # ---------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from accounts.identity import check_signing_pin, is_own_address, known_supervisor
+from accounts.identity import check_signing_pin, is_known_supervisor, is_own_address, known_supervisor
 from accounts.models import language_for
 from assessments import instruments
 from assessments.models import (
@@ -44,6 +44,7 @@ from assessments.models import (
 )
 from assessments.permissions import ASSESS
 from core.errors import DomainError
+from trainees import versions
 from trainees.models import TraineeStatus
 
 log = logging.getLogger(__name__)
@@ -321,18 +322,26 @@ def sign_request(req: AssessmentRequest, *, data: dict, by=None, pin: str = "") 
 
 
 def sign_as_assessor(req: AssessmentRequest, *, data: dict, by) -> Assessment:
-    """Sign from the logged-in assessor's own list (no link, no PIN)."""
-    if not ASSESS.allows(by, req):
+    """Sign from the logged-in assessor's own list (no link, no PIN). The request is read, locked,
+    through the requests addressed to `by`: one addressed to someone else is not found."""
+    if not ASSESS.allows(by):  # a logged-in, active account (no query)
         raise NotYourRequest(_("This request is addressed to someone else."))
-    return _sign(req, data=data, by=by, method=Assessment.SIGN_LOGIN)
+    return _sign(req, data=data, by=by, method=Assessment.SIGN_LOGIN, scope=ASSESS.queryset(by))
 
 
 @transaction.atomic
-def _sign(req: AssessmentRequest, *, data: dict, by, method: str) -> Assessment:
+def _sign(req: AssessmentRequest, *, data: dict, by, method: str, scope=None) -> Assessment:
     # The request's row is locked; its trainee and placement come in the same query (not locked).
+    # `scope`: the requests `by` may sign (None: the caller has checked).
     current = (
-        AssessmentRequest.objects.select_for_update(of=("self",)).select_related("trainee", "placement").get(pk=req.pk)
+        (AssessmentRequest.objects.all() if scope is None else scope)
+        .select_for_update(of=("self",))
+        .select_related("trainee", "placement")
+        .filter(pk=req.pk)
+        .first()
     )
+    if current is None:
+        raise NotYourRequest(_("This request is addressed to someone else."))
     check_signable(current)
     overall = data.get("overall")
     if overall not in dict(instruments.LEVELS):
@@ -340,39 +349,51 @@ def _sign(req: AssessmentRequest, *, data: dict, by, method: str) -> Assessment:
     performed_on = data.get("performed_on") or timezone.localdate()
     if performed_on > timezone.localdate():
         raise DomainError(_("The date of the assessment cannot be in the future."))
-    assessment = Assessment.objects.create(
-        request=current,
-        trainee=current.trainee,
-        instrument=current.instrument,
-        placement=current.placement,
-        performed_on=performed_on,
-        assessor=by or current.assessor,
-        assessor_name=(by.get_full_name() or by.email) if by else current.assessor_name,
-        assessor_email=by.email if by else current.assessor_email,
-        ratings={k: int(v) for k, v in (data.get("ratings") or {}).items() if v is not None},
-        overall=overall,
-        strengths=(data.get("strengths") or "").strip(),
-        development=(data.get("development") or "").strip(),
-        comments=(data.get("comments") or "").strip(),
-        details={k: v.strip() for k, v in (data.get("details") or {}).items() if v and v.strip()},
-    )
     if by is not None and by.pk == current.trainee.user_id:
         raise NotYourRequest(_("You cannot assess yourself."))
-    assessment.goals.set(current.goals.all())
-    # The goals are in place; from here on the row is immutable.
-    assessment.signed_at = timezone.now()
-    assessment.sign_method = method
-    assessment.save(update_fields=["signed_at", "sign_method"])
-    # Logged in: the account signed; with the PIN: whoever reads the address the PIN was sent to.
-    signer_address = by.email if by is not None else current.assessor_email
-    if known_supervisor(signer_address) is None:
-        # Not a supervisor the portal knows: kept, but not evidence until someone confirms them.
-        AssessorCheck.objects.create(assessment=assessment)
-    current.status = RequestStatus.SIGNED
-    _audit(current, by)
-    # Who signed, in the history itself: a PIN signer has no account, so name and address.
-    current._change_reason = f"{method}: {assessment.assessor_name} <{assessment.assessor_email}>"[:100]
-    current.save(update_fields=["status"])
+    # The assessment, the request's history and the trainee's record version: one bump of the version for
+    # the whole signing (trainees.versions), made last.
+    with versions.one_bump():
+        assessment = Assessment.objects.create(
+            request=current,
+            trainee=current.trainee,
+            instrument=current.instrument,
+            placement=current.placement,
+            performed_on=performed_on,
+            assessor=by or current.assessor,
+            assessor_name=(by.get_full_name() or by.email) if by else current.assessor_name,
+            assessor_email=by.email if by else current.assessor_email,
+            ratings={k: int(v) for k, v in (data.get("ratings") or {}).items() if v is not None},
+            overall=overall,
+            strengths=(data.get("strengths") or "").strip(),
+            development=(data.get("development") or "").strip(),
+            comments=(data.get("comments") or "").strip(),
+            details={k: v.strip() for k, v in (data.get("details") or {}).items() if v and v.strip()},
+        )
+        # The request's goals, linked in one statement (the new assessment has none to compare with).
+        links = Assessment.goals.through
+        goal_ids = current.goals.through.objects.filter(assessmentrequest_id=current.pk).values_list(
+            "goal_id", flat=True
+        )
+        links.objects.bulk_create([links(assessment_id=assessment.pk, goal_id=g) for g in goal_ids])
+        # The goals are in place; from here on the row is immutable. The update is conditional on the row
+        # being unsigned (the guard's check, in the same statement); the database's triggers guard it too.
+        signed_at = timezone.now()
+        if not Assessment._base_manager.filter(pk=assessment.pk, signed_at__isnull=True).update(
+            signed_at=signed_at, sign_method=method
+        ):
+            raise DomainError(Assessment.refuse_change)
+        assessment.signed_at, assessment.sign_method = signed_at, method
+        # Logged in: the account signed; with the PIN: whoever reads the address the PIN was sent to.
+        known = is_known_supervisor(by) if by is not None else known_supervisor(current.assessor_email) is not None
+        if not known:
+            # Not a supervisor the portal knows: kept, but not evidence until someone confirms them.
+            AssessorCheck.objects.create(assessment=assessment)
+        current.status = RequestStatus.SIGNED
+        _audit(current, by)
+        # Who signed, in the history itself: a PIN signer has no account, so name and address.
+        current._change_reason = f"{method}: {assessment.assessor_name} <{assessment.assessor_email}>"[:100]
+        current.save(update_fields=["status"])
     req.status = current.status
     return assessment
 

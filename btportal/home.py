@@ -50,21 +50,96 @@ ROLE_ORDER = [
 ]
 
 
-def home_sections(user) -> list[Section]:
+def home_page(user) -> "HomePage":
     roles = roles_of(user)
-    return [_SECTION_BUILDERS[role](user) for role in ROLE_ORDER if role in roles]
+    return HomePage(user, timezone.localdate(), [role for role in ROLE_ORDER if role in roles])
 
 
-def _trainee(user) -> Section:
+class HomePage:
+    """The role sections of a person's home, kept rendered in the `fragments` cache (home.html) under
+    `cache_key` with the language: the person, the day, their roles, and what of each section changes
+    (`facts`: the counts, the BT-läkare's record version, the worker's state), read with a few light queries
+    on each visit. The sections themselves are built (lazily, by the template) only when one of these has
+    changed, so a repeated visit renders nothing but the base template around the kept part.
+
+    A builder shows only static text and links, the facts of its role (the cached properties below, read
+    through the page) and, for the BT-läkare, their record, whose every audited change raises its version."""
+
+    def __init__(self, user, today: datetime.date, roles: list[str]):
+        self.user = user
+        self.today = today
+        self.roles = roles
+
+    @cached_property
+    def facts(self) -> dict[str, tuple]:
+        return {role: _FACTS[role](self) for role in self.roles if role in _FACTS}
+
+    @cached_property
+    def cache_key(self) -> str:
+        return f"{self.user.pk}.{self.today.isoformat()}.{','.join(self.roles)}.{self.facts!r}"
+
+    @cached_property
+    def sections(self) -> list[Section]:
+        return [_SECTION_BUILDERS[role](self) for role in self.roles]
+
+    # The facts, each read once per visit (two roles may show the same one).
+    @cached_property
+    def record(self) -> tuple[int, int] | None:
+        """(id, record version) of the user's BT-läkare record, or None: one query."""
+        from trainees import versions
+
+        return versions.of_person(self.user.pk)
+
+    @cached_property
+    def inbox_waiting(self) -> int:
+        from assessments.models import RequestStatus
+        from assessments.permissions import addressed_requests
+
+        return addressed_requests(self.user).filter(status=RequestStatus.OPEN, expires_at__gt=timezone.now()).count()
+
+    @cached_property
+    def supervised(self) -> int:
+        return visible_trainees(self.user).exclude(user=self.user).count()
+
+    @cached_property
+    def visible(self) -> int:
+        return visible_trainees(self.user).count()
+
+    @cached_property
+    def reviews(self) -> int:
+        from quality.permissions import conducted_reviews
+
+        return conducted_reviews(self.user).count()
+
+    @cached_property
+    def worker(self) -> Step:
+        return _worker_step()
+
+
+#: What each role's section shows that changes (the static text changes only with the code and the
+#: language): the page is kept under these.
+_FACTS = {
+    Role.BT_LAKARE: lambda page: page.record,
+    Role.HUVUDHANDLEDARE: lambda page: (page.inbox_waiting, page.supervised),
+    Role.HANDLEDARE: lambda page: page.inbox_waiting,
+    Role.STUDIEREKTOR: lambda page: page.visible,
+    Role.KANSLI: lambda page: page.visible,
+    Role.GRANSKARE: lambda page: page.reviews,
+    Role.ADMIN: lambda page: (str(page.worker.text), page.worker.warning),
+}
+
+
+def _trainee(page: HomePage) -> Section:
+    user = page.user
     steps = []
-    trainee = getattr(user, "trainee", None) if hasattr(user, "trainee") else None
+    trainee = getattr(user, "trainee", None) if page.record else None
     if trainee:
         steps.append(Step(_("See your BT registration and status"), reverse("trainees:detail", args=[trainee.pk])))
     steps.append(Step(_("Read the 18 goals (delmål) of BT"), reverse("goals:list")))
     if trainee:
         from quality.services import evaluable_placements
 
-        waiting = evaluable_placements(user).count()
+        waiting = evaluable_placements(user, today=page.today).count()
         if waiting:
             steps.insert(
                 0,
@@ -105,27 +180,19 @@ def _trainee(user) -> Section:
     ]
     section = Section(Role.BT_LAKARE, _("Your BT"), _("Your training, goals and assessments."), steps)
     if trainee:
-        section.status = TraineeStatus(trainee, timezone.localdate())
+        section.status = TraineeStatus(trainee, page.today)
     return section
 
 
 @dataclass
 class TraineeStatus:
     """The costly part of a BT-läkare's section: the BT1…BT18 strip (portfolio/_progress_strip.html) and
-    the assessments due. home.html keeps it rendered in the `fragments` cache under `cache_key`, so it is
-    computed (lazily, by the template) only when the trainee's record has changed since, or on a new day:
-    every audited change of the record raises its version (trainees.versions), and what is due or late
-    depends on the date."""
+    the assessments due, computed (lazily, by the template) only when the sections are rendered anew: the
+    record's version (every audited change of the record raises it, trainees.versions) and the day are in
+    the key the sections are kept under, since what is due or late depends on the date."""
 
     trainee: object
     today: datetime.date
-
-    @cached_property
-    def cache_key(self) -> str:
-        from trainees import versions
-
-        version = versions.current([self.trainee.pk]).get(self.trainee.pk, 0)
-        return f"{self.trainee.pk}.{version}.{self.today.isoformat()}"
 
     @cached_property
     def progress(self):
@@ -164,12 +231,9 @@ def _due_assessments(trainee, *, today: datetime.date, within_days: int = 30) ->
     return out
 
 
-def _inbox_step(user) -> Step:
+def _inbox_step(page: HomePage) -> Step:
     """The supervisor's work: the requests waiting for them, counted, one tap away."""
-    from assessments.models import RequestStatus
-    from assessments.permissions import addressed_requests
-
-    waiting = addressed_requests(user).filter(status=RequestStatus.OPEN, expires_at__gt=timezone.now()).count()
+    waiting = page.inbox_waiting
     if waiting:
         text = ngettext(
             "%(count)d assessment request waits for you", "%(count)d assessment requests wait for you", waiting
@@ -179,38 +243,34 @@ def _inbox_step(user) -> Step:
     return Step(text, reverse("assessments:inbox"))
 
 
-def _supervised(user) -> int:
-    return visible_trainees(user).exclude(user=user).count()
-
-
-def _main_supervisor(user) -> Section:
+def _main_supervisor(page: HomePage) -> Section:
     return Section(
         Role.HUVUDHANDLEDARE,
         _("Main supervisor"),
         _("You follow your BT doctors through the whole BT."),
         [
-            _inbox_step(user),
+            _inbox_step(page),
             Step(_("Your BT doctors"), reverse("trainees:list")),
             Step(_("Review and approve IUPs"), reverse("trainees:list")),
             Step(_("Sign the final assessment with the external assessor"), reverse("trainees:list")),
         ],
-        [(_("BT doctors you supervise"), _supervised(user))],
+        [(_("BT doctors you supervise"), page.supervised)],
     )
 
 
-def _supervisor(user) -> Section:
+def _supervisor(page: HomePage) -> Section:
     return Section(
         Role.HANDLEDARE,
         _("Supervisor"),
         _("You supervise BT doctors during their placements at your unit."),
         [
-            _inbox_step(user),
+            _inbox_step(page),
             Step(_("Your supervisor profile and training dates"), reverse("accounts:profile")),
         ],
     )
 
 
-def _external(user) -> Section:
+def _external(page: HomePage) -> Section:
     return Section(
         Role.EXTERN_BEDOMARE,
         _("External assessor"),
@@ -221,7 +281,7 @@ def _external(user) -> Section:
     )
 
 
-def _director(user) -> Section:
+def _director(page: HomePage) -> Section:
     return Section(
         Role.STUDIEREKTOR,
         _("Director of studies"),
@@ -237,11 +297,11 @@ def _director(user) -> Section:
             Step(_("Quality reviews of your units"), reverse("quality:reviews")),
             Step(_("BT doctors' evaluations of placements at your units"), reverse("quality:evaluation_units")),
         ],
-        [(_("BT doctors at your units"), visible_trainees(user).count())],
+        [(_("BT doctors at your units"), page.visible)],
     )
 
 
-def _head(user) -> Section:
+def _head(page: HomePage) -> Section:
     return Section(
         Role.VERKSAMHETSCHEF,
         _("Head of unit"),
@@ -260,7 +320,7 @@ def _head(user) -> Section:
     )
 
 
-def _office(user) -> Section:
+def _office(page: HomePage) -> Section:
     return Section(
         Role.KANSLI,
         _("BT office"),
@@ -278,13 +338,11 @@ def _office(user) -> Section:
             Step(_("The register of approved external assessors"), reverse("certificates:assessors")),
             Step(_("Assign external assessors and issue BT certificates"), reverse("trainees:list")),
         ],
-        [(_("BT doctors in your region"), visible_trainees(user).count())],
+        [(_("BT doctors in your region"), page.visible)],
     )
 
 
-def _reviewer(user) -> Section:
-    from quality.permissions import conducted_reviews
-
+def _reviewer(page: HomePage) -> Section:
     return Section(
         Role.GRANSKARE,
         _("Quality reviewer"),
@@ -294,11 +352,11 @@ def _reviewer(user) -> Section:
             Step(_("Published quality reports"), reverse("quality:national")),
             Step(_("Statistics for every region"), reverse("reports:statistics")),
         ],
-        [(_("Reviews assigned to you"), conducted_reviews(user).count())],
+        [(_("Reviews assigned to you"), page.reviews)],
     )
 
 
-def _coordinator(user) -> Section:
+def _coordinator(page: HomePage) -> Section:
     return Section(
         Role.KOORDINATOR,
         _("National quality coordinator"),
@@ -330,7 +388,7 @@ def _worker_step() -> Step:
     )
 
 
-def _admin(user) -> Section:
+def _admin(page: HomePage) -> Section:
     section = Section(
         Role.ADMIN,
         _("Administrator"),
@@ -343,7 +401,7 @@ def _admin(user) -> Section:
             Step(_("Quality reviews and the criteria catalogue"), reverse("quality:reviews")),
         ],
     )
-    section.worker = _worker_step()
+    section.worker = page.worker
     return section
 
 

@@ -153,8 +153,8 @@ CACHES = {
         "LOCATION": "btportal_jobs",
         "OPTIONS": {"MAX_ENTRIES": 10000},
     },
-    # Rendered parts of pages kept per person under a key that changes with what they show (a BT-läkare's
-    # delmål strip and assessments due: the version of the trainee's record and the date, btportal/home.py).
+    # Rendered parts of pages kept per person under a key that changes with what they show (the home's role
+    # sections: btportal/home.py; the cohort pages: reports/caching.py).
     # Shared by every app process, so a change seen on one server is seen on all.
     "fragments": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from accounts.permissions import AUTHENTICATED, permission, public
-from btportal.home import home_sections
+from btportal.home import home_page
 from core import jobs
 
 logger = logging.getLogger(__name__)
@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 @permission(AUTHENTICATED)
 def home(request):
-    return render(request, "home.html", {"sections": home_sections(request.user)})
+    return render(request, "home.html", {"home": home_page(request.user)})
 
 
 def _check_database() -> str:

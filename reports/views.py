@@ -61,26 +61,30 @@ def inline_limit() -> int:
 
 @permission(DASHBOARD)
 def dashboard(request):
-    # The count, the table and the pagination are kept rendered (reports.caching): on a repeated visit
-    # the cohort is neither sorted nor computed; `cohort` and what comes from it are computed when read.
-    scope = cohort_scope(request.user, request.GET)
-    cohort = SimpleLazyObject(lambda: cohort_for(request.user, request.GET, scope=scope))
-    params = dict(scope.filters.items())
+    # The page's content (filter form, count, table, pagination) is kept rendered as one (reports.caching)
+    # under the fingerprint of every BT-läkare the user's dashboard may show, whatever the filters (the
+    # filters are on their records, so a change of one filtered out computes the page again, which is
+    # harmless), and the query string as asked: a repeated visit builds no form, reads no region list and
+    # sorts nothing. Everything below is computed when read, that is when the page is rendered anew.
+    user, params = request.user, request.GET
+    scope = SimpleLazyObject(lambda: cohort_scope(user, params))
+    cohort = SimpleLazyObject(lambda: cohort_for(user, params, scope=scope))
+    filters = SimpleLazyObject(lambda: dict(scope.filters.items()))
     return render(
         request,
         "reports/dashboard.html",
         {
             "cohort": cohort,
-            "form": scope.form,
-            "filters": scope.filters,
-            "page": SimpleLazyObject(lambda: Paginator(cohort.rows, PAGE_SIZE).get_page(request.GET.get("page"))),
+            "form": SimpleLazyObject(lambda: scope.form),
+            "filters": filters,
+            "page": SimpleLazyObject(lambda: Paginator(cohort.rows, PAGE_SIZE).get_page(params.get("page"))),
             "total": SimpleLazyObject(lambda: len(cohort.rows)),
-            "cache_key": page_key(request.user, scope.queryset, sorted(params.items()), request.GET.get("page", "")),
+            "cache_key": page_key(user, DASHBOARD.queryset(user), sorted(params.lists())),
             "cache_seconds": lifetime(),
-            "headers": _sort_headers(params, scope.sort),
-            "page_query": _query(params, page=None),
-            "filter_query": _query(params, page=None, sort=None),
-            "export_query": _query(params, page=None),
+            "headers": SimpleLazyObject(lambda: _sort_headers(filters, scope.sort)),
+            "page_query": SimpleLazyObject(lambda: _query(filters, page=None)),
+            "filter_query": SimpleLazyObject(lambda: _query(filters, page=None, sort=None)),
+            "export_query": SimpleLazyObject(lambda: _query(filters, page=None)),
             "inline_export": SimpleLazyObject(lambda: len(cohort.rows) <= inline_limit()),
             "formats": ExportFormat.choices,
         },

@@ -13,9 +13,13 @@ Public API:
   call it yourself after writing history with `bulk_history_create` (which announces nothing) for
   rows not saved raw (raw saves, as loaddata and the record import make them, are bumped by a
   receiver of their own), or after a bulk `update()` of a record's rows.
+* `one_bump()` — a context manager, inside a workflow's transaction: the bumps of the rows it changes are
+  made once per BT-läkare at its end.
 * `current(trainee_ids) -> dict[int, int]` — the version of each (0 for one never changed since the
   table exists: a BT-läkare made by a bulk insert, e.g. `generate_scale`). One query. Given a
   queryset of ids (a subquery), only those with a row are in the dict: read it with `.get(pk, 0)`.
+* `of_person(user_id) -> (id, version) | None` — the person's own record and its version, one light query
+  (a home page reads it on every visit).
 * `trainees_of(instance) -> set[int]` — whose record a changed row belongs to (empty when it is
   no BT-läkare's record).
 
@@ -36,6 +40,8 @@ delete, and the row outliving the BT-läkare is harmless (a reused id gets a bum
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from functools import cache
 
 from django.apps import apps
@@ -142,9 +148,18 @@ def trainees_of(instance) -> set[int]:
     return found
 
 
+#: The BT-läkare whose bumps `one_bump` gathers in this thread (None: bump at once).
+_gathered = threading.local()
+
+
 def bump(*trainee_ids: int) -> None:
     """Add 1 to the version of each BT-läkare (a row made at 1 for one who has none)."""
     from trainees.models import TraineeRecordVersion
+
+    gathered = getattr(_gathered, "ids", None)
+    if gathered is not None:
+        gathered.update(trainee_ids)
+        return
 
     table = connection.ops.quote_name(TraineeRecordVersion._meta.db_table)
     now = timezone.now()
@@ -158,6 +173,28 @@ def bump(*trainee_ids: int) -> None:
             "changed_at = excluded.changed_at",
             [[pk, now] for pk in ids],
         )
+
+
+@contextmanager
+def one_bump():
+    """Within it, the bumps of the records changed are gathered and made once, at the end, one per
+    BT-läkare, instead of one per changed row: for a workflow that changes several rows of a record in one
+    transaction (a signing writes the assessment and the request's history). Use it directly inside the
+    workflow's `transaction.atomic`, so that the bump is in the same transaction, after the last change;
+    when an exception leaves it, nothing is bumped: the atomic around rolls the changes back. Nested, the
+    outermost one bumps."""
+    if getattr(_gathered, "ids", None) is not None:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("one_bump() belongs inside transaction.atomic")
+    _gathered.ids = set()
+    try:
+        yield
+        ids = _gathered.ids
+    finally:
+        _gathered.ids = None
+    bump(*ids)
 
 
 def version_of(pk="pk"):
@@ -180,6 +217,24 @@ def current(trainee_ids) -> dict[int, int]:
     ids = list(trainee_ids)
     got = dict(TraineeRecordVersion.objects.filter(trainee_id__in=ids).values_list("trainee_id", "version"))
     return {pk: got.get(pk, 0) for pk in ids}
+
+
+def of_person(user_id: int) -> tuple[int, int] | None:
+    """(id, version) of the BT-läkare who is the person `user_id` (version 0 when never bumped), or None when
+    they are none. One query in plain SQL: it is read on every visit of a home page (btportal.home), where
+    compiling the ORM's query costs more than running it."""
+    from trainees.models import Trainee, TraineeRecordVersion
+
+    trainees = connection.ops.quote_name(Trainee._meta.db_table)
+    table = connection.ops.quote_name(TraineeRecordVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.id, COALESCE(v.version, 0) FROM {trainees} t LEFT JOIN {table} v ON v.trainee_id = t.id "
+            "WHERE t.user_id = %s",
+            [user_id],
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
 
 
 def _bump_for(instance) -> None:

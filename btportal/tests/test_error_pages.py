@@ -59,7 +59,7 @@ def test_it_shows_a_translated_403_in_the_layout(client, world):
 def test_it_shows_a_translated_500_without_details(client, world, settings):
     client.force_login(world.users["kansli"])
     client.raise_request_exception = False
-    with mock.patch("btportal.views.home_sections", side_effect=RuntimeError("secret detail")):
+    with mock.patch("btportal.views.home_page", side_effect=RuntimeError("secret detail")):
         response = client.get(reverse("home"))
     assert response.status_code == 500
     body = response.content.decode()

@@ -126,3 +126,64 @@ def test_the_unit_report_is_kept_and_follows_records_and_capacity(client, world)
     again = _main(client.get(url))
     make_assessment(trainee, "BT2", placement=trainee.placements.first(), performed_on=timezone.localdate())
     assert _main(client.get(url)) != again
+
+
+def test_a_repeated_visit_of_the_dashboard_reads_one_kept_page(client, world):
+    """The filter form, the count and the table are one kept page: a repeated visit builds no form (no
+    region list read), fingerprints the cohort and reads one cache entry."""
+    make_cohort(world, 3)
+    client.force_login(world.users["kansli"])
+    url = reverse("reports:dashboard")
+    first = client.get(url, {**ALL, "q": "Efternamn"})
+    with (
+        mock.patch("reports.views.cohort_scope", side_effect=AssertionError("form built")),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        again = client.get(url, {**ALL, "q": "Efternamn"})
+    assert _main(again) == _main(first)
+    assert 'value="Efternamn"' in _main(again)  # the filter form as asked
+    # the session, the user, their role assignments, the cohort's fingerprint, the kept page
+    assert len(queries.captured_queries) == 5, [q["sql"][:90] for q in queries.captured_queries]
+
+
+def test_a_change_of_a_filtered_out_members_record_is_harmless(client, world):
+    """The page is kept under the fingerprint of every BT-läkare the dashboard may show: a member whom the
+    filters leave out changes the key, and the page computed again shows the same."""
+    (shown, hidden) = make_cohort(world, 2)
+    client.force_login(world.users["kansli"])
+    url = reverse("reports:dashboard")
+    query = {**ALL, "q": shown.user.email}
+    first = _main(client.get(url, query))
+    assert shown.user.last_name in first and hidden.user.last_name not in first
+    make_assessment(hidden, "BT2", placement=hidden.placements.first(), performed_on=timezone.localdate())
+    rows, _charts = _computing_fails()
+    with rows, pytest.raises(AssertionError):
+        client.get(url, query)  # computed again
+    assert _main(client.get(url, query)) == first
+    # and the filtered-in member's change shows
+    make_assessment(shown, "BT2", placement=shown.placements.first(), performed_on=timezone.localdate())
+    assert "2 signerade" in _main(client.get(url, query))
+
+
+def test_the_kept_page_takes_a_fresh_csrf_token_for_each_browser(world):
+    """The export form is in the kept page; its CSRF token is not: another browser (another CSRF cookie) of
+    the same person, served the kept page, starts an export with the token of its own answer."""
+    import re
+
+    from django.test import Client
+
+    from reports.models import Export
+
+    make_cohort(world, 2)
+    url = reverse("reports:dashboard")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    for browser in (first, second):
+        browser.force_login(world.users["kansli"])
+    first.get(url, ALL)
+    rows, _charts = _computing_fails()
+    with rows:
+        page = second.get(url, ALL).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)" form="export-start"', page).group(1)
+    assert f'<form method="post" action="{reverse("reports:export_start")}" id="export-start"' in page
+    response = second.post(reverse("reports:export_start"), {"csrfmiddlewaretoken": token, "format": "csv", **ALL})
+    assert response.status_code == 302 and Export.objects.filter(user=world.users["kansli"]).count() == 1

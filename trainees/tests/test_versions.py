@@ -202,3 +202,31 @@ def test_a_raw_save_of_a_row_without_history_bumps_too(world):
         trainee=world.trainee, instrument="mini_cex", performed_on=D(2026, 11, 15), created_at=timezone.now()
     )
     assert _bumps(world.trainee, lambda: assessment.save_base(raw=True))
+
+
+def test_one_bump_gathers_the_bumps_of_a_workflow_into_one_per_trainee(world):
+    from django.db import transaction
+
+    t, other = world.trainee, world.other_trainee
+    before, before_other = _v(t), _v(other)
+    with transaction.atomic(), versions.one_bump():
+        make_placement(t, unit=world.clinic)
+        make_placement(t, start=D(2027, 3, 1), end=D(2027, 5, 31))
+        make_placement(other, unit=world.other_clinic)
+        with versions.one_bump():  # nested: the outer one bumps
+            make_activity(t, "BT1")
+        assert (_v(t), _v(other)) == (before, before_other)  # nothing yet
+    assert (_v(t), _v(other)) == (before + 1, before_other + 1)
+
+
+def test_one_bump_bumps_nothing_when_the_workflow_fails(world):
+    from django.db import transaction
+
+    t = world.trainee
+    before = _v(t)
+    with pytest.raises(ValueError), transaction.atomic(), versions.one_bump():
+        make_placement(t, unit=world.clinic)
+        raise ValueError("refused")
+    assert _v(t) == before
+    make_placement(t, unit=world.clinic)  # and the bumps are made at once again afterwards
+    assert _v(t) == before + 1
