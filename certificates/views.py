@@ -106,14 +106,13 @@ def readiness(request, pk):
         "can_keep_register": MANAGE_ASSESSORS.allows(request.user),
     }
     if ctx["can_manage"]:
+        # The choices of the form; an assessor's conflicts are checked when they are assigned
+        # (`services.assign_assessor`), not computed here for every row of the register.
         ctx["register"] = (
             ASSESSOR_REGISTER.queryset(request.user)
             .filter(active=True, region=trainee.region_id)
-            .select_related("user__supervisor_profile")
+            .select_related("user")
         )
-        ctx["conflicts"] = {
-            a.pk: services.assessor_conflicts(trainee, a, placements=r.placements) for a in ctx["register"]
-        }
     return render(request, "certificates/readiness.html", ctx)
 
 
