@@ -66,14 +66,18 @@ def _only_links_they_may_open(r, allows):
     open that page for this trainee (the reason is shown to everyone)."""
     from django.urls import Resolver404, resolve
 
+    may_open = {}  # path → may they open it: the blockers link to a few pages, each resolved once
     for blocker in r.blockers:
         if not blocker.fix_url:
             continue
-        try:
-            perm = getattr(resolve(blocker.fix_url.split("?")[0]).func, "permission", None)
-        except Resolver404:
-            perm = None
-        if perm is None or not allows(perm):
+        path = blocker.fix_url.split("?")[0]
+        if path not in may_open:
+            try:
+                perm = getattr(resolve(path).func, "permission", None)
+            except Resolver404:
+                perm = None
+            may_open[path] = perm is not None and allows(perm)
+        if not may_open[path]:
             blocker.fix_url = ""
     return r
 
