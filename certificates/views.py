@@ -112,11 +112,12 @@ def readiness(request, pk):
     if ctx["can_manage"]:
         # The choices of the form; an assessor's conflicts are checked when they are assigned
         # (`services.assign_assessor`), not computed here for every row of the register.
-        ctx["register"] = (
+        ctx["register"] = list(
             ASSESSOR_REGISTER.queryset(request.user)
             .filter(active=True, region=trainee.region_id)
             .select_related("user")
         )
+        ctx["register_options"] = register.options_html(ctx["register"])
     return render(request, "certificates/readiness.html", ctx)
 
 
