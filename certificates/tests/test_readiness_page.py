@@ -45,3 +45,22 @@ def test_others_see_the_reasons_without_the_links_they_may_not_open(client, worl
     for blocker in linked:
         assert f'data-code="{blocker.code}">' in body  # the reason is still shown
     assert 'name="assessor"' not in body and approved_assessor.user.get_full_name() not in body
+
+
+@pytest.mark.parametrize("language, met, not_met", [("en", "Met", "Not met"), ("sv", "Uppfyllt", "Ej uppfyllt")])
+def test_the_goals_and_requirements_say_met_or_not_with_the_evidence_dated(client, world, language, met, not_met):
+    """The words "Met" and "Not met" are translated once for the whole table; each goal lists its
+    evidence with ISO dates, in either language."""
+    from .conftest import add_evidence
+
+    t = world.trainee
+    add_evidence(t, codes=["BT1"])
+    client.force_login(world.users["kansli"])
+    body = client.get(reverse("certificates:readiness", args=[t.pk]), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    bt1 = body.split('data-goal="BT1">')[1].split("</tr>")[0]
+    bt2 = body.split('data-goal="BT2">')[1].split("</tr>")[0]
+    assert f"✓ {met}" in bt1 and "<li>Akutmottagning – jour (2026-12-01)</li>" in bt1
+    assert "Mini-CEX 2026-12-05 – Dr Åsa Öberg" in bt1
+    assert f"✗ {not_met}<br>" in bt2 and "<li>" not in bt2
+    requirements = body.split('data-testid="requirements"')[1].split("</table>")[0]
+    assert f"✓ {met}" in requirements or f"✗ {not_met}" in requirements
