@@ -118,14 +118,6 @@ class AssessmentQuerySet(SignedQuerySet):
 EVIDENCE = Q(assessor_check__isnull=True) | Q(assessor_check__confirmed_at__isnull=False)
 
 
-def evidence_q(prefix: str = "") -> Q:
-    """`evidence()` as a condition on a relation (`prefix` e.g. "trainee__assessments__"), for counting
-    the evidence of many rows in one query."""
-    return Q(**{f"{prefix}signed_at__isnull": False}) & (
-        Q(**{f"{prefix}assessor_check__isnull": True}) | Q(**{f"{prefix}assessor_check__confirmed_at__isnull": False})
-    )
-
-
 class Assessment(SignedRecord, models.Model):
     """A completed assessment. Once `signed_at` is set, nothing about it may change (the guard
     also refuses bulk updates and deletes of signed rows)."""

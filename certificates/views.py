@@ -66,14 +66,18 @@ def _only_links_they_may_open(r, allows):
     open that page for this trainee (the reason is shown to everyone)."""
     from django.urls import Resolver404, resolve
 
+    may_open = {}  # path → may they open it: the blockers link to a few pages, each resolved once
     for blocker in r.blockers:
         if not blocker.fix_url:
             continue
-        try:
-            perm = getattr(resolve(blocker.fix_url.split("?")[0]).func, "permission", None)
-        except Resolver404:
-            perm = None
-        if perm is None or not allows(perm):
+        path = blocker.fix_url.split("?")[0]
+        if path not in may_open:
+            try:
+                perm = getattr(resolve(path).func, "permission", None)
+            except Resolver404:
+                perm = None
+            may_open[path] = perm is not None and allows(perm)
+        if not may_open[path]:
             blocker.fix_url = ""
     return r
 
@@ -106,14 +110,14 @@ def readiness(request, pk):
         "can_keep_register": MANAGE_ASSESSORS.allows(request.user),
     }
     if ctx["can_manage"]:
-        ctx["register"] = (
+        # The choices of the form; an assessor's conflicts are checked when they are assigned
+        # (`services.assign_assessor`), not computed here for every row of the register.
+        ctx["register"] = list(
             ASSESSOR_REGISTER.queryset(request.user)
             .filter(active=True, region=trainee.region_id)
-            .select_related("user__supervisor_profile")
+            .select_related("user")
         )
-        ctx["conflicts"] = {
-            a.pk: services.assessor_conflicts(trainee, a, placements=r.placements) for a in ctx["register"]
-        }
+        ctx["register_options"] = register.options_html(ctx["register"])
     return render(request, "certificates/readiness.html", ctx)
 
 

@@ -6,6 +6,8 @@ import datetime
 from django import forms
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import transaction
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.locking import STALE, bump_version
@@ -112,6 +114,35 @@ class BootstrapFormMixin:
     def _clean_fields(self):
         super()._clean_fields()
         check_date_bounds(self)
+
+
+class LongSelect(forms.Select):
+    """A `<select>` for a long list (a region's hundred units): the same markup as Django's Select,
+    its options written here instead of by a template each (a template per option took most of the
+    time of a page with one such list). For a plain list of choices: its options carry no attributes
+    other than `selected`."""
+
+    template_name = "core/widgets/long_select.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        parts = []
+        for group_name, group_choices, _index in context["widget"]["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in group_choices:
+                parts.append(
+                    format_html(
+                        '\n  <option value="{}"{}>{}</option>\n',
+                        str(option["value"]),
+                        mark_safe(" selected") if option["selected"] else "",
+                        option["label"],
+                    )
+                )
+            if group_name:
+                parts.append(mark_safe("\n  </optgroup>"))
+        context["widget"]["options_html"] = mark_safe("".join(parts))
+        return context
 
 
 class DateInput(forms.DateInput):

@@ -32,9 +32,11 @@ def overview(round: Round, *, page: str | int | None = None) -> dict:
     query string) only that page's rows, PAGE_SIZE of them, are read and checked (`page` in the
     result); without it every row (the export)."""
     order = ("last_name", "first_name", "pk")
+    # What the rows show and the checklist reads, no more: the list shows no BT-läkare's account and
+    # no confirmer (a row lists what is missing), so neither is read with 25 rows and their items.
     applications = services.signed_counts(
-        round.applications.select_related("unit__parent", "position", "trainee__user", "trainee__iup", "statement")
-        .prefetch_related(Prefetch("confirmations", queryset=Confirmation.objects.select_related("confirmed_by")))
+        round.applications.select_related("unit__parent", "position", "trainee__iup", "statement")
+        .prefetch_related(Prefetch("confirmations", queryset=Confirmation.objects.all()))
         .order_by(*order)
     )
     out = {}

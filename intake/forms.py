@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PersonnummerField
-from core.forms import BootstrapFormMixin, DateInput, TableFileField, VersionedModelForm
+from core.forms import BootstrapFormMixin, DateInput, LongSelect, TableFileField, VersionedModelForm
 from intake.models import STATEMENT_AREAS, Application, Position, Round, SupervisorStatement
 from trainees.models import BtType
 
@@ -28,6 +28,7 @@ class PositionForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Position
         fields = ["title", "unit", "places"]
+        widgets = {"unit": LongSelect}  # the region's units
 
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)

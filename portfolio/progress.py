@@ -149,12 +149,20 @@ def progress(trainee, *, today: datetime.date | None = None, placements=None) ->
 
     today = today or timezone.localdate()
     goals = list(goals_for(trainee))
-    activities = list(Activity.objects.filter(trainee=trainee).prefetch_related("goals").order_by("-start", "-pk"))
+    activities = list(Activity.objects.filter(trainee=trainee).order_by("-start", "-pk"))
     assessments = list(
-        Assessment.objects.filter(trainee=trainee)
-        .select_related("assessor_check")
-        .prefetch_related("goals")
-        .order_by("-performed_on", "-pk")
+        Assessment.objects.filter(trainee=trainee).select_related("assessor_check").order_by("-performed_on", "-pk")
+    )
+    # Which delmål each activity and assessment is linked to, as id pairs: a trainee with a hundred
+    # of them would otherwise build a Goal object per link (most of the time of the pages showing it).
+    # Not asked when there is nothing to link, as the prefetch it replaces.
+    activity_goals = (
+        _links(Activity.goals.through.objects.filter(activity__trainee=trainee), "activity_id") if activities else {}
+    )
+    assessment_goals = (
+        _links(Assessment.goals.through.objects.filter(assessment__trainee=trainee), "assessment_id")
+        if assessments
+        else {}
     )
     placements = (
         list(trainee.placements.select_related("unit").order_by("start", "pk"))
@@ -164,13 +172,13 @@ def progress(trainee, *, today: datetime.date | None = None, placements=None) ->
 
     by_goal = {g.pk: GoalProgress(goal=g, state=ProgressState.NOT_STARTED) for g in goals}
     for activity in activities:
-        for goal in activity.goals.all():
-            if goal.pk in by_goal:
-                by_goal[goal.pk].activities.append(activity)
+        for goal_id in activity_goals.get(activity.pk, ()):
+            if goal_id in by_goal:
+                by_goal[goal_id].activities.append(activity)
     for assessment in assessments:
-        for goal in assessment.goals.all():
-            if goal.pk in by_goal:
-                gp = by_goal[goal.pk]
+        for goal_id in assessment_goals.get(assessment.pk, ()):
+            if goal_id in by_goal:
+                gp = by_goal[goal_id]
                 # Signed by an assessor not verified yet: shown, but not evidence (accounts.identity).
                 (gp.signed_assessments if assessment.counts_as_evidence else gp.unsigned_assessments).append(assessment)
 
@@ -185,6 +193,14 @@ def progress(trainee, *, today: datetime.date | None = None, placements=None) ->
 
     _placement_warnings(trainee, by_goal, placements, today)
     return list(by_goal.values())
+
+
+def _links(through, owner: str) -> dict[int, list[int]]:
+    """`owner` (an activity or assessment id) → the ids of its delmål, from a many-to-many table's rows."""
+    out: dict[int, list[int]] = {}
+    for owner_id, goal_id in through.values_list(owner, "goal_id").order_by():
+        out.setdefault(owner_id, []).append(goal_id)
+    return out
 
 
 def _placement_warnings(trainee, by_goal, placements, today) -> None:

@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.utils import translation
 
-from core.forms import BootstrapFormMixin, DateInput, TableFileField, VersionedFormMixin, VersionField
+from core.forms import BootstrapFormMixin, DateInput, LongSelect, TableFileField, VersionedFormMixin, VersionField
 from core.tables import ACCEPT
 
 
@@ -84,3 +84,27 @@ def test_multiple_choices_are_labelled_boxes_and_the_list_is_not_a_checkbox():
     radios = str(_Choices()["level"])
     assert 'class="choice-list"' in radios and radios.count('type="radio"') == 2
     assert 'class="form-check-input"' in str(_Choices()["agree"])
+
+
+@pytest.mark.parametrize("value", [None, "", "2", "<b>"])
+def test_a_long_select_writes_the_markup_of_djangos_select(value):
+    """LongSelect writes its options itself (not by a template each): the same HTML as Django's
+    Select, with groups, the chosen option, the empty choice and escaped labels and values."""
+    choices = [
+        ("", "---------"),
+        ("1", "Sahlgrenska – Akuten"),
+        ("Göteborg", [("2", "Östra & Västra"), ("<b>", "<i>not bold</i>")]),
+    ]
+
+    def render(widget):
+        class F(BootstrapFormMixin, forms.Form):
+            unit = forms.ChoiceField(choices=choices, widget=widget, required=False)
+
+        return str(F(initial={"unit": value})["unit"])
+
+    plain, long = render(forms.Select), render(LongSelect)
+    assert long == plain
+    assert "&lt;i&gt;not bold&lt;/i&gt;" in long and 'class="form-select"' in long
+    assert long.count(" selected>") == 1
+    if value == "2":
+        assert '<option value="2" selected>' in long

@@ -145,6 +145,41 @@ def test_three_assessments_are_not_enough(world):
     assert not _rows(app)[ChecklistItem.ASSESSMENTS].met
 
 
+def test_the_list_counts_the_same_assessments_as_one_checklist(world):
+    """The round page counts each row's assessments in its own query (`signed_counts`); the counts
+    are the ones the checklist of one application reads: signed evidence of the four instruments,
+    not unsigned ones, not other instruments, not an assessor still to be confirmed, and nothing
+    for an application without a BT record."""
+    from django.utils import timezone
+
+    from assessments.models import Assessment, AssessorCheck
+    from btportal import factories as f
+
+    round = make_round(world.vgr)
+    first = world.trainee
+    add_assessments(first, ("mini_cex", "dops", "cbd", "specialistkollegium", "specialistkollegium"))
+    add_assessments(first, ("mini_cex",), signed=False)
+    add_assessments(first, ("consultation",))
+    AssessorCheck.objects.create(assessment=Assessment.objects.get(trainee=first, instrument="dops"))
+    add_assessments(first, ("cbd",))
+    confirmed = Assessment.objects.filter(trainee=first, instrument="cbd").order_by("-pk").first()
+    AssessorCheck.objects.create(assessment=confirmed, confirmed_at=timezone.now(), confirmed_by=world.users["kansli"])
+    second = f.make_trainee(home_unit=world.clinic)
+    add_assessments(second, ("cbd",))
+    apps = [
+        make_application(round, bt_type="integrerad", trainee=t, personnummer=t.user.personnummer)
+        for t in (first, second)
+    ]
+    apps.append(make_application(round, bt_type="integrerad", last_name="Utan"))
+    listed = {a.pk: a for a in services.signed_counts(round.applications.all())}
+    assert [(listed[a.pk].signed_total, listed[a.pk].signed_colleges) for a in apps] == [(5, 2), (1, 0), (0, 0)]
+    for a in apps[:2]:
+        one = {row.item: row for row in services.checklist(a)}[ChecklistItem.ASSESSMENTS]
+        assert (
+            one.detail == {row.item: row for row in services.checklist(listed[a.pk])}[ChecklistItem.ASSESSMENTS].detail
+        )
+
+
 def test_it_computes_the_iup_from_the_portfolio(world):
     from portfolio.models import IUP
 

@@ -54,6 +54,27 @@ def test_the_states_follow_activities_and_signed_assessments(world):
     assert rows["BT5"].state == ProgressState.NOT_STARTED
 
 
+def test_each_delmal_lists_its_own_evidence_newest_first(world):
+    """The links are read as id pairs (no goal objects per link): each delmål still lists exactly the
+    activities and assessments linked to it, the newest first, and none of another BT-läkare's."""
+    from btportal import factories as f
+
+    t, other = world.trainee, f.make_trainee(home_unit=world.clinic)
+    old = make_activity(t, "BT1", "BT2", start=D(2026, 9, 1), title="Old")
+    new = make_activity(t, "BT1", start=D(2026, 10, 1), title="New")
+    make_activity(other, "BT1", "BT5")
+    early = make_assessment(t, "BT1", "BT3", performed_on=D(2026, 9, 2))
+    late = make_assessment(t, "BT1", performed_on=D(2026, 10, 2))
+    unsigned = make_assessment(t, "BT3", signed=False)
+    make_assessment(other, "BT1", "BT6")
+    rows = _by_code(t, today=D(2026, 11, 1))
+    assert rows["BT1"].activities == [new, old] and rows["BT2"].activities == [old]
+    assert rows["BT1"].signed_assessments == [late, early] and rows["BT3"].signed_assessments == [early]
+    assert rows["BT3"].unsigned_assessments == [unsigned] and rows["BT1"].unsigned_assessments == []
+    for code in ("BT5", "BT6"):
+        assert not rows[code].activities and not rows[code].signed_assessments
+
+
 def test_it_warns_when_a_placement_ends_without_evidence_for_its_delmal(world):
     t = world.trainee
     akut = make_placement(t, "akut", D(2026, 11, 1), D(2027, 1, 31), unit=world.clinic)
