@@ -64,13 +64,15 @@ class _Allows:
 def _only_links_they_may_open(r, allows):
     """A blocker says where it is fixed; the link is shown only to those whose permission lets them
     open that page for this trainee (the reason is shown to everyone)."""
+    from urllib.parse import urlsplit
+
     from django.urls import Resolver404, resolve
 
     may_open = {}  # path → may they open it: the blockers link to a few pages, each resolved once
     for blocker in r.blockers:
         if not blocker.fix_url:
             continue
-        path = blocker.fix_url.split("?")[0]
+        path = urlsplit(blocker.fix_url).path  # without the query or the #fragment
         if path not in may_open:
             try:
                 perm = getattr(resolve(path).func, "permission", None)

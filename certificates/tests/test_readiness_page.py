@@ -36,6 +36,15 @@ def test_the_kansli_sees_every_link_to_the_plan_and_chooses_among_the_register(c
     assert 'name="assessor"' in body and 'data-testid="empty-register"' not in body
 
 
+def test_a_link_to_a_part_of_a_page_is_shown_to_those_who_may_open_the_page(client, world):
+    """The final assessment not started links to its section of the readiness page itself (#fragment)."""
+    t = world.trainee
+    (blocker,) = [b for b in services.readiness(t).blockers if b.code == "FINAL_NOT_STARTED"]
+    assert blocker.fix_url.endswith("#final-assessment")
+    body = _page(client, world.users["kansli"], t)
+    assert f'<a href="{blocker.fix_url}">Start the final assessment</a>' in body
+
+
 @pytest.mark.parametrize("role", ["bt_lakare", "huvudhandledare"])
 def test_others_see_the_reasons_without_the_links_they_may_not_open(client, world, approved_assessor, role):
     t = world.trainee
