@@ -50,13 +50,12 @@ from .readiness import Readiness, RequirementRow, override_readiness, readiness 
 # ---------------------------------------------------------------------------
 
 
-def assessor_conflicts(trainee, approved, *, placements=None) -> list[str]:
-    """Why this assessor is not independent of the trainee (empty when independent). `placements`:
-    the trainee's placements when the caller has read them already (a page listing the register)."""
+def assessor_conflicts(trainee, approved) -> list[str]:
+    """Why this assessor is not independent of the trainee (empty when independent); checked when one is
+    assigned, not for every assessor of the register the readiness page lists."""
     user = approved.user
     out = []
-    if placements is None:
-        placements = list(trainee.placements.only("unit_id", "supervisor_id"))
+    placements = list(trainee.placements.only("unit_id", "supervisor_id"))
     units = {trainee.home_unit_id} | {p.unit_id for p in placements if p.unit_id}
     workplaces = set()
     if approved.workplace_id:

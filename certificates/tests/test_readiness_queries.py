@@ -91,20 +91,3 @@ def test_the_service_reads_the_plan_once(world):
     tables = [q["sql"].split(" FROM ")[1].split()[0] for q in captured.captured_queries if " FROM " in q["sql"]]
     for table in ('"trainees_placement"', '"trainees_leave"', '"trainees_credit"'):
         assert tables.count(table) == 1, (table, tables)
-
-
-def test_conflicts_of_the_register_are_the_same_with_handed_placements(world, approved_assessor):
-    """The page hands the placements to `assessor_conflicts`; the answer is the one it reads itself."""
-    from accounts.models import ApprovedAssessor
-    from certificates import services
-
-    t = _grow(world, 2)
-    placements = list(t.placements.all())
-    supervised = ApprovedAssessor.objects.create(
-        user=placements[0].supervisor, region=world.vgr, specialty="Akutsjukvård", training_date=D(2024, 3, 1)
-    )
-    assert "Has supervised the trainee." in services.assessor_conflicts(t, supervised, placements=placements)
-    for approved in ApprovedAssessor.objects.all():
-        assert services.assessor_conflicts(t, approved, placements=placements) == services.assessor_conflicts(
-            t, approved
-        )
