@@ -19,7 +19,6 @@ from core.exports import download
 from organisations.models import Region
 from organisations.permissions import EXPORT_REGION
 from reports import exports, overview
-from reports.caching import capacity_fingerprint, lifetime, page_key
 from reports.dashboard import PAGE_SIZE, capacity_units, cohort_for, cohort_scope, count_for, regions_of
 from reports.forms import SORTS
 from reports.history import trainee_history as history_of
@@ -27,6 +26,7 @@ from reports.models import ExportFormat, ExportKind
 from reports.pdf import render_portfolio
 from reports.permissions import DASHBOARD, EXPORTS, HISTORY, PORTFOLIO_PDF
 from reports.tasks import start_export
+from trainees.caching import capacity_fingerprint, lifetime, page_key
 from trainees.capacity import month_totals
 from trainees.models import Trainee
 
@@ -61,7 +61,7 @@ def inline_limit() -> int:
 
 @permission(DASHBOARD)
 def dashboard(request):
-    # The count, the table and the pagination are kept rendered (reports.caching): on a repeated visit
+    # The count, the table and the pagination are kept rendered (trainees.caching): on a repeated visit
     # the cohort is neither sorted nor computed; `cohort` and what comes from it are computed when read.
     scope = cohort_scope(request.user, request.GET)
     cohort = SimpleLazyObject(lambda: cohort_for(request.user, request.GET, scope=scope))
@@ -102,7 +102,7 @@ def _charts(user, cohort) -> list:
 
 @permission(DASHBOARD)
 def charts(request):
-    # Kept rendered like the dashboard's table (reports.caching); computed only when not.
+    # Kept rendered like the dashboard's table (trainees.caching); computed only when not.
     scope = cohort_scope(request.user, request.GET)
     cohort = SimpleLazyObject(lambda: cohort_for(request.user, request.GET, scope=scope))
     params = dict(scope.filters.items())
