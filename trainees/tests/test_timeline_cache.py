@@ -154,3 +154,19 @@ def test_filters_periods_pages_days_and_languages_are_kept_apart(client, world):
         pytest.raises(AssertionError),
     ):
         client.get(_url(world))  # a new day: computed again
+
+
+def test_a_cell_over_capacity_says_so_in_words(client, world):
+    world.clinic.bt_capacity = 1
+    world.clinic.save()
+    _place(world.trainee, world.clinic, months=1)
+    _place(f.make_trainee(home_unit=world.clinic), world.clinic, months=1)
+    UnitCapacity.objects.create(unit=world.clinic, month=_this_month(), capacity=0)
+    client.force_login(world.users["kansli"])
+    client.cookies["django_language"] = "en"
+    page = _main(client.get(_url(world), HTTP_ACCEPT_LANGUAGE="en"))
+    cell = re.search(rf'<tr data-unit="{world.clinic.pk}">.*?(<td .*?</td>)', page, re.S).group(1)
+    assert 'class="cap-cell cap-over"' in cell and 'data-used="2" data-capacity="0"' in cell
+    assert '<span aria-hidden="true">2 / 0*</span>' in cell
+    assert "2 placed, capacity 0 (adjusted capacity this month)" in cell
+    assert '<span class="cap-state d-block small"><span aria-hidden="true">⚠ </span>2 over capacity</span>' in cell
