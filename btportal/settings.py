@@ -174,7 +174,7 @@ JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
 # from the exports page when ready; smaller ones download at once.
 REPORTS_INLINE_EXPORT_ROWS = env_int("REPORTS_INLINE_EXPORT_ROWS", 1000)
 # The cohort dashboard's table and charts are kept rendered under a key that changes with every audited
-# change of a member's record (reports.caching); what is not a record (a unit's name) shows after at most this.
+# change of a member's record (trainees.caching); what is not a record (a unit's name) shows after at most this.
 COHORT_PAGE_SECONDS = env_int("COHORT_PAGE_SECONDS", 3600)
 # The national statistics (every region's figures, suppression checked by linear programming: about a
 # second at national scale) are kept this long in the cache; 0 computes them at every request.

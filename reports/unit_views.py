@@ -19,12 +19,12 @@ from accounts.permissions import permission
 from organisations.models import Unit
 from organisations.permissions import in_units
 from reports import overview
-from reports.caching import capacity_fingerprint, lifetime, page_key
 from reports.cohort import LazyRows
 from reports.dashboard import PAGE_SIZE
 from reports.forms import ONGOING_STATUSES
 from reports.permissions import UNIT_REPORT
 from rules.dates import add_months, month_end
+from trainees.caching import capacity_fingerprint, lifetime, page_key
 from trainees.capacity import month_grid
 from trainees.models import Placement
 from trainees.permissions import visible_trainees
@@ -75,7 +75,7 @@ def unit_report(request, pk):
         status__in=ONGOING_STATUSES,
     )
     # The rows of the page shown are computed, not those of every BT-läkare of the unit; and all of it
-    # only when the page is not kept rendered (reports.caching): grid, chart, rows and page are lazy.
+    # only when the page is not kept rendered (trainees.caching): grid, chart, rows and page are lazy.
     grid = SimpleLazyObject(lambda: month_grid(units, start, months))
     rows = SimpleLazyObject(
         lambda: LazyRows(

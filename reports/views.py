@@ -19,7 +19,6 @@ from core.exports import download
 from organisations.models import Region
 from organisations.permissions import EXPORT_REGION
 from reports import exports, overview
-from reports.caching import capacity_fingerprint, lifetime, page_key
 from reports.dashboard import PAGE_SIZE, capacity_units, cohort_for, cohort_scope, count_for, regions_of
 from reports.forms import SORTS
 from reports.history import trainee_history as history_of
@@ -27,6 +26,7 @@ from reports.models import ExportFormat, ExportKind
 from reports.pdf import render_portfolio
 from reports.permissions import DASHBOARD, EXPORTS, HISTORY, PORTFOLIO_PDF
 from reports.tasks import start_export
+from trainees.caching import capacity_fingerprint, lifetime, page_key
 from trainees.capacity import month_totals
 from trainees.models import Trainee
 
@@ -61,7 +61,7 @@ def inline_limit() -> int:
 
 @permission(DASHBOARD)
 def dashboard(request):
-    # The page's content (filter form, count, table, pagination) is kept rendered as one (reports.caching)
+    # The page's content (filter form, count, table, pagination) is kept rendered as one (trainees.caching)
     # under the fingerprint of every BT-läkare the user's dashboard may show, whatever the filters (the
     # filters are on their records, so a change of one filtered out computes the page again, which is
     # harmless), and the query string as asked: a repeated visit builds no form, reads no region list and
@@ -106,7 +106,7 @@ def _charts(user, cohort) -> list:
 
 @permission(DASHBOARD)
 def charts(request):
-    # Kept rendered like the dashboard's table (reports.caching); computed only when not.
+    # Kept rendered like the dashboard's table (trainees.caching); computed only when not.
     scope = cohort_scope(request.user, request.GET)
     cohort = SimpleLazyObject(lambda: cohort_for(request.user, request.GET, scope=scope))
     params = dict(scope.filters.items())

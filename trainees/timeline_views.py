@@ -8,12 +8,15 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from accounts.permissions import permission
 from organisations.models import PlacementCategory, Region, Unit
 from organisations.permissions import VIEW_REGION, VIEW_UNIT
-from rules.dates import add_months
+from rules.dates import add_months, month_end
+from trainees.caching import capacity_fingerprint, lifetime, page_key
 from trainees.capacity import month_grid, month_totals
+from trainees.models import Placement, Trainee
 from trainees.permissions import visible_trainees
 
 DEFAULT_MONTHS = 12
@@ -76,22 +79,8 @@ def unit_timeline(request, pk):
     return render(request, "trainees/timelines/unit_timeline.html", context)
 
 
-@permission(VIEW_REGION)
-def region_timeline(request, slug):
-    region = VIEW_REGION.get_object(request.user, Region.objects.all(), slug=slug)
-    start, months = parse_period(request.GET)
-    category = request.GET.get("category", "")
-    if category not in PlacementCategory.values:
-        category = ""
-    units = (
-        VIEW_UNIT.queryset(request.user)
-        .filter(region=region)
-        .exclude(category="")
-        .select_related("parent")
-        .order_by("path")
-    )
-    if category:
-        units = units.filter(category=category)
+def _region_view(units, start, months, page_number, user) -> dict:
+    """What the region timeline's grid shows: the rows of one page of units and the totals of all of them."""
     # A region has a hundred or more placement units: the rows are drawn a page at a time (in the
     # order of the categories), the totals of all of them under every page, counted without
     # building the rows of the other pages (`month_totals`).
@@ -99,19 +88,60 @@ def region_timeline(request, slug):
     labels = dict(PlacementCategory.choices)
     order = list(PlacementCategory.values)
     ordered = sorted(units, key=lambda u: order.index(u.category) if u.category in order else len(order))
-    page = Paginator(ordered, UNITS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = month_grid(page.object_list, start, months, visible_trainees=visible_trainees(request.user))
-    groups = rows.group_by(lambda u: u.category)
-    context = {
-        "region": region,
+    page = Paginator(ordered, UNITS_PER_PAGE).get_page(page_number)
+    rows = month_grid(page.object_list, start, months, visible_trainees=visible_trainees(user))
+    return {
         "grid": month_totals(units, start, months),  # the totals of all units (no rows)
         "units": units,
         "empty": not units,
-        "groups": [(key, labels.get(key, key), sub) for key, sub in groups],
+        "groups": [(key, labels.get(key, key), sub) for key, sub in rows.group_by(lambda u: u.category)],
+        "page": page,
+    }
+
+
+@permission(VIEW_REGION)
+def region_timeline(request, slug):
+    region = VIEW_REGION.get_object(request.user, Region.objects.all(), slug=slug)
+    start, months = parse_period(request.GET)
+    category = request.GET.get("category", "")
+    if category not in PlacementCategory.values:
+        category = ""
+    units = VIEW_UNIT.queryset(request.user).filter(region=region).exclude(category="")
+    if category:
+        units = units.filter(category=category)
+    units = units.select_related("parent").order_by("path")
+    last_day = month_end(add_months(start, months - 1))
+    page_number = request.GET.get("page") or "1"
+    # The grid is kept rendered (trainees.caching) under a key that follows the records of every
+    # BT-läkare placed on these units in the period (a placement is part of its BT-läkare's record),
+    # the units' capacity, the viewer's scope, the period, the filter, the page, the day and the
+    # language; it is computed only when not kept.
+    placed = Trainee.objects.filter(
+        pk__in=Placement.objects.filter(unit__in=units.values("pk"), start__lte=last_day, end__gte=start).values(
+            "trainee_id"
+        )
+    )
+    shown = SimpleLazyObject(lambda: _region_view(units, start, months, page_number, request.user))
+    context = {
+        "region": region,
+        "first_month": start,
+        "last_month": add_months(start, months - 1),
+        "view": shown,
         "category": category,
         "categories": PlacementCategory.choices,
-        "page": page,
         "page_query": "?" + urlencode({"start": f"{start:%Y-%m}", "months": months, "category": category}),
+        "cache_key": page_key(
+            request.user,
+            placed,
+            region.pk,
+            capacity_fingerprint(units),
+            start,
+            months,
+            category,
+            page_number,
+            UNITS_PER_PAGE,
+        ),
+        "cache_seconds": lifetime(),
         **_context(start, months, category=category),
     }
     return render(request, "trainees/timelines/region_timeline.html", context)

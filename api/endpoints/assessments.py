@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 
 from api.auth import endpoint
 from api.endpoints import object_id
-from api.main import MAX_ID, Pagination
+from api.main import MAX_ID, NewestFirstPagination
 from api.models import Scope
 from api.schemas import ERRORS, OBJECT_ERRORS, AssessmentOut, IsoDate
 from assessments.models import Addendum, Assessment
@@ -21,8 +21,17 @@ def _with_details(qs):
     return qs.prefetch_related("goals", addenda).order_by("-performed_on", "-pk")
 
 
-@router.get("", response={200: list[AssessmentOut]} | ERRORS, summary="Signed assessments you may see")
-@paginate(Pagination)
+@router.get(
+    "",
+    response={200: list[AssessmentOut]} | ERRORS,
+    summary="Signed assessments you may see",
+    description=(
+        "Newest first (by the day performed, then id). A page holds up to `limit` items and no total: "
+        "`next` is the address of the next (older) page and `previous` of the page before, null at the ends. "
+        "Follow them as they are; a changed or made-up `cursor` is refused with 400."
+    ),
+)
+@paginate(NewestFirstPagination)
 @endpoint(VIEW_ASSESSMENT, Scope.READ_ASSESSMENTS)
 def list_assessments(
     request,

@@ -125,8 +125,8 @@ def test_assessments_are_the_signed_ones_one_may_see(api, world):
     body = caller.get("/api/v1/assessments").json()
     assert [a["id"] for a in body["items"]] == [mine.pk]
     assert body["items"][0]["goals"] == ["BT1", "BT7"]
-    assert caller.get("/api/v1/assessments", goal="BT7").json()["count"] == 1
-    assert caller.get("/api/v1/assessments", goal="BT2").json()["count"] == 0
+    assert len(caller.get("/api/v1/assessments", goal="BT7").json()["items"]) == 1
+    assert caller.get("/api/v1/assessments", goal="BT2").json() == {"items": [], "next": None, "previous": None}
     assert caller.get(f"/api/v1/assessments/{mine.pk}").status_code == 200
     assert api(world.users["stranger_kansli"]).get(f"/api/v1/assessments/{mine.pk}").status_code == 403
     assert api(world.users["bt_lakare"]).get(f"/api/v1/assessments/{mine.pk}").status_code == 200

@@ -6,6 +6,7 @@ Bounded: a few examples per operation (EXAMPLES), so the whole run takes seconds
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
 
 from api.models import Scope
 
@@ -55,5 +56,9 @@ schema = _schema()
 @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @pytest.mark.django_db
 def test_the_api_answers_as_its_schema_says(case, personas):
+    # A list's `cursor` is an opaque signed token taken from the page before: no schema can generate a valid
+    # one, and a made-up one is refused with 400 as documented (api/tests/test_assessment_pages.py); every
+    # other check still applies to such a call.
+    excluded = [positive_data_acceptance] if (case.query or {}).get("cursor") else []
     for headers in personas:
-        case.call_and_validate(headers=headers)
+        case.call_and_validate(headers=headers, excluded_checks=excluded)

@@ -1,6 +1,6 @@
 """Issue 18 (load, national scale): the dashboard's table and the charts are kept rendered under a key that
 changes with any audited change of a member's record, the viewer's scope, the filters and page, the day and
-the language (reports.caching). A repeated visit computes nothing; a change shows at the next visit."""
+the language (trainees.caching). A repeated visit computes nothing; a change shows at the next visit."""
 
 import datetime
 from unittest import mock

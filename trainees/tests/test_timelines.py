@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -255,12 +256,12 @@ def test_the_unit_timeline_shows_the_subtree_placement_units_only(client, world)
 def test_the_region_timeline_groups_by_category_and_filters(client, world):
     client.force_login(world.users["kansli"])
     response = client.get(region_url(world.vgr))
-    assert [key for key, _, _ in response.context["groups"]] == ["primarvard", "akut"]
-    assert set(response.context["units"]) == {world.clinic, world.health_centre}
+    assert [key for key, _, _ in response.context["view"]["groups"]] == ["primarvard", "akut"]
+    assert set(response.context["view"]["units"]) == {world.clinic, world.health_centre}
     response = client.get(region_url(world.vgr, category="primarvard"))
-    assert response.context["units"] == [world.health_centre]
+    assert response.context["view"]["units"] == [world.health_centre]
     response = client.get(region_url(world.vgr, category="bogus"))
-    assert response.status_code == 200 and len(response.context["units"]) == 2
+    assert response.status_code == 200 and len(response.context["view"]["units"]) == 2
 
 
 @pytest.mark.django_db
@@ -268,7 +269,7 @@ def test_the_region_timeline_shows_only_units_the_user_may_see(client, world):
     client.force_login(world.users["studierektor"])  # scope: the hospital subtree
     response = client.get(region_url(world.vgr))
     assert response.status_code == 200
-    assert response.context["units"] == [world.clinic]
+    assert response.context["view"]["units"] == [world.clinic]
 
 
 @pytest.mark.django_db
@@ -337,8 +338,9 @@ def test_bad_parameters_fall_back_to_defaults(client, world, params):
         response = client.get(base + params)
         assert response.status_code == 200
         assert response.context["months"] == 12
-        assert response.context["grid"].start == timezone.localdate().replace(day=1)
-        assert len(response.context["grid"].months) == 12
+        grid = response.context["grid"] if "grid" in response.context else response.context["view"]["grid"]
+        assert grid.start == timezone.localdate().replace(day=1)
+        assert len(grid.months) == 12
 
 
 @pytest.mark.django_db
@@ -386,13 +388,18 @@ def test_region_timeline_queries_do_not_grow_with_units_trainees_or_months(
     client.force_login(world.users[persona])
     small_url = region_url(world.vgr, start="2027-01", months=3)
     client.get(small_url)  # warm up (session, content types)
-    small = _count_queries(client, small_url)
+    caches["fragments"].clear()
+    small = _count_queries(client, small_url)  # computed
+    kept = _count_queries(client, small_url)  # kept rendered (trainees.caching)
+    assert kept < small
 
     _add_units_with_trainees(world, 20)
     large_url = region_url(world.vgr, start="2027-01", months=36)
     with django_assert_max_num_queries(small):
         response = client.get(large_url)
-    assert len(response.context["units"]) == 24
+    assert len(response.context["view"]["units"]) == 24
+    assert _count_queries(client, large_url) == kept
+    caches["fragments"].clear()
     assert _count_queries(client, large_url) == small
 
 
@@ -420,7 +427,7 @@ def test_the_region_timeline_draws_its_units_a_page_at_a_time_with_the_totals_of
     _add_units_with_trainees(world, 5)
     client.force_login(world.users["kansli"])
     url = region_url(world.vgr, start="2027-01", months=12)
-    whole = client.get(url).context["grid"]
+    whole = client.get(url).context["view"]["grid"]
     old = timeline_views.UNITS_PER_PAGE
     timeline_views.UNITS_PER_PAGE = 2
     try:
@@ -428,7 +435,7 @@ def test_the_region_timeline_draws_its_units_a_page_at_a_time_with_the_totals_of
         second = client.get(url + "&page=2")
     finally:
         timeline_views.UNITS_PER_PAGE = old
-    drawn = lambda r: [row.unit.pk for _, _, sub in r.context["groups"] for row in sub.rows]  # noqa: E731
+    drawn = lambda r: [row.unit.pk for _, _, sub in r.context["view"]["groups"] for row in sub.rows]  # noqa: E731
     assert len(drawn(first)) == 2 and len(drawn(second)) == 2 and not set(drawn(first)) & set(drawn(second))
     assert b'data-testid="next-page"' in first.content
-    assert [t.used for t in first.context["grid"].totals] == [t.used for t in whole.totals]
+    assert [t.used for t in first.context["view"]["grid"].totals] == [t.used for t in whole.totals]

@@ -1,6 +1,8 @@
-"""The cohort pages (dashboard table, charts) kept rendered in the `fragments` cache.
+"""Pages kept rendered in the `fragments` cache: the cohort dashboard's table, its charts and the unit
+report (`reports`), the region timeline (`trainees.timeline_views`). Here, below both, so that each
+builds its key the same way.
 
-A cohort page shows what the records of its BT-läkare hold, on a given day. Its cache key names
+Such a page shows what the records of its BT-läkare hold, on a given day. Its cache key names
 everything the content depends on:
 
 * the cohort's **fingerprint** (`fingerprint`): how many BT-läkare it has, the sum of the versions of
@@ -46,15 +48,15 @@ def fingerprint(queryset) -> str:
 
 
 def capacity_fingerprint(units) -> str:
-    """What the capacity of `units` (a queryset) is made of: their own capacity and their months'
-    capacities (counts, sums of values and ids), in two queries."""
-    own = units.order_by().aggregate(n=Count("pk"), capacity=Sum("bt_capacity"))
+    """What the capacity of `units` (a queryset) is made of: which units they are, their own capacity and
+    their months' capacities (counts, sums of values and ids), in two queries."""
+    own = units.order_by().aggregate(n=Count("pk"), capacity=Sum("bt_capacity"), ids=Sum("pk"))
     months = (
         UnitCapacity.objects.filter(unit__in=units.values("pk"))
         .order_by()
         .aggregate(n=Count("pk"), capacity=Sum("capacity"), ids=Sum("pk"))
     )
-    return f"{own['n']}.{own['capacity']}.{months['n']}.{months['capacity']}.{months['ids']}"
+    return f"{own['n']}.{own['capacity']}.{own['ids']}.{months['n']}.{months['capacity']}.{months['ids']}"
 
 
 def page_key(user, queryset, *parts) -> str:
