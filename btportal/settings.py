@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from accounts.sso_settings import socialaccount_providers
+from btportal import release
 from btportal.env import env_bool, env_int, env_list, env_str, storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -139,6 +140,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and env_bool("
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The running code's fingerprint (or BTPORTAL_RELEASE): the key prefix of the pages kept rendered.
+RELEASE = release.current(BASE_DIR)
+
 # The cache holds login rate-limit counters; a database cache keeps them shared between app
 # processes so that two gunicorn workers behave as one.
 CACHES = {
@@ -154,11 +158,13 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 10000},
     },
     # Rendered parts of pages kept per person under a key that changes with what they show (the home's role
-    # sections: btportal/home.py; the cohort pages: reports/caching.py).
+    # sections: btportal/home.py; the cohort pages and the region timeline: trainees/caching.py), prefixed
+    # with the release (btportal/release.py), so that no page drawn by an earlier release is shown.
     # Shared by every app process, so a change seen on one server is seen on all.
     "fragments": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "btportal_fragments",
+        "KEY_PREFIX": RELEASE,
         "TIMEOUT": 86400,
         "OPTIONS": {"MAX_ENTRIES": 100000, "CULL_FREQUENCY": 4},
     },
