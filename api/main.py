@@ -146,7 +146,8 @@ api = BtApi(
         "personal token: `Authorization: Bearer btp_…` (create one under Your details → API tokens). "
         "Lists are paginated with `limit` and `offset` and give the `count` of all items; the assessments, "
         "newest first, come a page at a time without a count: follow the page's `next` link (a `cursor`) "
-        "until it is null. Statistics suppress counts below 5."
+        "until it is null. Statistics suppress counts below 5. A NUL character anywhere in a request (address, "
+        "query or body) is refused with 400: it cannot be stored."
     ),
     urls_namespace="api-v1",
     auth=AUTH,
