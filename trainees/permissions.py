@@ -7,7 +7,7 @@ the handledare of their placements (`Placement.supervisor`), an extern bedömare
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Role
@@ -47,21 +47,28 @@ def manageable_trainees(user) -> QuerySet:
 
 def visible_trainees(user) -> QuerySet:
     """Trainees the user may see: their own record, those they supervise (as huvudhandledare
-    or in a placement) or assess, and those whose home unit or a placement unit is in their scope."""
+    or in a placement) or assess, and those whose home unit or a placement unit is in their scope.
+
+    Asked as one IN over a UNION of the ways in, each a plain indexed lookup, rather than an OR of them:
+    PostgreSQL answers an OR holding IN-subqueries by reading every BT-läkare and every placement (a
+    region office at national scale: ~50 ms per query), the UNION from the indexes (~4 ms)."""
     if not is_authenticated(user):
         return Trainee.objects.none()
     if is_admin(user):
         return Trainee.objects.all()
     region_ids, unit_paths = unit_scope(user, MANAGER_ROLES)
-    hosted = Placement.objects.filter(Q(supervisor=user) | in_units("unit", region_ids, unit_paths))
-    q = (
-        Q(user=user)
-        | Q(main_supervisor=user)
-        | in_units("home_unit", region_ids, unit_paths)
-        | Q(pk__in=hosted.values("trainee_id"))
-        | Q(pk__in=assigned_as_external(user))
-    )
-    return Trainee.objects.filter(q)
+    ways = [
+        Trainee.objects.filter(user=user).order_by().values("pk"),
+        Trainee.objects.filter(main_supervisor=user).order_by().values("pk"),
+        Placement.objects.filter(supervisor=user).order_by().values("trainee_id"),
+        assigned_as_external(user).order_by(),
+    ]
+    if region_ids or unit_paths:
+        ways += [
+            Trainee.objects.filter(in_units("home_unit", region_ids, unit_paths)).order_by().values("pk"),
+            Placement.objects.filter(in_units("unit", region_ids, unit_paths)).order_by().values("trainee_id"),
+        ]
+    return Trainee.objects.filter(pk__in=ways[0].union(*ways[1:]))
 
 
 def own_trainee(user) -> QuerySet:

@@ -3,7 +3,7 @@
 from ninja import Path, Query, Router
 from ninja.pagination import paginate
 
-from accounts.permissions import PUBLIC
+from accounts.permissions import PUBLIC, is_admin
 from api.auth import endpoint
 from api.endpoints import choice, object_id
 from api.main import MAX_ID, Pagination
@@ -15,6 +15,8 @@ from certificates.permissions import VIEW_READINESS
 from trainees.models import Trainee
 
 router = Router(tags=["Certificates"])
+#: The columns IssuedDocumentOut reads (`valid` is `revoked_at` is null).
+LISTED = ("trainee_id", "kind", "code", "sha256", "subject_name", "issued_at", "revoked_at", "revoked_reason")
 
 
 @router.get("", response={200: list[IssuedDocumentOut]} | ERRORS, summary="Issued certificates you may see")
@@ -26,14 +28,22 @@ def list_certificates(
     kind: choice(DocumentKind.values) | None = None,
     valid: bool | None = Query(None, description="true: not revoked; false: revoked."),
 ):
-    qs = IssuedDocument.objects.filter(trainee__in=VIEW_READINESS.queryset(request.user).values("pk"))
+    # The BT-läkare the caller may see, read first (a few ms from the indexes) and handed over as ids: as a
+    # subquery, PostgreSQL cannot tell how few they are and reads every issued document (national scale, a
+    # region office: ~70 ms a query).
+    visible = VIEW_READINESS.queryset(request.user)
+    if is_admin(request.user):
+        qs = IssuedDocument.objects.all()
+    else:
+        qs = IssuedDocument.objects.filter(trainee_id__in=list(visible.order_by().values_list("pk", flat=True)))
     if trainee:
         qs = qs.filter(trainee_id=trainee)
     if kind:
         qs = qs.filter(kind=kind)
     if valid is not None:
         qs = qs.filter(revoked_at__isnull=valid)
-    return qs.order_by("-issued_at", "kind", "pk")
+    # Only what the list shows: the attested content (a large JSON document per row) is left in the database.
+    return qs.only(*LISTED).order_by("-issued_at", "kind", "pk")
 
 
 @router.get(

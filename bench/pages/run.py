@@ -227,6 +227,9 @@ def measure(*, label: str, warmup: int, runs: int, only: str | None) -> dict:
     if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
         call_command("collectstatic", "--noinput", verbosity=0)
     people = _people()
+    from btportal.wsgi import settle_process  # as a gunicorn worker does once the application is loaded
+
+    settle_process()
     out = {
         "label": label,
         "database": connection.vendor,
