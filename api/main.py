@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
+from django.db.models import DateTimeField, Q
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.openapi.docs import Swagger
@@ -47,7 +47,8 @@ class NewestFirstPagination(PaginationBase):
     shown twice, and a cursor that was altered or made up is refused with 400. The position only
     narrows the rows the caller may see, so no cursor shows anyone else's.
 
-    The view returns its queryset; it is ordered here by (`date_field`, pk), newest first."""
+    The view returns its queryset; it is ordered here by (`date_field`, pk), newest first. `date_field`
+    is a date or a date-and-time field (a subclass names it)."""
 
     date_field = "performed_on"
     items_attribute = "items"
@@ -68,12 +69,12 @@ class NewestFirstPagination(PaginationBase):
     def _salt(self, request) -> str:
         return f"api.cursor:{request.path}"  # a cursor of one list is no cursor of another
 
-    def _read(self, request, cursor: str) -> tuple[str, datetime.date, int]:
+    def _read(self, request, cursor: str, parse) -> tuple[str, datetime.date, int]:
         try:
             direction, day, pk = signing.loads(cursor, salt=self._salt(request))
             if direction not in ("after", "before") or not isinstance(pk, int) or not 0 < pk <= MAX_ID:
                 raise ValueError(direction)
-            return direction, datetime.date.fromisoformat(day), pk
+            return direction, parse(day), pk
         except (signing.BadSignature, ValueError, TypeError):
             raise HttpError(400, "Invalid cursor: use the next or previous link of a page as it is.") from None
 
@@ -84,10 +85,12 @@ class NewestFirstPagination(PaginationBase):
 
     def paginate_queryset(self, queryset, pagination: Input, request, **params):
         field = self.date_field
+        with_time = isinstance(queryset.model._meta.get_field(field), DateTimeField)
+        parse = datetime.datetime.fromisoformat if with_time else datetime.date.fromisoformat
         newest_first = queryset.order_by(f"-{field}", "-pk")
         backwards = False
         if pagination.cursor:
-            direction, day, pk = self._read(request, pagination.cursor)
+            direction, day, pk = self._read(request, pagination.cursor, parse)
             if direction == "after":  # older than the position
                 older = Q(**{f"{field}__lt": day}) | Q(pk__lt=pk)
                 queryset = newest_first.filter(older, **{f"{field}__lte": day})
@@ -110,6 +113,12 @@ class NewestFirstPagination(PaginationBase):
             "next": self._link(request, "after", rows[-1]) if has_next else None,
             "previous": self._link(request, "before", rows[0]) if has_previous else None,
         }
+
+
+class IssuedFirstPagination(NewestFirstPagination):
+    """The same, by the moment of issue (issued certificates)."""
+
+    date_field = "issued_at"
 
 
 class BtApi(NinjaAPI):
@@ -144,9 +153,9 @@ api = BtApi(
         "Read access to BT doctors, plans and placements, assessments, certificates, units and statistics, "
         "with the same permissions and scopes as the pages. Authenticate with the session (logged in) or a "
         "personal token: `Authorization: Bearer btp_…` (create one under Your details → API tokens). "
-        "Lists are paginated with `limit` and `offset` and give the `count` of all items; the assessments, "
-        "newest first, come a page at a time without a count: follow the page's `next` link (a `cursor`) "
-        "until it is null. Statistics suppress counts below 5. A NUL character anywhere in a request (address, "
+        "Lists are paginated with `limit` and `offset` and give the `count` of all items; the assessments and "
+        "the issued certificates, newest first, come a page at a time without a count: follow the page's "
+        "`next` link (a `cursor`) until it is null. Statistics suppress counts below 5. A NUL character anywhere in a request (address, "
         "query or body) is refused with 400: it cannot be stored."
     ),
     urls_namespace="api-v1",

@@ -157,6 +157,8 @@ class IssuedDocument(SignedRecord, models.Model):
         verbose_name = _("issued document")
         verbose_name_plural = _("issued documents")
         ordering = ["-issued_at", "kind"]
+        # The API's list pages newest issued first (api.main.IssuedFirstPagination) from this index.
+        indexes = [models.Index(fields=["-issued_at", "-id"], name="issued_document_newest_first")]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.subject_name} {self.code}"

@@ -6,7 +6,7 @@ from ninja.pagination import paginate
 from accounts.permissions import PUBLIC, is_admin
 from api.auth import endpoint
 from api.endpoints import choice, object_id
-from api.main import MAX_ID, Pagination
+from api.main import MAX_ID, IssuedFirstPagination
 from api.models import Scope
 from api.schemas import ERRORS, OBJECT_ERRORS, IssuedDocumentOut, ReadinessOut, VerificationOut
 from certificates import services
@@ -19,8 +19,13 @@ router = Router(tags=["Certificates"])
 LISTED = ("trainee_id", "kind", "code", "sha256", "subject_name", "issued_at", "revoked_at", "revoked_reason")
 
 
-@router.get("", response={200: list[IssuedDocumentOut]} | ERRORS, summary="Issued certificates you may see")
-@paginate(Pagination)
+@router.get(
+    "",
+    response={200: list[IssuedDocumentOut]} | ERRORS,
+    summary="Issued certificates you may see",
+    description="Newest issued first, a page at a time without a count: follow `next` until it is null.",
+)
+@paginate(IssuedFirstPagination)
 @endpoint(VIEW_READINESS, Scope.READ_CERTIFICATES)
 def list_certificates(
     request,
@@ -43,7 +48,8 @@ def list_certificates(
     if valid is not None:
         qs = qs.filter(revoked_at__isnull=valid)
     # Only what the list shows: the attested content (a large JSON document per row) is left in the database.
-    return qs.only(*LISTED).order_by("-issued_at", "kind", "pk")
+    # Newest issued first, a page at a time (IssuedFirstPagination orders by the moment of issue and id).
+    return qs.only(*LISTED)
 
 
 @router.get(
