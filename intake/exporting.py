@@ -6,13 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.utils.translation import gettext
 
 from accounts import personnummer as pnr
 from core.exports import Sheet, write_xlsx
 from intake import services
-from intake.models import Application, Confirmation, Round
+from intake.models import Application, Round
 
 
 @dataclass
@@ -36,7 +35,7 @@ def overview(round: Round, *, page: str | int | None = None) -> dict:
     # no confirmer (a row lists what is missing), so neither is read with 25 rows and their items.
     applications = services.signed_counts(
         round.applications.select_related("unit__parent", "position", "trainee__iup", "statement")
-        .prefetch_related(Prefetch("confirmations", queryset=Confirmation.objects.all()))
+        .prefetch_related("confirmations")
         .order_by(*order)
     )
     out = {}

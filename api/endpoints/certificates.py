@@ -34,13 +34,13 @@ def list_certificates(
     valid: bool | None = Query(None, description="true: not revoked; false: revoked."),
 ):
     # The BT-läkare the caller may see, read first (a few ms from the indexes) and handed over as ids: as a
-    # subquery, PostgreSQL cannot tell how few they are and reads every issued document (national scale, a
-    # region office: ~70 ms a query).
-    visible = VIEW_READINESS.queryset(request.user)
+    # subquery, PostgreSQL cannot tell how few they are and joins them to every issued document (national
+    # scale, a region office: p50 47–59 ms, with the ids 21). The admin sees every one: no ids to hand over.
     if is_admin(request.user):
         qs = IssuedDocument.objects.all()
     else:
-        qs = IssuedDocument.objects.filter(trainee_id__in=list(visible.order_by().values_list("pk", flat=True)))
+        visible = VIEW_READINESS.queryset(request.user).order_by().values_list("pk", flat=True)
+        qs = IssuedDocument.objects.filter(trainee_id__in=list(visible))
     if trainee:
         qs = qs.filter(trainee_id=trainee)
     if kind:

@@ -227,9 +227,8 @@ def measure(*, label: str, warmup: int, runs: int, only: str | None) -> dict:
     if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
         call_command("collectstatic", "--noinput", verbosity=0)
     people = _people()
-    from btportal.wsgi import settle_process  # as a gunicorn worker does once the application is loaded
+    import btportal.wsgi  # noqa: F401 — settles the process (gc.freeze) as in a gunicorn worker once loaded
 
-    settle_process()
     out = {
         "label": label,
         "database": connection.vendor,
