@@ -14,13 +14,19 @@ from django.views.decorators.cache import never_cache
 from accounts.permissions import AUTHENTICATED, permission, public
 from btportal.home import home_page
 from core import jobs
+from trainees.caching import keep_page
 
 logger = logging.getLogger(__name__)
 
 
 @permission(AUTHENTICATED)
 def home(request):
-    return render(request, "home.html", {"home": home_page(request.user)})
+    # Kept whole per person (trainees.caching.keep_page) under the key of its role sections (btportal/home.py):
+    # a repeated visit reads the few facts of that key and renders nothing.
+    page = home_page(request.user)
+    return keep_page(
+        request, page.cache_key, lambda extra: render(request, "home.html", {"home": page, **extra}), seconds=86400
+    )
 
 
 def _check_database() -> str:

@@ -26,7 +26,7 @@ from reports.models import ExportFormat, ExportKind
 from reports.pdf import render_portfolio
 from reports.permissions import DASHBOARD, EXPORTS, HISTORY, PORTFOLIO_PDF
 from reports.tasks import start_export
-from trainees.caching import capacity_fingerprint, lifetime, page_key
+from trainees.caching import capacity_fingerprint, keep_page, lifetime, page_key
 from trainees.capacity import month_totals
 from trainees.models import Trainee
 
@@ -70,24 +70,28 @@ def dashboard(request):
     scope = SimpleLazyObject(lambda: cohort_scope(user, params))
     cohort = SimpleLazyObject(lambda: cohort_for(user, params, scope=scope))
     filters = SimpleLazyObject(lambda: dict(scope.filters.items()))
-    return render(
+    key = page_key(user, DASHBOARD.queryset(user), sorted(params.lists()), shape=DASHBOARD.name)
+    context = {
+        "cohort": cohort,
+        "form": SimpleLazyObject(lambda: scope.form),
+        "filters": filters,
+        "page": SimpleLazyObject(lambda: Paginator(cohort.rows, PAGE_SIZE).get_page(params.get("page"))),
+        "total": SimpleLazyObject(lambda: len(cohort.rows)),
+        "cache_key": key,
+        "cache_seconds": lifetime(),
+        "headers": SimpleLazyObject(lambda: _sort_headers(filters, scope.sort)),
+        "page_query": SimpleLazyObject(lambda: _query(filters, page=None)),
+        "filter_query": SimpleLazyObject(lambda: _query(filters, page=None, sort=None)),
+        "export_query": SimpleLazyObject(lambda: _query(filters, page=None)),
+        "inline_export": SimpleLazyObject(lambda: len(cohort.rows) <= inline_limit()),
+        "formats": ExportFormat.choices,
+    }
+    # The whole page is kept too (trainees.caching.keep_page): a repeated visit renders nothing.
+    return keep_page(
         request,
-        "reports/dashboard.html",
-        {
-            "cohort": cohort,
-            "form": SimpleLazyObject(lambda: scope.form),
-            "filters": filters,
-            "page": SimpleLazyObject(lambda: Paginator(cohort.rows, PAGE_SIZE).get_page(params.get("page"))),
-            "total": SimpleLazyObject(lambda: len(cohort.rows)),
-            "cache_key": page_key(user, DASHBOARD.queryset(user), sorted(params.lists())),
-            "cache_seconds": lifetime(),
-            "headers": SimpleLazyObject(lambda: _sort_headers(filters, scope.sort)),
-            "page_query": SimpleLazyObject(lambda: _query(filters, page=None)),
-            "filter_query": SimpleLazyObject(lambda: _query(filters, page=None, sort=None)),
-            "export_query": SimpleLazyObject(lambda: _query(filters, page=None)),
-            "inline_export": SimpleLazyObject(lambda: len(cohort.rows) <= inline_limit()),
-            "formats": ExportFormat.choices,
-        },
+        f"dashboard.{key}",
+        lambda extra: render(request, "reports/dashboard.html", {**context, **extra}),
+        seconds=lifetime(),
     )
 
 

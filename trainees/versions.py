@@ -219,6 +219,21 @@ def current(trainee_ids) -> dict[int, int]:
     return {pk: got.get(pk, 0) for pk in ids}
 
 
+def totals_statement(ids_sql: str, params: tuple, using=connection) -> tuple[str, tuple]:
+    """(sql, params) of one row: how many BT-läkare the statement `ids_sql` (with `params`) selects the ids
+    of, the sum of their record versions (0 for one never bumped) and the sum of their ids (NULL for none).
+    In plain SQL around the given statement, so that a caller can keep it (trainees.caching.fingerprint)."""
+    from trainees.models import Trainee, TraineeRecordVersion
+
+    trainees = using.ops.quote_name(Trainee._meta.db_table)
+    table = using.ops.quote_name(TraineeRecordVersion._meta.db_table)
+    sql = (
+        f"SELECT COUNT(t.id), COALESCE(SUM(COALESCE(v.version, 0)), 0), SUM(t.id) FROM {trainees} t "
+        f"LEFT JOIN {table} v ON v.trainee_id = t.id WHERE t.id IN ({ids_sql})"
+    )
+    return sql, params
+
+
 def of_person(user_id: int) -> tuple[int, int] | None:
     """(id, version) of the BT-läkare who is the person `user_id` (version 0 when never bumped), or None when
     they are none. One query in plain SQL: it is read on every visit of a home page (btportal.home), where
