@@ -262,7 +262,8 @@ def assess_logged_in(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The assessment is signed. Thank you!"))
-            return redirect(assessment if VIEW.allows(request.user, req.trainee) else "assessments:inbox")
+            # To what was signed: its assessor may always see it (VIEW_ASSESSMENT), with or without the trainee.
+            return redirect(assessment)
     return _form_page(request, req, form, True)
 
 
