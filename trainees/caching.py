@@ -13,6 +13,9 @@ everything the content depends on:
   is a new scope);
 * the filters, the sort and the page asked for; the date; the language.
 
+The home and the cohort dashboard are kept whole as well (`keep_page`): a repeated visit reads the few
+facts of its key and renders no template; the CSRF token is put in on each answer.
+
 A page that shows units' capacity adds `capacity_fingerprint` of its units (their capacity and their
 months' capacities). What is part of neither (a unit renamed) can show for at most `COHORT_PAGE_SECONDS`
 (the fragments' lifetime) before the page is computed again.
@@ -103,7 +106,7 @@ def page_key(user, queryset, *parts, shape: str | None = None) -> str:
             shape,
             user.pk,
             user.is_superuser,
-            tuple((a.pk, a.role, a.region_id, a.unit_id, a.unit.path if a.unit_id else "") for a in assignments),
+            tuple((a.pk, a.role, a.region_id, a.unit_id, a.unit_path) for a in assignments),
         )
     raw = "|".join(
         [
