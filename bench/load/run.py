@@ -176,7 +176,7 @@ def _signed_check(world: World, signed_ok: int, before: int) -> dict:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], *, workers: int = 2, log: Path):
+    def __init__(self, env: dict[str, str], *, workers: int = 2, threads: int = 1, log: Path):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -188,6 +188,8 @@ class Server:
                 "btportal.wsgi",
                 "--workers",
                 str(workers),
+                "--threads",
+                str(threads),
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--timeout",
@@ -482,7 +484,7 @@ def run(args) -> dict:
     world = _setup(sessions=args.sessions, signings=signings)
     before = Assessment.objects.filter(assessor_id=world.assessor_id).count()
     log = Path(args.log)
-    server = Server(env, workers=args.workers, log=log)
+    server = Server(env, workers=args.workers, threads=args.threads, log=log)
     out = {
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": _machine(),
@@ -490,6 +492,7 @@ def run(args) -> dict:
         "volume": world.volume,
         "settings": {
             "workers": args.workers,
+            "threads": args.threads,
             "concurrency": args.concurrency,
             "sessions": args.sessions,
             "requests": args.requests,
@@ -601,6 +604,7 @@ def write_report() -> None:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gunicorn --threads)")
     parser.add_argument("--sessions", type=int, default=4, help="logged-in sessions per person")
     parser.add_argument("--concurrency", type=int, default=4, help="client threads")
     parser.add_argument("--requests", type=int, default=120, help="requests per endpoint")
