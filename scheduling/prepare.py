@@ -47,6 +47,13 @@ class Options:
     colgen_up_to: int = 300
     colgen_share: float = 0.0
     colgen_master_share: float = 0.25
+    #: with ``lns_share`` > 0, cohorts with more than ``complete_search_up_to`` plannable trainees
+    #: whose starting plan places everyone improve it first by our own fix-and-optimize search
+    #: (``lns.py``: a neighbourhood of trainees re-solved exactly in the places the others leave)
+    #: for that share of the time left, then CP-SAT on the full model (hinted with the result)
+    #: for the rest; 1.0 leaves CP-SAT out. ``lns_workers``: CP-SAT workers per sub-model
+    lns_share: float = 0.0
+    lns_workers: int = 1
     #: extra CP-SAT parameters (name -> value), for experiments
     cp_params: dict | None = None
 

@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from . import colgen, cpsat
+from . import colgen, cpsat, lns
 from .explain import capacity_conflicts, unplaced_reasons
 from .greedy import greedy_schedule
 from .heuristic import best_fit_schedule
@@ -315,6 +315,34 @@ def _cpsat(
         # the Lagrangian bound at the master's prices (colgen.py): proven when everyone is placed
         lower = max(lower, cg.bound)
 
+    def left() -> float:
+        return options.time_limit - (time.perf_counter() - t0)
+
+    if (
+        options.lns_share > 0
+        and len(start_plan) == len(plannable)
+        and len(plannable) > options.complete_search_up_to
+        and left() > 1.0
+    ):
+        start_plan, done = _lns(
+            cohort,
+            data,
+            weights,
+            extra,
+            start_plan,
+            bounds,
+            options,
+            left,
+            lower,
+            impossible,
+            progress,
+            should_stop,
+            stats,
+        )
+        if done:  # no time left for CP-SAT on the full model
+            status = "optimal" if stats["lns"]["objective"] <= lower else "feasible"
+            return start_plan, lower, status, True, False
+
     tb = time.perf_counter()
     model = cpsat.Model(cohort, data, weights, extra, fixed_placed=fixed, bounds=bounds)
     stats["hint_misses"] = model.add_hint(start_plan)
@@ -324,9 +352,6 @@ def _cpsat(
     stats["constraints"] = len(proto.constraints)
     phases: list[dict[str, Any]] = []
     stats["phases"] = phases
-
-    def left() -> float:
-        return options.time_limit - (time.perf_counter() - t0)
 
     hint = start_plan
     proven_max = greedy_full
@@ -383,6 +408,51 @@ def _cpsat(
     if r2.objective <= bound + 1e-9:
         status = "optimal"
     return r2.schedule, bound, status, proven_max, False
+
+
+def _lns(cohort, data, weights, extra, plan, bounds, options, left, lower, impossible, progress, should_stop, stats):
+    """Our own fix-and-optimize search (``lns.py``) on a complete starting plan for
+    ``lns_share`` of the time left: (the improved plan, True when no time is left for CP-SAT)."""
+    constant = weights.unassigned * impossible
+
+    def report(info: dict[str, Any]) -> None:
+        if progress is not None:
+            obj = info["objective"] + constant
+            progress(
+                {
+                    "phase": "lns",
+                    "objective": obj,
+                    "bound": lower,
+                    "gap": (obj - lower) / max(1.0, abs(obj)),
+                    "seconds": round(options.time_limit - left(), 3),
+                }
+            )
+
+    budget = left() * options.lns_share
+    r = lns.improve(
+        cohort,
+        data,
+        weights,
+        extra,
+        plan,
+        time_limit=budget,
+        bounds=bounds,
+        seed=options.seed,
+        workers=options.lns_workers,
+        should_stop=should_stop,
+        progress=report,
+    )
+    stats["lns"] = {
+        "start": r.start_objective + constant,
+        "objective": r.objective + constant,
+        "rounds": r.rounds,
+        "improved": r.improved,
+        "proven": r.proven,
+        "seconds": r.seconds,
+        "by_kind": r.by_kind,
+    }
+    stats["hint"] = f"{stats['hint']}+lns"
+    return r.schedule, left() < 1.0 or options.lns_share >= 1.0
 
 
 def _offset(x: float | None) -> float | None:
