@@ -177,6 +177,29 @@ def price(pool: Pool, prices: dict[tuple[int, int], int], time_limit: float):
     return math.ceil(solver.best_objective_bound - 1e-6), cb.plans
 
 
+def _price_all(todo, prices, each: float, threads: int, deadline: float | None):
+    """Price each (pool, key) of ``todo``: yields (pool, key, (z, plans)), with z False for those
+    not priced because ``deadline`` (perf_counter seconds) passed. With ``threads`` > 1 the
+    models are solved in worker threads (each pool has its own model; CP-SAT releases the GIL)."""
+    if threads <= 1:
+        for pool, mine in todo:
+            if deadline is not None and time.perf_counter() > deadline:
+                yield pool, mine, (False, [])
+                continue
+            yield pool, mine, price(pool, prices, each)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    def job(pool):
+        if deadline is not None and time.perf_counter() > deadline:
+            return False, []
+        return price(pool, prices, each)
+
+    with ThreadPoolExecutor(max_workers=threads) as ex:
+        for (pool, mine), out in zip(todo, ex.map(job, [pool for pool, _ in todo])):
+            yield pool, mine, out
+
+
 def master_lp(pools: list[Pool], capacity: Callable, penalty: float = 1000.0):
     """The restricted master LP: (value, duals of the convexity rows, prices μ ≥ 0), or Nones.
 
@@ -260,12 +283,14 @@ def column_generation(
     master_if_converged: bool = False,
     master: Callable | None = None,
     seed: int = 0,
+    threads: int = 1,
     log: Callable | None = None,
 ) -> Result:
     """Column generation until no plan prices out, ``iterations`` or ``time_limit`` (seconds,
     checked between iterations), then the integer master for ``master_limit`` seconds (only when
     converged if ``master_if_converged``), hinted with the cheapest complete plan of ``starts``
-    (whose plans also seed the pool). ``master``: another integer-master function (experiments)."""
+    (whose plans also seed the pool). ``master``: another integer-master function (experiments).
+    ``threads``: pricing models solved at once (one CP-SAT worker each)."""
     started = time.perf_counter()
     constant = sum(weights.unassigned for td in data if not td.plannable)
     pools = [Pool(td=td, priced=priced_model(cohort, td, weights, extra.get(td.id, {}))) for td in data if td.plannable]
@@ -302,16 +327,22 @@ def column_generation(
                 break
             prices = {k: round(v * SCALE) for k, v in mu.items() if round(v * SCALE) > 0}
         total, solved, added, missing, cut = 0, 0, 0, False, False
+        todo = []
         for pool in pools:
-            if it > 0 and time.perf_counter() - started > time_limit:
-                cut = True  # out of time inside a round: its value would be incomplete
-                break
             mine = tuple((k, prices[k]) for k in pool.priced.occ if k in prices)
             if pool.last is None or pool.last_prices != mine:  # otherwise its last pricing still holds
-                z, plans = price(pool, prices, each)
-                solved += 1
-                pool.last_prices, pool.last = mine, (z, [])
-                added += sum(add_column(cohort, weights, pool, plan) is not None for plan in plans)
+                todo.append((pool, mine))
+        deadline = None if it == 0 else started + time_limit
+        for pool, mine, (z, plans) in _price_all(todo, prices, each, threads, deadline):
+            if z is False:
+                cut = True  # out of time inside a round: its value would be incomplete
+                continue
+            solved += 1
+            pool.last_prices, pool.last = mine, (z, [])
+            added += sum(add_column(cohort, weights, pool, plan) is not None for plan in plans)
+        for pool in pools:
+            if cut:
+                break
             z = pool.last[0]
             if z is None:
                 missing = True

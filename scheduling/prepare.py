@@ -47,6 +47,8 @@ class Options:
     colgen_up_to: int = 300
     colgen_share: float = 0.0
     colgen_master_share: float = 0.25
+    #: pricing models solved at once in column generation (threads, one CP-SAT worker each)
+    colgen_threads: int = 1
     #: with ``lns_share`` > 0, cohorts with more than ``complete_search_up_to`` plannable trainees
     #: whose starting plan places everyone improve it first by our own fix-and-optimize search
     #: (``lns.py``: a neighbourhood of trainees re-solved exactly in the places the others leave)

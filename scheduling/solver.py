@@ -230,6 +230,7 @@ def _colgen(cohort, data, greedy, best_fit, extra, weights: Weights, options: Op
         time_limit=options.time_limit * options.colgen_share - (time.perf_counter() - t0),
         master_limit=master_limit,
         seed=options.seed,
+        threads=options.colgen_threads,
     )
     if cg.bound is None:
         return None
@@ -439,6 +440,7 @@ def _lns(cohort, data, weights, extra, plan, bounds, options, left, lower, impos
         bounds=bounds,
         seed=options.seed,
         workers=options.lns_workers,
+        threads=options.workers,
         should_stop=should_stop,
         progress=report,
     )

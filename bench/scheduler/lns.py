@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lns-share", type=float, default=0.0)
     ap.add_argument("--lns-workers", type=int, default=1)
     ap.add_argument("--colgen-share", type=float, default=0.0)
+    ap.add_argument("--colgen-master-share", type=float, default=0.25)
+    ap.add_argument("--colgen-threads", type=int, default=1)
     ap.add_argument("--bound", type=float, default=None, help="a bound proven elsewhere")
     ap.add_argument("--forced", type=int, default=None, help="the forced part, if known (skips forced.py)")
     ap.add_argument("--trace", action="store_true", help="print every improvement")
@@ -52,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         lns_share=args.lns_share,
         lns_workers=args.lns_workers,
         colgen_share=args.colgen_share,
+        colgen_master_share=args.colgen_master_share,
+        colgen_threads=args.colgen_threads,
     )
     trace = []
 
@@ -74,7 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     bound = max(b for b in (s.bound, args.bound) if b is not None)
     out = {
         "case": case.name,
-        "options": {"lns_share": args.lns_share, "lns_workers": args.lns_workers, "colgen_share": args.colgen_share},
+        "options": {
+            k: getattr(args, k)
+            for k in ("lns_share", "lns_workers", "colgen_share", "colgen_master_share", "colgen_threads")
+        },
         "seed": seed,
         "status": s.status,
         "objective": s.objective,
@@ -88,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         "hint": s.stats.get("hint"),
         "starting": {k: s.stats.get(k) for k in ("best_fit_objective", "insertion_objective", "colgen_objective")},
         "lns": s.stats.get("lns"),
+        "colgen": s.stats.get("colgen"),
         "cpsat_objective": s.stats.get("cpsat_objective"),
         "trace_every_10s": _every(trace, 10, limit),
         "load_average": {"before": before, "after": after},

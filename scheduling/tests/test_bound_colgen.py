@@ -91,3 +91,30 @@ def test_the_solver_with_column_generation_returns_a_checked_plan_and_a_proven_b
     assert s.stats["hint"] in ("greedy", "best_fit", "colgen")
     if cg["master"] and cg["master"]["objective"] is not None:
         assert s.objective <= s.stats["colgen_objective"]
+
+
+def test_pricing_on_two_threads_gives_the_same_bound_and_plans_that_pass_the_checker():
+    from scheduling.colgen import column_generation as core
+    from scheduling.greedy import greedy_schedule
+
+    data = cohort(
+        [
+            national(t, total=4, akut=2, primarvard=2, latest="2027-02", preferences=[{"unit": "akut", "weight": 5}])
+            for t in ("t1", "t2", "t3", "t4")
+        ],
+        [unit("akut", "akut"), unit("akut-2", "akut"), unit("vc", "primarvard", 2)],
+        months=9,
+    )
+    c = Cohort.from_dict(data)
+    best = solve(c, "cpsat", time_limit=5, seed=1)
+    assert best.status == "optimal"
+    prepared = prepare(c, Options())
+    starts = {"greedy": greedy_schedule(c, prepared, Options())}
+    one, two = (core(c, prepared, c.weights, {}, starts, time_limit=30, master_limit=5, threads=n) for n in (1, 2))
+    assert one.converged and two.converged
+    assert one.bound == two.bound <= best.objective
+    assert [h["lagrangian"] for h in one.history] == [h["lagrangian"] for h in two.history]
+    sol = Solution(
+        status="", method="colgen", horizon_start=c.start, assignments=assignments_from_schedule(c, two.plan)
+    )
+    assert check(c, sol) == [] and evaluate(c, sol).total == two.plan_objective >= best.objective

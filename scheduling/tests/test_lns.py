@@ -66,7 +66,7 @@ def test_a_neighbourhood_of_the_whole_cohort_reaches_the_proven_optimum(data):
     out = _improve(data, size=10, min_size=10, max_size=10, kinds=("random",), each=5.0, time_limit=2.0)
     if out is None:
         return
-    c, start, r = out
+    c, _start, r = out
     assert check(c, _solution(c, r.schedule)) == []
     # the sub-model of every trainee in the places nobody holds is the full model: its optimum
     assert r.proven >= 1
