@@ -14,6 +14,8 @@ structure of the problem:
 
 * ``related``: a trainee (preferring those far above their own optimum) and the trainees
   holding the most place-months on its candidate units within its month range;
+* ``unit``: a trainee and the trainees holding places on its candidate units of one of its
+  categories within its month range (a few units' timelines rearranged);
 * ``crowded``: the trainees in a full unit-month and those holding places on the same units
   around it;
 * ``window``: the trainees whose month ranges overlap a short window of months;
@@ -39,7 +41,7 @@ from .model import Cohort
 from .objective import Weights, trainee_terms
 from .prepare import TraineeData
 
-KINDS = ("related", "crowded", "window", "random")
+KINDS = ("related", "unit", "crowded", "window", "random")
 #: CP-SAT parameters of each sub-model (measured on medium-tight: faster at 20–30 trainees)
 LNS_PARAMS = {"linearization_level": 0}
 
@@ -192,6 +194,23 @@ def improve(
             near = [t for t in free_ids if by_id[t].lo <= mid <= by_id[t].hi]
             rng.shuffle(near)
             return near[:k]
+        if kind == "unit":
+            # one category's units around a trainee: everyone placed on the seed's candidate
+            # units of that category within the seed's months (a unit's timeline rearranged)
+            seed_id = pick_seed()
+            td = by_id[seed_id]
+            cats = sorted({cohort.units[u].category for u, _ in occ[seed_id]})
+            c = rng.choice(cats)
+            units_c = {u for u in cands[seed_id] if cohort.units[u].category == c}
+            score: dict[str, int] = {}
+            for u in units_c:
+                for other in holders.get(u, ()):
+                    if other != seed_id and other in freeable:
+                        n = sum(1 for (uu, mo) in occ[other] if uu == u and td.lo <= mo <= td.hi)
+                        if n:
+                            score[other] = score.get(other, 0) + n
+            ranked = sorted(score, key=lambda t: -score[t] * (0.5 + rng.random()))
+            return [seed_id, *ranked[: k - 1]]
         if kind == "crowded":
             full = [key for key, n in used.items() if n >= cohort.units[key[0]].capacity_in(key[1])]
             if not full:

@@ -47,6 +47,11 @@ class Options:
     colgen_up_to: int = 300
     colgen_share: float = 0.0
     colgen_master_share: float = 0.25
+    #: with column generation, the share of the time left after it for the reduced-cost search
+    #: (``colgen.reduced_cost_search``): the full model restricted to plans cheaper than the best
+    #: starting plan whose every trainee and priced unit-month is within the gap of the bound;
+    #: infeasible proves that plan optimal, otherwise it gives a bound and perhaps a cheaper plan
+    colgen_close_share: float = 0.0
     #: pricing models solved at once in column generation (threads, one CP-SAT worker each)
     colgen_threads: int = 1
     #: with ``lns_share`` > 0, cohorts with more than ``complete_search_up_to`` plannable trainees

@@ -17,6 +17,9 @@ How a CP-SAT run goes:
    runs column generation (``colgen.py``) instead of the insertion and step 3: its first round
    is step 3, its Lagrangian bound (it sees capacity) joins the bound when everyone is placed,
    and its integer master's plan is a starting plan.
+   With ``Options.lns_share`` > 0 (off by default), a cohort above ``complete_search_up_to``
+   whose starting plan places everyone is first improved by our own fix-and-optimize search
+   (``lns.py``) for that share of the time left; its plan becomes the hint.
 4. When the starting plan places everyone (or ``allow_unassigned`` is off) every trainee must be
    placed and CP-SAT minimises the objective. Otherwise phase 1 maximises the number placed (up
    to ``phase1_share`` of the time; if it is proven maximal and someone is still out, the cohort
@@ -320,6 +323,23 @@ def _cpsat(
         return options.time_limit - (time.perf_counter() - t0)
 
     if (
+        cg is not None
+        and options.colgen_close_share > 0
+        and len(start_plan) == len(plannable) == len(data)
+        and len(plannable) == len(cg.own)
+        and left() > 1.0
+    ):
+        upper = scores[stats["hint"]]
+        closed = _close(cohort, data, weights, extra, cg, start_plan, upper, options, left, stats)
+        lower = max(lower, closed.bound)
+        best = upper
+        if closed.plan is not None and len(closed.plan) == len(plannable) and closed.objective < upper:
+            start_plan, best = closed.plan, closed.objective
+            stats["hint"] = f"{stats['hint']}+closing"
+        if lower >= best:  # the plan is proven optimal (within the planning limits)
+            return start_plan, float(best), "optimal", True, False
+
+    if (
         options.lns_share > 0
         and len(start_plan) == len(plannable)
         and len(plannable) > options.complete_search_up_to
@@ -409,6 +429,35 @@ def _cpsat(
     if r2.objective <= bound + 1e-9:
         status = "optimal"
     return r2.schedule, bound, status, proven_max, False
+
+
+def _close(cohort, data, weights, extra, cg, plan, upper, options, left, stats):
+    """The reduced-cost search of ``colgen.py`` on a complete plan of cost ``upper`` for
+    ``colgen_close_share`` of the time left: a proven bound, perhaps a cheaper plan."""
+    r = colgen.reduced_cost_search(
+        cohort,
+        data,
+        weights,
+        extra,
+        cg,
+        upper,
+        time_limit=left() * options.colgen_close_share,
+        workers=options.workers,
+        seed=options.seed,
+        hint=plan,
+    )
+    if r is None:
+        return colgen.Closing(bound=0, status="none")
+    stats["colgen_closing"] = {
+        "upper": upper,
+        "bound": r.bound,
+        "status": r.status,
+        "objective": r.objective,
+        "budget": r.budget,
+        "cells": r.cells,
+        "seconds": r.seconds,
+    }
+    return r
 
 
 def _lns(cohort, data, weights, extra, plan, bounds, options, left, lower, impossible, progress, should_stop, stats):

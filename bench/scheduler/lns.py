@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--colgen-share", type=float, default=0.0)
     ap.add_argument("--colgen-master-share", type=float, default=0.25)
     ap.add_argument("--colgen-threads", type=int, default=1)
+    ap.add_argument("--colgen-close-share", type=float, default=0.0)
     ap.add_argument("--bound", type=float, default=None, help="a bound proven elsewhere")
     ap.add_argument("--forced", type=int, default=None, help="the forced part, if known (skips forced.py)")
     ap.add_argument("--trace", action="store_true", help="print every improvement")
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         colgen_share=args.colgen_share,
         colgen_master_share=args.colgen_master_share,
         colgen_threads=args.colgen_threads,
+        colgen_close_share=args.colgen_close_share,
     )
     trace = []
 
@@ -80,7 +82,14 @@ def main(argv: list[str] | None = None) -> int:
         "case": case.name,
         "options": {
             k: getattr(args, k)
-            for k in ("lns_share", "lns_workers", "colgen_share", "colgen_master_share", "colgen_threads")
+            for k in (
+                "lns_share",
+                "lns_workers",
+                "colgen_share",
+                "colgen_master_share",
+                "colgen_threads",
+                "colgen_close_share",
+            )
         },
         "seed": seed,
         "status": s.status,
@@ -96,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         "starting": {k: s.stats.get(k) for k in ("best_fit_objective", "insertion_objective", "colgen_objective")},
         "lns": s.stats.get("lns"),
         "colgen": s.stats.get("colgen"),
+        "colgen_closing": s.stats.get("colgen_closing"),
         "cpsat_objective": s.stats.get("cpsat_objective"),
         "trace_every_10s": _every(trace, 10, limit),
         "load_average": {"before": before, "after": after},
