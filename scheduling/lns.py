@@ -54,6 +54,7 @@ class Result:
     rounds: int = 0
     improved: int = 0
     proven: int = 0  # neighbourhoods whose sub-model was solved to optimality
+    sideways: int = 0  # plans of equal cost taken (with ``sideways``)
     seconds: float = 0.0
     by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> [rounds, improved, points]
     history: list[tuple[float, int]] = field(default_factory=list)  # (seconds, objective) per improvement
@@ -99,6 +100,8 @@ def improve(
     threads: int = 2,
     cp_params: dict | None = LNS_PARAMS,
     kinds: tuple[str, ...] = KINDS,
+    sideways: bool = True,
+    tiebreak: bool = False,
     should_stop: Callable[[], bool] | None = None,
     progress: Callable[[dict[str, Any]], Any] | None = None,
     log: Callable[[str], Any] | None = None,
@@ -251,7 +254,7 @@ def improve(
         stats[kind][0] += 1
         busy.update(free)
         tds = [by_id[t] for t in free]
-        model = _sub_model(cohort, tds, weights, extra, plan, occ, used, bounds)
+        model = _sub_model(cohort, tds, weights, extra, plan, occ, used, bounds, rng if tiebreak else None)
         job = pool.submit(_run, model, tds, min(each, left), workers, seed + rounds, cp_params)
         job.meta = (kind, free, time.perf_counter())  # type: ignore[attr-defined]
         return job
@@ -297,7 +300,8 @@ def improve(
                     new_costs = {t: cost(by_id[t], found[t]) for t in free}
                     new_occ = {t: occupancy(by_id[t], found[t], index) or {} for t in free}
                     after = sum(new_costs.values())
-                    if after < before and fits(free, new_occ):
+                    changed = any(found[t] != plan[t] for t in free)
+                    if (after < before or (sideways and after == before and changed)) and fits(free, new_occ):
                         gain = before - after
                         for t in free:
                             index_holder(t, False)
@@ -309,14 +313,16 @@ def improve(
                                 used[key] = used.get(key, 0) + n
                             index_holder(t, True)
                             costs[t] = new_costs[t]
-                        result.improved += 1
+                        result.improved += gain > 0
+                        result.sideways += gain == 0
                         result.objective -= gain
-                        stats[kind][1] += 1
-                        stats[kind][2] += gain
-                        now = round(time.perf_counter() - started, 2)
-                        result.history.append((now, result.objective))
-                        if progress is not None:
-                            progress({"phase": "lns", "objective": result.objective, "seconds": now})
+                        if gain > 0:
+                            stats[kind][1] += 1
+                            stats[kind][2] += gain
+                            now = round(time.perf_counter() - started, 2)
+                            result.history.append((now, result.objective))
+                            if progress is not None:
+                                progress({"phase": "lns", "objective": result.objective, "seconds": now})
                 # a kind that improves gets chosen more often (kept at least a tenth)
                 weights_kind[kind] = max(0.1, 0.8 * weights_kind[kind] + 0.2 * (1.0 + min(gain, 20) / 4))
                 if log:
@@ -329,7 +335,7 @@ def improve(
     return result
 
 
-def _sub_model(cohort, tds, weights, extra, plan, occ, used, bounds) -> cpsat.Model:
+def _sub_model(cohort, tds, weights, extra, plan, occ, used, bounds, rng=None) -> cpsat.Model:
     """The model of the freed trainees ``tds`` alone in the places the others hold now."""
     freed = {td.id for td in tds}
     mine: dict[tuple[int, int], int] = {}
@@ -354,7 +360,18 @@ def _sub_model(cohort, tds, weights, extra, plan, occ, used, bounds) -> cpsat.Mo
         sub, tds, weights, {td.id: extra.get(td.id, {}) for td in tds}, fixed_placed=True, bounds=bounds
     )
     model.add_hint({td.id: plan[td.id] for td in tds})
-    model.m.minimize(model.objective_expr())
+    if rng is None:
+        model.m.minimize(model.objective_expr())
+        return model
+    # ties between plans of equal cost broken at random, below one point of the cost: a weight of
+    # 0 or 1 per (slot, unit) choice, at most one choice per present slot
+    ys = [y for tv in model.tvs for sl in tv.slots for y in sl.y.values()]
+    picks = [(y, 1) for y in ys if rng.random() < 0.5]
+    scale = 1 + sum(len(tv.slots) for tv in model.tvs)
+    objective = model.objective_expr() * scale
+    if picks:
+        objective += cp_model.LinearExpr.weighted_sum([y for y, _ in picks], [w for _, w in picks])
+    model.m.minimize(objective)
     return model
 
 

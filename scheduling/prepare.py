@@ -61,6 +61,10 @@ class Options:
     #: for the rest; 1.0 leaves CP-SAT out. ``lns_workers``: CP-SAT workers per sub-model
     lns_share: float = 0.0
     lns_workers: int = 1
+    #: the search also takes plans of equal cost (moves sideways on a plateau); ``lns_tiebreak``:
+    #: ties between plans of equal cost broken at random in each sub-model
+    lns_sideways: bool = True
+    lns_tiebreak: bool = False
     #: extra CP-SAT parameters (name -> value), for experiments
     cp_params: dict | None = None
 

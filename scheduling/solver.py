@@ -498,6 +498,8 @@ def _lns(cohort, data, weights, extra, plan, bounds, options, left, lower, impos
         seed=options.seed,
         workers=options.lns_workers,
         threads=options.workers,
+        sideways=options.lns_sideways,
+        tiebreak=options.lns_tiebreak,
         should_stop=should_stop,
         progress=report,
     )
@@ -507,6 +509,7 @@ def _lns(cohort, data, weights, extra, plan, bounds, options, left, lower, impos
         "rounds": r.rounds,
         "improved": r.improved,
         "proven": r.proven,
+        "sideways": r.sideways,
         "seconds": r.seconds,
         "by_kind": r.by_kind,
         "first_plan_seconds": first,

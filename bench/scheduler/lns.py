@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=None, help="solver seed (default: the case's)")
     ap.add_argument("--lns-share", type=float, default=0.0)
     ap.add_argument("--lns-workers", type=int, default=1)
+    ap.add_argument("--no-lns-sideways", dest="lns_sideways", action="store_false")
+    ap.add_argument("--lns-tiebreak", action="store_true")
     ap.add_argument("--colgen-share", type=float, default=0.0)
     ap.add_argument("--colgen-master-share", type=float, default=0.25)
     ap.add_argument("--colgen-threads", type=int, default=1)
@@ -54,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         seed=seed,
         lns_share=args.lns_share,
         lns_workers=args.lns_workers,
+        lns_sideways=args.lns_sideways,
+        lns_tiebreak=args.lns_tiebreak,
         colgen_share=args.colgen_share,
         colgen_master_share=args.colgen_master_share,
         colgen_threads=args.colgen_threads,
@@ -85,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
             for k in (
                 "lns_share",
                 "lns_workers",
+                "lns_sideways",
+                "lns_tiebreak",
                 "colgen_share",
                 "colgen_master_share",
                 "colgen_threads",
