@@ -4,8 +4,10 @@ Each round frees a *neighbourhood* of trainees, keeps every other trainee's plan
 places they hold are taken off the units' capacity) and solves the freed trainees exactly with
 CP-SAT: the full model (:class:`scheduling.cpsat.Model`: the same slots, candidate units, order
 rules and objective) restricted to them, hinted with their current plans. The sub-plan replaces
-theirs only when it is cheaper, so the plan never gets worse and stays within capacity (the
-freed trainees see exactly the places the fixed ones leave).
+theirs only when it is cheaper (or, with ``sideways``, as cheap and different), so the plan never
+gets worse and stays within capacity (the freed trainees see exactly the places the fixed ones
+leave). ``threads`` neighbourhoods of disjoint trainees are solved at once (CP-SAT releases the
+GIL); a result is taken only if its places still fit what the others hold when it comes back.
 
 Why not only CP-SAT's own LNS: on the 200-trainee model each of its neighbourhoods costs about
 a second of wall time, almost all of it copying and presolving the whole model; a sub-model of
@@ -18,7 +20,7 @@ structure of the problem:
   categories within its month range (a few units' timelines rearranged);
 * ``crowded``: the trainees in a full unit-month and those holding places on the same units
   around it;
-* ``window``: the trainees whose month ranges overlap a short window of months;
+* ``window``: the trainees whose month ranges cover a month in a trainee's range;
 * ``random``: trainees drawn at random.
 
 The neighbourhood size adapts: it grows while sub-models are solved to optimality quickly and
