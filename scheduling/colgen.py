@@ -101,6 +101,9 @@ class Result:
     history: list[dict[str, Any]] = field(default_factory=list)
     masters: list[dict[str, Any]] = field(default_factory=list)
     prices: dict[tuple[int, int], int] = field(default_factory=dict)  # of the best bound
+    #: each trainee's proven priced minimum (× SCALE) at those prices, and L(μ) × SCALE there
+    z: dict[str, int] = field(default_factory=dict)
+    scaled: int | None = None
     pool: list[Pool] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -175,6 +178,29 @@ def price(pool: Pool, prices: dict[tuple[int, int], int], time_limit: float):
     if code in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
         return None, []
     return math.ceil(solver.best_objective_bound - 1e-6), cb.plans
+
+
+def _price_all(todo, prices, each: float, threads: int, deadline: float | None):
+    """Price each (pool, key) of ``todo``: yields (pool, key, (z, plans)), with z False for those
+    not priced because ``deadline`` (perf_counter seconds) passed. With ``threads`` > 1 the
+    models are solved in worker threads (each pool has its own model; CP-SAT releases the GIL)."""
+    if threads <= 1:
+        for pool, mine in todo:
+            if deadline is not None and time.perf_counter() > deadline:
+                yield pool, mine, (False, [])
+                continue
+            yield pool, mine, price(pool, prices, each)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    def job(pool):
+        if deadline is not None and time.perf_counter() > deadline:
+            return False, []
+        return price(pool, prices, each)
+
+    with ThreadPoolExecutor(max_workers=threads) as ex:
+        for (pool, mine), out in zip(todo, ex.map(job, [pool for pool, _ in todo])):
+            yield pool, mine, out
 
 
 def master_lp(pools: list[Pool], capacity: Callable, penalty: float = 1000.0):
@@ -260,12 +286,14 @@ def column_generation(
     master_if_converged: bool = False,
     master: Callable | None = None,
     seed: int = 0,
+    threads: int = 1,
     log: Callable | None = None,
 ) -> Result:
     """Column generation until no plan prices out, ``iterations`` or ``time_limit`` (seconds,
     checked between iterations), then the integer master for ``master_limit`` seconds (only when
     converged if ``master_if_converged``), hinted with the cheapest complete plan of ``starts``
-    (whose plans also seed the pool). ``master``: another integer-master function (experiments)."""
+    (whose plans also seed the pool). ``master``: another integer-master function (experiments).
+    ``threads``: pricing models solved at once (one CP-SAT worker each)."""
     started = time.perf_counter()
     constant = sum(weights.unassigned for td in data if not td.plannable)
     pools = [Pool(td=td, priced=priced_model(cohort, td, weights, extra.get(td.id, {}))) for td in data if td.plannable]
@@ -302,16 +330,22 @@ def column_generation(
                 break
             prices = {k: round(v * SCALE) for k, v in mu.items() if round(v * SCALE) > 0}
         total, solved, added, missing, cut = 0, 0, 0, False, False
+        todo = []
         for pool in pools:
-            if it > 0 and time.perf_counter() - started > time_limit:
-                cut = True  # out of time inside a round: its value would be incomplete
-                break
             mine = tuple((k, prices[k]) for k in pool.priced.occ if k in prices)
             if pool.last is None or pool.last_prices != mine:  # otherwise its last pricing still holds
-                z, plans = price(pool, prices, each)
-                solved += 1
-                pool.last_prices, pool.last = mine, (z, [])
-                added += sum(add_column(cohort, weights, pool, plan) is not None for plan in plans)
+                todo.append((pool, mine))
+        deadline = None if it == 0 else started + time_limit
+        for pool, mine, (z, plans) in _price_all(todo, prices, each, threads, deadline):
+            if z is False:
+                cut = True  # out of time inside a round: its value would be incomplete
+                continue
+            solved += 1
+            pool.last_prices, pool.last = mine, (z, [])
+            added += sum(add_column(cohort, weights, pool, plan) is not None for plan in plans)
+        for pool in pools:
+            if cut:
+                break
             z = pool.last[0]
             if z is None:
                 missing = True
@@ -321,9 +355,11 @@ def column_generation(
             total += z
         if cut or missing:  # missing: a trainee with no plan even alone, no bound of this kind
             break
-        value = constant + (total - sum(v * capacity(k) for k, v in prices.items())) / SCALE
+        scaled = constant * SCALE + total - sum(v * capacity(k) for k, v in prices.items())
+        value = scaled / SCALE
         if value > best_bound:
             best_bound, result.prices = value, dict(prices)
+            result.z, result.scaled = {pool.td.id: pool.last[0] for pool in pools}, scaled
         result.history.append(
             {
                 "iteration": it,
@@ -367,3 +403,118 @@ def column_generation(
             result.plan, result.plan_objective = sched, obj + constant
     result.seconds = round(time.perf_counter() - started, 2)
     return result
+
+
+@dataclass
+class Closing:
+    """What :func:`reduced_cost_search` found: a proven bound and perhaps a better plan."""
+
+    bound: int
+    status: str  # CP-SAT's status of the restricted model ("infeasible": the incumbent is optimal)
+    plan: dict[str, dict[int, str]] | None = None
+    objective: int | None = None
+    seconds: float = 0.0
+    budget: int = 0  # SCALE × (upper − 1) − SCALE × L(μ)
+    cells: int = 0  # unit-months with a positive price
+
+
+def reduced_cost_search(
+    cohort: Cohort,
+    data: list[TraineeData],
+    weights: Weights,
+    extra: dict[str, dict[str, set[int]]],
+    cg: Result,
+    upper: int,
+    *,
+    time_limit: float,
+    workers: int = 2,
+    seed: int = 0,
+    hint: dict[str, dict[int, str]] | None = None,
+) -> Closing | None:
+    """Close the gap between the Lagrangian bound and a plan of cost ``upper`` by reduced costs.
+
+    At the prices μ of the best bound, for any plan x that places everyone within capacity,
+
+        SCALE · (cost(x) − L(μ)) = Σ_t (PC_t(x_t) − Z_t) + Σ_(u,m) M[u, m] · (capacity − occupancy(x)),
+
+    with ``M`` the prices × SCALE, ``PC_t`` trainee t's priced cost (its own × SCALE plus the
+    prices of the unit-months it holds) and ``Z_t`` the proven minimum of it: every term is ≥ 0.
+    So a plan cheaper than ``upper`` has each term at most ``budget`` = SCALE · (upper − 1 − L):
+    each trainee within that of its priced optimum, each priced unit-month at most budget / M
+    places short of full. The full model with these constraints (and objective ≤ upper − 1)
+    contains every plan cheaper than ``upper``: if CP-SAT proves it infeasible, ``upper`` is the
+    optimum; otherwise the optimum is at least min(upper, its proven bound), and any plan it finds
+    is cheaper than ``upper``. Occupancy Booleans may be 1 where the plan does not hold the place
+    (they are only bounded below): they add the same M to a trainee's PC_t and take it from the
+    unit-month's slack, so every real plan still satisfies the constraints. None when the cohort
+    has trainees set aside or column generation has no bound."""
+    if cg.scaled is None or not cg.z or any(not td.plannable for td in data):
+        return None
+    started = time.perf_counter()
+    budget = SCALE * (upper - 1) - cg.scaled
+    if budget < 0:  # L(μ) > upper − 1: no cheaper plan
+        return Closing(bound=upper, status="infeasible", budget=budget, cells=0)
+    prices = {k: v for k, v in cg.prices.items() if v > 0}
+    model = cpsat.Model(cohort, data, weights, extra, fixed_placed=True, bounds=cg.own)
+    m = model.m
+    occ: dict[tuple[int, int], list] = {}
+    for tv in model.tvs:
+        td = tv.td
+        terms = []
+        for sl in tv.slots:
+            starts: dict[int, Any] = {}
+            ends: dict[int, Any] = {}
+            for u, y in sl.y.items():
+                for mo in range(td.lo, td.hi + 1):
+                    price_ = prices.get((u, mo))
+                    if not price_:
+                        continue
+                    if mo not in starts:
+                        starts[mo] = m.new_bool_var("")  # 1 whenever the slot starts in or before mo
+                        m.add(sl.cs >= mo + 1).only_enforce_if(~starts[mo])
+                        ends[mo] = m.new_bool_var("")  # 1 whenever the slot ends in or after mo
+                        m.add(sl.ce <= mo - 1).only_enforce_if(~ends[mo])
+                    o = m.new_bool_var("")
+                    m.add(o >= y + starts[mo] + ends[mo] - 2)
+                    occ.setdefault((u, mo), []).append(o)
+                    terms.append((o, price_))
+        lo, hi = tv.cost
+        own = cp_model.LinearExpr.weighted_sum(model.obj_vars[lo:hi], model.obj_coefs[lo:hi])
+        priced = own * SCALE
+        if terms:
+            priced += cp_model.LinearExpr.weighted_sum([o for o, _ in terms], [c for _, c in terms])
+        z = cg.z.get(td.id)
+        if z is None:
+            return None
+        m.add(priced >= z)
+        m.add(priced <= z + budget)
+    for k, os_ in occ.items():
+        cap = cohort.units[k[0]].capacity_in(k[1])
+        m.add(cp_model.LinearExpr.sum(os_) <= cap)
+        m.add(prices[k] * (cap - cp_model.LinearExpr.sum(os_)) <= budget)
+    for k, v in prices.items():  # a priced unit-month no one of the model can hold
+        if k not in occ and v * cohort.units[k[0]].capacity_in(k[1]) > budget:
+            return Closing(bound=upper, status="infeasible", budget=budget, cells=len(prices))
+    m.add(model.objective_expr() <= upper - 1)
+    m.minimize(model.objective_expr())
+    if hint:
+        model.add_hint(hint)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = workers
+    p.max_time_in_seconds = max(0.05, time_limit - (time.perf_counter() - started))
+    p.random_seed = seed
+    code = solver.solve(m)
+    status = cpsat.STATUS.get(code, "unknown")
+    out = Closing(bound=upper, status=status, budget=budget, cells=len(prices))
+    if code == cp_model.INFEASIBLE:
+        out.bound = upper
+    elif code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        out.plan = model.read(solver)
+        out.objective = round(solver.objective_value)
+        out.bound = out.objective if code == cp_model.OPTIMAL else math.ceil(solver.best_objective_bound - 1e-6)
+    else:
+        out.bound = min(upper, math.ceil(solver.best_objective_bound - 1e-6))
+    out.bound = max(out.bound, math.ceil(cg.scaled / SCALE - 1e-9))
+    out.seconds = round(time.perf_counter() - started, 3)
+    return out

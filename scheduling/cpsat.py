@@ -79,6 +79,8 @@ class TV:
     fair: Any = None
     identity: bool = True  # own time = calendar time shifted by ``lo``
     st_default: int = 0
+    #: the slice of ``Model.obj_vars`` holding this trainee's cost terms
+    cost: tuple[int, int] = (0, 0)
 
 
 class Model:
@@ -337,6 +339,7 @@ class Model:
                 tv.fair = f
                 self._obj(f, W.fairness)
 
+        tv.cost = (cost_from, len(self.obj_vars))  # this trainee's terms (its cost when placed)
         lb = max(self.bounds.get(t.id, 0), standalone_bound(t, W) if self.cuts else 0)
         if lb > 0:
             m.add(cp_model.LinearExpr.weighted_sum(self.obj_vars[cost_from:], self.obj_coefs[cost_from:]) >= lb * a)

@@ -47,6 +47,24 @@ class Options:
     colgen_up_to: int = 300
     colgen_share: float = 0.0
     colgen_master_share: float = 0.25
+    #: with column generation, the share of the time left after it for the reduced-cost search
+    #: (``colgen.reduced_cost_search``): the full model restricted to plans cheaper than the best
+    #: starting plan whose every trainee and priced unit-month is within the gap of the bound;
+    #: infeasible proves that plan optimal, otherwise it gives a bound and perhaps a cheaper plan
+    colgen_close_share: float = 0.0
+    #: pricing models solved at once in column generation (threads, one CP-SAT worker each)
+    colgen_threads: int = 1
+    #: with ``lns_share`` > 0, cohorts with more than ``complete_search_up_to`` plannable trainees
+    #: whose starting plan places everyone improve it first by our own fix-and-optimize search
+    #: (``lns.py``: a neighbourhood of trainees re-solved exactly in the places the others leave)
+    #: for that share of the time left, then CP-SAT on the full model (hinted with the result)
+    #: for the rest; 1.0 leaves CP-SAT out. ``lns_workers``: CP-SAT workers per sub-model
+    lns_share: float = 0.0
+    lns_workers: int = 1
+    #: the search also takes plans of equal cost (moves sideways on a plateau); ``lns_tiebreak``:
+    #: ties between plans of equal cost broken at random in each sub-model
+    lns_sideways: bool = True
+    lns_tiebreak: bool = False
     #: extra CP-SAT parameters (name -> value), for experiments
     cp_params: dict | None = None
 

@@ -17,6 +17,11 @@ How a CP-SAT run goes:
    runs column generation (``colgen.py``) instead of the insertion and step 3: its first round
    is step 3, its Lagrangian bound (it sees capacity) joins the bound when everyone is placed,
    and its integer master's plan is a starting plan.
+   With ``Options.colgen_close_share`` > 0 the reduced-cost search (``colgen.py``) follows: it
+   proves the best plan optimal, or raises the bound, or finds a cheaper plan.
+   With ``Options.lns_share`` > 0 (off by default), a cohort above ``complete_search_up_to``
+   whose starting plan places everyone is first improved by our own fix-and-optimize search
+   (``lns.py``) for that share of the time left; its plan becomes the hint.
 4. When the starting plan places everyone (or ``allow_unassigned`` is off) every trainee must be
    placed and CP-SAT minimises the objective. Otherwise phase 1 maximises the number placed (up
    to ``phase1_share`` of the time; if it is proven maximal and someone is still out, the cohort
@@ -36,7 +41,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from . import colgen, cpsat
+from . import colgen, cpsat, lns
 from .explain import capacity_conflicts, unplaced_reasons
 from .greedy import greedy_schedule
 from .heuristic import best_fit_schedule
@@ -230,6 +235,7 @@ def _colgen(cohort, data, greedy, best_fit, extra, weights: Weights, options: Op
         time_limit=options.time_limit * options.colgen_share - (time.perf_counter() - t0),
         master_limit=master_limit,
         seed=options.seed,
+        threads=options.colgen_threads,
     )
     if cg.bound is None:
         return None
@@ -315,6 +321,56 @@ def _cpsat(
         # the Lagrangian bound at the master's prices (colgen.py): proven when everyone is placed
         lower = max(lower, cg.bound)
 
+    def left() -> float:
+        return options.time_limit - (time.perf_counter() - t0)
+
+    if (
+        cg is not None
+        and options.colgen_close_share > 0
+        and len(start_plan) == len(plannable) == len(data)
+        and len(plannable) == len(cg.own)
+        and left() > 1.0
+    ):
+        upper = scores[stats["hint"]]
+        planned = round(time.perf_counter() - t0, 3)  # the plan to close on exists from here
+        closed = _close(cohort, data, weights, extra, cg, start_plan, upper, options, left, stats)
+        lower = max(lower, closed.bound)
+        best = upper
+        if closed.plan is not None and len(closed.plan) == len(plannable) and closed.objective < upper:
+            start_plan, best = closed.plan, closed.objective
+            stats["hint"] = f"{stats['hint']}+closing"
+        if lower >= best:  # the plan is proven optimal (within the planning limits)
+            stats["first_solution_seconds"] = planned
+            stats["gap_2pct_seconds"] = round(time.perf_counter() - t0, 3)  # proven (gap 0)
+            return start_plan, float(best), "optimal", True, False
+
+    if (
+        options.lns_share > 0
+        and len(start_plan) == len(plannable)
+        and len(plannable) > options.complete_search_up_to
+        and left() > 1.0
+    ):
+        start_plan, done = _lns(
+            cohort,
+            data,
+            weights,
+            extra,
+            start_plan,
+            bounds,
+            options,
+            left,
+            lower,
+            impossible,
+            progress,
+            should_stop,
+            stats,
+        )
+        if done:  # no time left for CP-SAT on the full model
+            # the starting plan was there before the search; whether the gap reached 2 % is not tracked
+            stats["first_solution_seconds"] = stats["lns"]["first_plan_seconds"]
+            status = "optimal" if stats["lns"]["objective"] <= lower else "feasible"
+            return start_plan, lower, status, True, False
+
     tb = time.perf_counter()
     model = cpsat.Model(cohort, data, weights, extra, fixed_placed=fixed, bounds=bounds)
     stats["hint_misses"] = model.add_hint(start_plan)
@@ -324,9 +380,6 @@ def _cpsat(
     stats["constraints"] = len(proto.constraints)
     phases: list[dict[str, Any]] = []
     stats["phases"] = phases
-
-    def left() -> float:
-        return options.time_limit - (time.perf_counter() - t0)
 
     hint = start_plan
     proven_max = greedy_full
@@ -383,6 +436,86 @@ def _cpsat(
     if r2.objective <= bound + 1e-9:
         status = "optimal"
     return r2.schedule, bound, status, proven_max, False
+
+
+def _close(cohort, data, weights, extra, cg, plan, upper, options, left, stats):
+    """The reduced-cost search of ``colgen.py`` on a complete plan of cost ``upper`` for
+    ``colgen_close_share`` of the time left: a proven bound, perhaps a cheaper plan."""
+    r = colgen.reduced_cost_search(
+        cohort,
+        data,
+        weights,
+        extra,
+        cg,
+        upper,
+        time_limit=left() * options.colgen_close_share,
+        workers=options.workers,
+        seed=options.seed,
+        hint=plan,
+    )
+    if r is None:
+        return colgen.Closing(bound=0, status="none")
+    stats["colgen_closing"] = {
+        "upper": upper,
+        "bound": r.bound,
+        "status": r.status,
+        "objective": r.objective,
+        "budget": r.budget,
+        "cells": r.cells,
+        "seconds": r.seconds,
+    }
+    return r
+
+
+def _lns(cohort, data, weights, extra, plan, bounds, options, left, lower, impossible, progress, should_stop, stats):
+    """Our own fix-and-optimize search (``lns.py``) on a complete starting plan for
+    ``lns_share`` of the time left: (the improved plan, True when no time is left for CP-SAT)."""
+    constant = weights.unassigned * impossible
+
+    def report(info: dict[str, Any]) -> None:
+        if progress is not None:
+            obj = info["objective"] + constant
+            progress(
+                {
+                    "phase": "lns",
+                    "objective": obj,
+                    "bound": lower,
+                    "gap": (obj - lower) / max(1.0, abs(obj)),
+                    "seconds": round(options.time_limit - left(), 3),
+                }
+            )
+
+    budget = left() * options.lns_share
+    first = round(options.time_limit - left(), 3)
+    r = lns.improve(
+        cohort,
+        data,
+        weights,
+        extra,
+        plan,
+        time_limit=budget,
+        bounds=bounds,
+        seed=options.seed,
+        workers=options.lns_workers,
+        threads=options.workers,
+        sideways=options.lns_sideways,
+        tiebreak=options.lns_tiebreak,
+        should_stop=should_stop,
+        progress=report,
+    )
+    stats["lns"] = {
+        "start": r.start_objective + constant,
+        "objective": r.objective + constant,
+        "rounds": r.rounds,
+        "improved": r.improved,
+        "proven": r.proven,
+        "sideways": r.sideways,
+        "seconds": r.seconds,
+        "by_kind": r.by_kind,
+        "first_plan_seconds": first,
+    }
+    stats["hint"] = f"{stats['hint']}+lns"
+    return r.schedule, left() < 1.0 or options.lns_share >= 1.0
 
 
 def _offset(x: float | None) -> float | None:

@@ -88,6 +88,7 @@ def column_generation(
     each: float = 2.0,
     master_limit: float = 20.0,
     master_solver: str = "cpsat",
+    threads: int = 1,
     log=None,
 ) -> dict[str, Any]:
     """:func:`scheduling.colgen.column_generation` on the solver's candidate units; ``starts``
@@ -123,6 +124,7 @@ def column_generation(
         master_limit=master_limit,
         master=integer_master_mip if master_solver == "scip" else None,
         seed=options.seed,
+        threads=threads,
         log=log,
     )
     plannable = sum(1 for td in data if td.plannable)
@@ -168,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--iterations", type=int, default=100)
     ap.add_argument("--master-limit", type=float, default=20.0)
     ap.add_argument("--master-solver", choices=["cpsat", "scip"], default="cpsat")
+    ap.add_argument("--threads", type=int, default=1, help="pricing models solved at once")
     ap.add_argument("--save", help="pickle the column pool and the best plan here (experiments)")
     ap.add_argument("--start", action="append", default=[], help="a JSON file {trainee: {month: unit}} to seed")
     args = ap.parse_args(argv)
@@ -193,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         time_limit=args.time_limit,
         iterations=args.iterations,
         master_limit=args.master_limit,
+        threads=args.threads,
         log=lambda h: print(h, flush=True),
     )
     if args.save:

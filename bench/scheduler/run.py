@@ -80,7 +80,9 @@ def machine() -> dict:
     }
 
 
-def run_case(case: Case, scale: float, log, groups_limit: float = 0.0, colgen_limit: float = 0.0) -> dict:
+def run_case(
+    case: Case, scale: float, log, groups_limit: float = 0.0, colgen_limit: float = 0.0, solver_options=None
+) -> dict:
     from bench.scheduler.colgen import column_generation
     from bench.scheduler.forced import forced_moves_exact
     from bench.scheduler.generate import generate
@@ -112,7 +114,9 @@ def run_case(case: Case, scale: float, log, groups_limit: float = 0.0, colgen_li
         "violations": len(check(cohort, g)),
     }
     log(f"{case.name}: greedy {g.status} objective {g.objective} placed {out['greedy']['placed']}")
-    s = solve(cohort, "cpsat", time_limit=limit, seed=case.seed)
+    if solver_options:  # options other than the defaults (``--option``), recorded with the row
+        out["solver_options"] = dict(solver_options)
+    s = solve(cohort, "cpsat", time_limit=limit, seed=case.seed, options=Options(**(solver_options or {})))
     # measured after the run, outside its time limit: it is a property of the instance
     fm = forced_moves_exact(cohort, cohort.weights)
     forced = fm.points
@@ -176,6 +180,8 @@ def run_case(case: Case, scale: float, log, groups_limit: float = 0.0, colgen_li
             "insertion_placed": s.stats.get("insertion_placed"),
             "insertion_seconds": s.stats.get("insertion_seconds"),
             "colgen": s.stats.get("colgen"),
+            "colgen_closing": s.stats.get("colgen_closing"),
+            "lns": s.stats.get("lns"),
         },
         "forced_moves": forced,
         "forced_moves_exact": fm.exact,
@@ -191,6 +197,28 @@ def run_case(case: Case, scale: float, log, groups_limit: float = 0.0, colgen_li
     }
     out["load_average_after"] = _loadavg()
     log(f"{case.name}: cpsat {s.status} objective {s.objective} bound {s.bound} gap {s.gap} in {s.seconds:.1f} s")
+    return out
+
+
+def _options(ap, items: list[str]) -> dict:
+    """``NAME=VALUE`` solver options: numbers as numbers, true/false as booleans."""
+    from dataclasses import fields
+
+    from scheduling.prepare import Options
+
+    known = {f.name for f in fields(Options)} - {"time_limit", "seed", "weights", "cp_params"}
+    out: dict = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        if name not in known or not value:
+            ap.error(f"--option {item!r}: expected NAME=VALUE with NAME one of {', '.join(sorted(known))}")
+        if value.lower() in ("true", "false"):
+            out[name] = value.lower() == "true"
+        else:
+            try:
+                out[name] = int(value)
+            except ValueError:
+                out[name] = float(value)
     return out
 
 
@@ -322,7 +350,12 @@ def render(results: list[dict], info: dict, when: str, scale: float) -> str:
             " Rows run separately: "
             + "; ".join(
                 f"{r['case']} at {r['when']}{' on ' + r['machine'] if r.get('machine') else ''} "
-                f"(load average {_load(r.get('load_average_before'))} before, "
+                + (
+                    "with the solver options " + ", ".join(f"`{k}={v}`" for k, v in r["solver_options"].items()) + " "
+                    if r.get("solver_options")
+                    else ""
+                )
+                + f"(load average {_load(r.get('load_average_before'))} before, "
                 f"{_load(r.get('load_average_after'))} after)"
                 for r in own
             )
@@ -407,11 +440,14 @@ def render(results: list[dict], info: dict, when: str, scale: float) -> str:
             "",
             "Starting plans (the cheapest is CP-SAT's hint; insertion: `scheduling/insertion.py`; column "
             "generation: `scheduling/colgen.py`, only with `Options.colgen_share` > 0, in the solver's time limit: "
-            "its integer master's plan takes the insertion's place):",
+            "its integer master's plan takes the insertion's place; then, with `colgen_close_share` > 0, the "
+            "reduced-cost search on the cheapest plan; with `lns_share` > 0, our own fix-and-optimize search "
+            "`scheduling/lns.py` on the cheapest plan before CP-SAT):",
             "",
             "| instance | greedy | best-fit | insertion (placed, seconds) | column generation: bound (LP, "
-            "iterations, converged), master plan (status, seconds), seconds | hint |",
-            "|---|---|---|---|---|---|",
+            "iterations, converged), master plan (status, seconds), seconds | reduced-cost search: plan → bound "
+            "(status, seconds) | own LNS: start → plan (rounds, seconds) | hint |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for r in hinted:
             sp = r["cpsat"]["starting_plans"]
@@ -425,7 +461,13 @@ def render(results: list[dict], info: dict, when: str, scale: float) -> str:
                 )
             ins = "–" if sp.get("insertion") is None else f"{sp['insertion']} ({sp['insertion_placed']}, "
             ins += "" if sp.get("insertion") is None else f"{sp['insertion_seconds']})"
-            lines.append(f"| {r['case']} | {sp['greedy']} | {sp['best_fit']} | {ins} | {cgs} | {r['cpsat']['hint']} |")
+            cl, ln = sp.get("colgen_closing"), sp.get("lns")
+            cls = "–" if not cl else f"{cl['upper']} → {cl['bound']} ({cl['status']}, {cl['seconds']})"
+            lns = "–" if not ln else f"{ln['start']} → {ln['objective']} ({ln['rounds']}, {ln['seconds']})"
+            lines.append(
+                f"| {r['case']} | {sp['greedy']} | {sp['best_fit']} | {ins} | {cgs} | {cls} | {lns} | "
+                f"{r['cpsat']['hint']} |"
+            )
     lines += ["", "| target | result | detail |", "|---|---|---|"]
     lines += [f"| {a} | **{b}** | {c} |" for a, b, c in targets(results)]
     lines += ["", END]
@@ -460,6 +502,14 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=120.0,
         help="seconds for the column-generation bound (bench/scheduler/colgen.py) on the medium instances, 0 = off",
+    )
+    ap.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a solver option (scheduling.prepare.Options) other than its default, e.g. colgen_share=0.6; "
+        "recorded with the row",
     )
     ap.add_argument("--scale", type=float, default=1.0, help="multiply every time limit (smoke runs)")
     ap.add_argument("--no-write", action="store_true", help="print only; do not touch bench/RESULTS.md")
@@ -496,6 +546,7 @@ def main(argv: list[str] | None = None) -> int:
             log,
             args.partition_bound if c.size == "medium" else 0.0,
             args.colgen_bound if c.size == "medium" else 0.0,
+            _options(ap, args.option),
         )
         for c in cases
     ]

@@ -4,6 +4,7 @@ proves on small cohorts, equals the Lagrangian function at its prices, and its p
 import math
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bench.scheduler.colgen import column_generation
 from bench.scheduler.lagrangian import SCALE, _priced_model, _solve_priced, candidate_extra
@@ -91,3 +92,147 @@ def test_the_solver_with_column_generation_returns_a_checked_plan_and_a_proven_b
     assert s.stats["hint"] in ("greedy", "best_fit", "colgen")
     if cg["master"] and cg["master"]["objective"] is not None:
         assert s.objective <= s.stats["colgen_objective"]
+
+
+def test_pricing_on_two_threads_gives_the_same_bound_and_plans_that_pass_the_checker():
+    from scheduling.colgen import column_generation as core
+    from scheduling.greedy import greedy_schedule
+
+    data = cohort(
+        [
+            national(t, total=4, akut=2, primarvard=2, latest="2027-02", preferences=[{"unit": "akut", "weight": 5}])
+            for t in ("t1", "t2", "t3", "t4")
+        ],
+        [unit("akut", "akut"), unit("akut-2", "akut"), unit("vc", "primarvard", 2)],
+        months=9,
+    )
+    c = Cohort.from_dict(data)
+    best = solve(c, "cpsat", time_limit=5, seed=1)
+    assert best.status == "optimal"
+    prepared = prepare(c, Options())
+    starts = {"greedy": greedy_schedule(c, prepared, Options())}
+    one, two = (core(c, prepared, c.weights, {}, starts, time_limit=30, master_limit=5, threads=n) for n in (1, 2))
+    assert one.converged and two.converged
+    assert one.bound == two.bound <= best.objective
+    assert [h["lagrangian"] for h in one.history] == [h["lagrangian"] for h in two.history]
+    sol = Solution(
+        status="", method="colgen", horizon_start=c.start, assignments=assignments_from_schedule(c, two.plan)
+    )
+    assert check(c, sol) == [] and evaluate(c, sol).total == two.plan_objective >= best.objective
+
+
+def _closing(data, above):
+    """Column generation and the reduced-cost search with an upper value ``above`` the optimum."""
+    from scheduling.colgen import column_generation as core
+    from scheduling.colgen import reduced_cost_search
+
+    c = Cohort.from_dict(data)
+    best = solve(c, "cpsat", time_limit=5, seed=1)
+    if best.status != "optimal" or best.unassigned:
+        return None
+    prepared = prepare(c, Options())
+    cg = core(c, prepared, c.weights, {}, {}, time_limit=20)
+    r = reduced_cost_search(c, prepared, c.weights, {}, cg, best.objective + above, time_limit=10, seed=1)
+    return c, best, cg, r
+
+
+@st.composite
+def contested(draw):
+    """3–6 national trainees, two akut units of one place and a primärvård unit of two, with
+    wishes: the column-generation bound is often below the optimum here (9 of 60 drawn so)."""
+    trainees = []
+    for n in range(draw(st.integers(3, 6))):
+        akut, vc, start = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(0, 2))
+        trainees.append(
+            national(
+                f"t{n}",
+                total=akut + vc,
+                akut=akut,
+                primarvard=vc,
+                start=f"2027-{start + 1:02d}",
+                latest=f"2027-{start + 1 + draw(st.integers(0, 2)):02d}",
+                preferences=[
+                    {
+                        "unit": draw(st.sampled_from(["akut-0", "akut-1", "vc-0"])),
+                        "weight": draw(st.sampled_from([2, 5])),
+                    }
+                ],
+            )
+        )
+    return cohort(trainees, [unit("akut-0", "akut"), unit("akut-1", "akut"), unit("vc-0", "primarvard", 2)], months=10)
+
+
+@settings(max_examples=20, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(crowded(), contested()))
+def test_the_reduced_cost_search_proves_the_optimum_and_never_more(data):
+    for above in (0, 4):
+        out = _closing(data, above)
+        if out is None or out[3] is None:
+            return
+        c, best, cg, r = out
+        assert cg.bound <= r.bound <= best.objective
+        if above == 0:  # no plan is cheaper than the optimum: proven (also where cg.bound is below it)
+            assert r.plan is None and r.status == "infeasible" and r.bound == best.objective
+        else:  # plans cheaper than optimum + 4 exist: it finds the optimum, never anything below it
+            assert r.status == "optimal" and r.bound == r.objective == best.objective
+            sol = Solution(
+                status="", method="rc", horizon_start=c.start, assignments=assignments_from_schedule(c, r.plan)
+            )
+            assert check(c, sol) == [] and evaluate(c, sol).total == r.objective
+
+
+def test_the_reduced_cost_search_raises_the_bound_above_column_generation():
+    # drawn by ``contested`` (seeded): column generation proves 20, the optimum is 23
+    def t(tid, akut, vc, start, latest, wish, weight):
+        return national(
+            tid,
+            total=akut + vc,
+            akut=akut,
+            primarvard=vc,
+            start=start,
+            latest=latest,
+            preferences=[{"unit": wish, "weight": weight}],
+        )
+
+    data = cohort(
+        [
+            t("t0", 3, 3, "2027-01", "2027-02", "vc-0", 5),
+            t("t1", 3, 3, "2027-01", "2027-03", "akut-0", 5),
+            t("t2", 2, 3, "2027-01", "2027-01", "vc-0", 5),
+            t("t3", 3, 3, "2027-02", "2027-03", "vc-0", 2),
+        ],
+        [unit("akut-0", "akut"), unit("akut-1", "akut"), unit("vc-0", "primarvard", 2)],
+        months=10,
+    )
+    _c, best, cg, r = _closing(data, 0)
+    assert cg.bound < best.objective
+    assert r.status == "infeasible" and r.bound == best.objective
+
+
+def test_the_reduced_cost_search_proves_the_optimum_of_the_three_trainee_example():
+    # three trainees, one akut place (the example above): no plan is cheaper than the optimum
+    data = cohort(
+        [
+            national(t, total=4, akut=2, primarvard=2, latest="2027-02", preferences=[{"unit": "akut", "weight": 5}])
+            for t in ("t1", "t2", "t3")
+        ],
+        [unit("akut", "akut"), unit("vc", "primarvard", 2)],
+        months=8,
+    )
+    c, best, _cg, r = _closing(data, 0)
+    assert r.status == "infeasible" and r.bound == best.objective
+    # and the solver with it returns the plan as proven optimal
+    s = solve(
+        c,
+        "cpsat",
+        options=Options(
+            time_limit=10,
+            seed=1,
+            colgen_share=0.5,
+            colgen_close_share=0.5,
+            complete_search_up_to=1,
+            allow_unassigned=False,
+        ),
+    )
+    assert s.status == "optimal" and s.objective == best.objective and s.bound == best.objective
+    assert check(c, s) == [] and s.stats["colgen_closing"]["bound"] == best.objective
