@@ -109,24 +109,9 @@ class Result:
 
 
 def _occupancy(cohort: Cohort, tv, plan: dict[int, str]) -> tuple | None:
-    """Place-months a plan holds, as the cumulative sees them: a placement keeps its place over
-    the trainee's unavailable months inside it (calendar start to calendar end)."""
-    index = {u.id: i for i, u in enumerate(cohort.units)}
-    pos = {mo: i for i, mo in enumerate(tv.avail)}
-    runs: list[list[int]] = []
-    for mo in sorted(plan):
-        if mo not in pos or plan[mo] not in index:
-            return None
-        i, u = pos[mo], index[plan[mo]]
-        if runs and runs[-1][0] == u and runs[-1][2] == i - 1:
-            runs[-1][2] = i
-        else:
-            runs.append([u, i, i])
-    occ: dict[tuple[int, int], int] = {}
-    for u, s, e in runs:
-        for mo in range(tv.avail[s], tv.avail[e] + 1):
-            occ[(u, mo)] = occ.get((u, mo), 0) + 1
-    return tuple(sorted(occ.items()))
+    """Place-months a plan holds, as the cumulative sees them (`cpsat.plan_occupancy`), sorted."""
+    occ = cpsat.plan_occupancy(tv.avail, plan, {u.id: i for i, u in enumerate(cohort.units)})
+    return None if occ is None else tuple(sorted(occ.items()))
 
 
 def add_column(cohort: Cohort, weights: Weights, pool: Pool, plan: dict[int, str]) -> Column | None:

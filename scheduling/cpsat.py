@@ -600,3 +600,25 @@ def run(
         solutions=cb.solutions,
         stats={"branches": solver.num_branches, "conflicts": solver.num_conflicts},
     )
+
+
+def plan_occupancy(avail: list[int], plan: dict[int, str], index: dict[str, int]) -> dict[tuple[int, int], int] | None:
+    """(unit index, month) → places held by one trainee's plan (month → unit id), as the model's cumulative
+    counts them: a placement keeps its place over the trainee's unavailable months inside it (calendar start
+    to calendar end). `avail`: the trainee's available months in order; `index`: unit id → unit index. None
+    when the plan has a month outside `avail` or a unit outside `index` (the model cannot express it)."""
+    pos = {mo: i for i, mo in enumerate(avail)}
+    runs: list[list[int]] = []
+    for mo in sorted(plan):
+        if mo not in pos or plan[mo] not in index:
+            return None
+        i, u = pos[mo], index[plan[mo]]
+        if runs and runs[-1][0] == u and runs[-1][2] == i - 1:
+            runs[-1][2] = i
+        else:
+            runs.append([u, i, i])
+    occ: dict[tuple[int, int], int] = {}
+    for u, s, e in runs:
+        for mo in range(avail[s], avail[e] + 1):
+            occ[(u, mo)] = occ.get((u, mo), 0) + 1
+    return occ

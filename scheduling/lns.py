@@ -63,25 +63,8 @@ class Result:
 
 
 def occupancy(td: TraineeData, plan: dict[int, str], index: dict[str, int]) -> dict[tuple[int, int], int] | None:
-    """Place-months a plan holds as the model's cumulative counts them: a placement keeps its
-    place over the trainee's unavailable months inside it. None when the plan has a month
-    outside the trainee's range (it cannot be expressed in the model)."""
-    avail = td.available_months()
-    pos = {mo: i for i, mo in enumerate(avail)}
-    runs: list[list[int]] = []
-    for mo in sorted(plan):
-        if mo not in pos:
-            return None
-        i, u = pos[mo], index[plan[mo]]
-        if runs and runs[-1][0] == u and runs[-1][2] == i - 1:
-            runs[-1][2] = i
-        else:
-            runs.append([u, i, i])
-    occ: dict[tuple[int, int], int] = {}
-    for u, s, e in runs:
-        for mo in range(avail[s], avail[e] + 1):
-            occ[(u, mo)] = occ.get((u, mo), 0) + 1
-    return occ
+    """Place-months a plan holds as the model's cumulative counts them (`cpsat.plan_occupancy`)."""
+    return cpsat.plan_occupancy(td.available_months(), plan, index)
 
 
 def improve(
