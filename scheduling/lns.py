@@ -108,6 +108,7 @@ def improve(
     costs = {td.id: cost(td, plan[td.id]) for td in plannable}
     occ: dict[str, dict[tuple[int, int], int]] = {}
     used: dict[tuple[int, int], int] = {}
+    expressible: set[str] = set()  # plannable trainees whose plan the model can express: the ones to free
     for tid, months in plan.items():
         td = by_id.get(tid)
         o = occupancy(td, months, index) if td is not None else None
@@ -115,10 +116,12 @@ def improve(
             o = {}
             for mo, uid in months.items():
                 o[(index[uid], mo)] = o.get((index[uid], mo), 0) + 1
+        else:
+            expressible.add(tid)
         occ[tid] = o
         for k, n in o.items():
             used[k] = used.get(k, 0) + n
-    free_ids = [td.id for td in plannable if occupancy(td, plan[td.id], index) is not None]
+    free_ids = [td.id for td in plannable if td.id in expressible]
     start_total = sum(costs.values())
     result = Result(schedule=plan, objective=start_total, start_objective=start_total)
     if len(free_ids) < 2:
@@ -148,19 +151,23 @@ def improve(
         index_holder(tid, True)
     freeable = set(free_ids)
 
-    def related(seed_id: str, k: int) -> list[str]:
+    def around(seed_id: str, units, k: int) -> list[str]:
+        """The seed and up to k - 1 others that can be freed, ranked (with noise) by the place-months they
+        hold on `units` within the seed's months."""
         td = by_id[seed_id]
-        lo, hi = td.lo, td.hi
         score: dict[str, float] = {}
-        for u in cands[seed_id]:
+        for u in units:
             for other in holders.get(u, ()):
                 if other == seed_id or other not in freeable:
                     continue
-                n = sum(1 for (uu, mo) in occ[other] if uu == u and lo <= mo <= hi)
+                n = sum(1 for (uu, mo) in occ[other] if uu == u and td.lo <= mo <= td.hi)
                 if n:
                     score[other] = score.get(other, 0.0) + n
         ranked = sorted(score, key=lambda t: -score[t] * (0.5 + rng.random()))
         return [seed_id, *ranked[: k - 1]]
+
+    def related(seed_id: str, k: int) -> list[str]:
+        return around(seed_id, cands[seed_id], k)
 
     def pick_seed() -> str:
         slack = [(tid, costs[tid] - bounds.get(tid, 0)) for tid in free_ids]
@@ -186,19 +193,9 @@ def improve(
             # one category's units around a trainee: everyone placed on the seed's candidate
             # units of that category within the seed's months (a unit's timeline rearranged)
             seed_id = pick_seed()
-            td = by_id[seed_id]
             cats = sorted({cohort.units[u].category for u, _ in occ[seed_id]})
             c = rng.choice(cats)
-            units_c = {u for u in cands[seed_id] if cohort.units[u].category == c}
-            score: dict[str, int] = {}
-            for u in units_c:
-                for other in holders.get(u, ()):
-                    if other != seed_id and other in freeable:
-                        n = sum(1 for (uu, mo) in occ[other] if uu == u and td.lo <= mo <= td.hi)
-                        if n:
-                            score[other] = score.get(other, 0) + n
-            ranked = sorted(score, key=lambda t: -score[t] * (0.5 + rng.random()))
-            return [seed_id, *ranked[: k - 1]]
+            return around(seed_id, {u for u in cands[seed_id] if cohort.units[u].category == c}, k)
         if kind == "crowded":
             full = [key for key, n in used.items() if n >= cohort.units[key[0]].capacity_in(key[1])]
             if not full:
