@@ -65,6 +65,9 @@ class HomePage:
     A builder shows only static text and links, the facts of its role (the cached properties below, read
     through the page) and, for the BT-läkare, their record, whose every audited change raises its version."""
 
+    #: How long the sections and the whole page are kept (the day is in the key anyway).
+    SECONDS = 86400
+
     def __init__(self, user, today: datetime.date, roles: list[str]):
         self.user = user
         self.today = today

@@ -25,7 +25,10 @@ def home(request):
     # a repeated visit reads the few facts of that key and renders nothing.
     page = home_page(request.user)
     return keep_page(
-        request, page.cache_key, lambda extra: render(request, "home.html", {"home": page, **extra}), seconds=86400
+        request,
+        page.cache_key,
+        lambda extra: render(request, "home.html", {"home": page, **extra}),
+        seconds=page.SECONDS,
     )
 
 

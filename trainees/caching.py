@@ -9,8 +9,8 @@ everything the content depends on:
   their records and the sum of their ids, read in one query. Every audited change of a record
   raises that record's version (`trainees.versions`), so the sum grows with any change of any
   member, and a BT-läkare entering or leaving the cohort changes the count or the ids;
-* the viewer's scope: their user id and the ids of their active role assignments (a new assignment
-  is a new scope);
+* the viewer's scope (`scope_of`): their user id and their active role assignments with role, region,
+  unit and the unit's path (a new assignment is a new scope);
 * the filters, the sort and the page asked for; the date; the language.
 
 The home and the cohort dashboard are kept whole as well (`keep_page`): a repeated visit reads the few
@@ -99,19 +99,13 @@ def page_key(user, queryset, *parts, shape: str | None = None) -> str:
     `shape`: the name of a scope whose queryset follows from the user's active assignments alone (their
     roles, regions and units, and whether they are the admin), e.g. a permission's name: the fingerprint's
     statement is then kept per process for that user and those assignments (`fingerprint`)."""
-    assignments = sorted(active_assignments(user), key=_pk)
-    scope = ",".join(str(a.pk) for a in assignments)
+    scope = scope_of(user)
     if shape is not None:
-        shape = (
-            shape,
-            user.pk,
-            user.is_superuser,
-            tuple((a.pk, a.role, a.region_id, a.unit_id, a.unit_path) for a in assignments),
-        )
+        shape = (shape, user.pk, user.is_superuser, scope)
     raw = "|".join(
         [
             str(user.pk),
-            scope,
+            repr(scope),
             fingerprint(queryset, shape=shape),
             timezone.localdate().isoformat(),
             translation.get_language() or "",
@@ -155,7 +149,7 @@ def keep_page(request, key: str, render, *, seconds: int) -> HttpResponse:
             user.last_name,
             user.email,
             f"{user.is_staff:d}{user.is_superuser:d}",
-            ",".join(f"{a.pk}:{a.role}:{a.region_id}:{a.unit_id}" for a in sorted(active_assignments(user), key=_pk)),
+            repr(scope_of(user)),
         ]
     )
     store = caches["fragments"]
@@ -172,6 +166,12 @@ def keep_page(request, key: str, render, *, seconds: int) -> HttpResponse:
         body = zlib.decompress(kept).decode()
     response.content = body.replace(CSRF_PLACEHOLDER, get_token(request))
     return response
+
+
+def scope_of(user) -> tuple:
+    """The person's scope, as kept pages vary on it: each active role assignment (in id order) with its role,
+    region, unit and the unit's path (a new, ended or changed assignment, or a moved unit, is a new scope)."""
+    return tuple((a.pk, a.role, a.region_id, a.unit_id, a.unit_path) for a in sorted(active_assignments(user), key=_pk))
 
 
 def _pk(row) -> int:
