@@ -1,12 +1,13 @@
 """The login log, password login closed to staff, the one login page (also for the admin), and strong logins."""
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts import strong_auth
 from accounts.models import LoginEvent, LoginMethod, LoginOutcome, LoginRefusal
+from accounts.tests.totp import current_code
 from btportal import factories as f
 
 LOGIN = "/accounts/login/"
@@ -64,7 +65,6 @@ def test_an_inactive_account_is_recorded(client):
 
 @pytest.mark.django_db
 def test_a_password_and_totp_login_is_strong(client):
-    import time
 
     user = f.make_user("mfa@example.se")
     secret = generate_totp_secret()
@@ -72,7 +72,7 @@ def test_a_password_and_totp_login_is_strong(client):
     response = password_login(client, "mfa@example.se")
     assert response["Location"] == reverse("mfa_authenticate")
     assert not LoginEvent.objects.filter(outcome=LoginOutcome.SUCCESS).exists()  # not yet logged in
-    client.post(reverse("mfa_authenticate"), {"code": f"{hotp_value(secret, int(time.time()) // 30):06d}"})
+    client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
     event = last_event()
     assert (event.user, event.method, event.outcome) == (user, LoginMethod.PASSWORD_MFA, LoginOutcome.SUCCESS)
     request = client.get(reverse("home")).wsgi_request

@@ -4,10 +4,11 @@ signing and issuing, and login throttling that slows an attacker without locking
 import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 
 from accounts import strong_auth
+from accounts.tests.totp import current_code
 from btportal import factories as f
 
 LOGIN = "/accounts/login/"
@@ -19,7 +20,7 @@ def password_login(client, email, password=f.PASSWORD, **extra):
 
 
 def code(secret):
-    return f"{hotp_value(secret, int(time.time()) // 30):06d}"
+    return current_code(secret)
 
 
 @pytest.fixture
