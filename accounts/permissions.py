@@ -29,7 +29,7 @@ from operator import attrgetter
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import connections
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -197,13 +197,28 @@ class Permission:
 
         `via` names the attribute whose object the permission is about, e.g. `via="trainee"` for a
         placement, a request or an assessment of a trainee.
+
+        One query when the user may: the object read together with the scope's test (a correlated
+        EXISTS, the same test as `allows`). Only when nothing comes back is it asked whether the object
+        exists at all, to answer 403 rather than 404.
         """
+        scoped = self.scope is not None and not self.public and self.allows(user)
         try:
+            if scoped:
+                may = Exists(self.scope(user).filter(pk=OuterRef(via.replace(".", "__") if via else "pk")))
+                rows = queryset if hasattr(queryset, "filter") else queryset._default_manager  # a model
+                found = list(rows.filter(may, **lookup)[:2])
+                if len(found) == 1:
+                    return found[0]
+                if found:
+                    raise rows.model.MultipleObjectsReturned
             obj = get_object_or_404(queryset, **lookup)
         except (ValueError, TypeError, OverflowError, ValidationError):
             # An id from a form or the query string that is no id at all ("abc", 10**30): the request is
             # malformed (400), not a fault of ours (500).
             raise BadRequest("malformed object id") from None
+        if scoped:
+            raise PermissionDenied  # it exists, and the scope's test above said no
         self.check(user, attrgetter(via)(obj) if via else obj)
         return obj
 

@@ -39,10 +39,10 @@ def test_a_signing_from_the_inbox_does_each_thing_once(client, world, make_reque
     assert issued.request.history.count() == history + 1
     assert issued.request.history.first().history_user == world.users["handledare"]
     assert versions.current([world.trainee.pk])[world.trainee.pk] == version + 1
-    # session, user, the request and its scope, its goals (the form); in the transaction: the locked
-    # request, the assessment, the request's goals, their links, the signing, the signer's roles, the
-    # request's status, its history, the version, (savepoint and its release)
-    assert count == 16
+    # session, user, the request read with its scope's test (one query), its goals (the form); in the
+    # transaction: the locked request, the assessment, the request's goals, their links, the signing, the
+    # signer's roles, the request's status, its history, the version, (savepoint and its release)
+    assert count == 15
 
 
 @pytest.mark.parametrize("persona", ["handledare", "extern_bedomare"])
