@@ -70,7 +70,7 @@ def dashboard(request):
     scope = SimpleLazyObject(lambda: cohort_scope(user, params))
     cohort = SimpleLazyObject(lambda: cohort_for(user, params, scope=scope))
     filters = SimpleLazyObject(lambda: dict(scope.filters.items()))
-    key = page_key(user, DASHBOARD.queryset(user), sorted(params.lists()), shape=DASHBOARD.name)
+    key = page_key(user, lambda: DASHBOARD.queryset(user), sorted(params.lists()), shape=DASHBOARD.name)
     context = {
         "cohort": cohort,
         "form": SimpleLazyObject(lambda: scope.form),
