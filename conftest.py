@@ -123,6 +123,18 @@ def world(db):
     )
 
 
+@pytest.fixture(autouse=True)
+def _forget_kept_copies():
+    """The `fragments` cache keeps copies of its entries in the process's memory (core/cache.py), under keys
+    made of what they show. Each test empties the database, and the next one makes the same ids again: the
+    copies go with it."""
+    from core.cache import forget
+
+    forget()
+    yield
+    forget()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _flush_past_the_signed_row_guards():
     """Transactional tests empty the database after each test; on SQLite that is a DELETE per

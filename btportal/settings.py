@@ -160,9 +160,11 @@ CACHES = {
     # Rendered parts of pages kept per person under a key that changes with what they show (the home's role
     # sections: btportal/home.py; the cohort pages and the region timeline: trainees/caching.py), prefixed
     # with the release (btportal/release.py), so that no page drawn by an earlier release is shown.
-    # Shared by every app process, so a change seen on one server is seen on all.
+    # Shared by every app process, so a change seen on one server is seen on all. An entry never changes under
+    # its key, so each process also keeps its recent entries in memory (core/cache.py): a kept page served
+    # from there reads nothing from the database.
     "fragments": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "core.cache.KeptDatabaseCache",
         "LOCATION": "btportal_fragments",
         "KEY_PREFIX": RELEASE,
         "TIMEOUT": 86400,

@@ -78,7 +78,8 @@ _NOTHING = ("", ())  # a queryset that can select nothing (`none()`, an empty sc
 
 def _fingerprint_statement(queryset) -> tuple[str, tuple]:
     try:
-        inner, params = queryset.values("pk").query.get_compiler(using=queryset.db).as_sql()
+        # No order (the scope's own, e.g. by name, would join and sort for nothing).
+        inner, params = queryset.order_by().values("pk").query.get_compiler(using=queryset.db).as_sql()
     except EmptyResultSet:
         return _NOTHING
     return versions.totals_statement(inner, tuple(params), connections[queryset.db])
