@@ -93,6 +93,10 @@ def test_the_warm_visit_costs_the_same_with_more_data(trainee_client, world):
 
 def test_a_change_of_the_record_shows_at_the_next_visit(trainee_client, world):
     today = timezone.localdate()
+    # A BT that starts today: its first progress assessment is months away, so nothing is due until the
+    # placement below (with the world's fixed start, 2026-11-01, one was due from January 2027 on).
+    world.trainee.planned_start = today
+    world.trainee.save(update_fields=["planned_start"])
     before = _home(trainee_client)
     assert _state(before, "BT1") == "not_started"
     portfolio_services.add_activity(
