@@ -59,10 +59,11 @@ class KeptDatabaseCache(DatabaseCache):
         return _COPIES.setdefault(self._table, OrderedDict())
 
     def _remember(self, key: str, value, expires: float | None) -> None:
-        if not isinstance(value, (str, bytes)):
-            return  # a mutable value could be changed by whoever reads it
-        size = len(value)
-        if size > self._local_bytes // 8:
+        # Not kept: a value that could be changed by whoever reads it (not text), or a large one; an older copy
+        # under the key goes.
+        size = len(value) if isinstance(value, (str, bytes)) else None
+        if size is None or size > self._local_bytes // 8:
+            self._drop([key])
             return
         with _LOCK:
             copies = self._copies()

@@ -105,6 +105,9 @@ def test_only_text_and_bytes_are_kept_in_memory():
     assert value == {"n": 1} and queries == 1  # a dict could be changed by its reader: always from the table
     value["n"] = 2
     assert cache.get("facts") == {"n": 1}
+    cache.set("page", "text", 300)
+    cache.set("page", {"now": "a dict"}, 300)  # the text's copy must not outlive it
+    assert cache.get("page") == {"now": "a dict"}
 
 
 def test_memory_is_bounded_by_entries_and_bytes_least_recently_used_first():
