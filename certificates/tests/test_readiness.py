@@ -1,6 +1,7 @@
 """Readiness: every rule (asked of the rules module) and every delmål with its evidence."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -143,7 +144,10 @@ def test_a_licence_after_bt_start_holds_everything_back_with_a_link_to_fix_it(cl
 
 
 def test_service_that_has_not_ended_holds_issuing_back(client, ready, world):
-    r = services.readiness(ready)  # the plan runs until 2027-12-31
+    # The plan runs until 2027-12-31: asked on a day before it (the fixture's dates are fixed).
+    before_the_end = datetime.datetime(2027, 6, 15, 10, 0, tzinfo=datetime.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=before_the_end):
+        r = services.readiness(ready)
     blocker = next(b for b in r.issue_blockers if b.code == "SERVICE_NOT_ENDED")
     assert blocker.reason == "The service has not ended: the last placement ends on 2027-12-31."
     assert blocker.fix_url == reverse("trainees:plan", args=[ready.pk])
