@@ -131,8 +131,6 @@ def _forget_kept_copies():
     from core.cache import forget
 
     forget()
-    yield
-    forget()
 
 
 @pytest.fixture(scope="session", autouse=True)

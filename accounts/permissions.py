@@ -178,7 +178,11 @@ class Permission:
             return False
         if obj is None or self.scope is None:
             return True
-        return self.scope(user).filter(pk=obj.pk).exists()
+        return self._within(user, obj.pk).exists()
+
+    def _within(self, user, pk) -> QuerySet:
+        """The scope's test of one object: its row in the user's scope (`pk` a value or an OuterRef)."""
+        return self.scope(user).filter(pk=pk)
 
     def check(self, user, obj=None) -> None:
         """Raise PermissionDenied unless `allows(user, obj)`."""
@@ -205,7 +209,7 @@ class Permission:
         scoped = self.scope is not None and not self.public and self.allows(user)
         try:
             if scoped:
-                may = Exists(self.scope(user).filter(pk=OuterRef(via.replace(".", "__") if via else "pk")))
+                may = Exists(self._within(user, OuterRef(via.replace(".", "__") if via else "pk")))
                 rows = queryset if hasattr(queryset, "filter") else queryset._default_manager  # a model
                 found = list(rows.filter(may, **lookup)[:2])
                 if len(found) == 1:

@@ -104,18 +104,19 @@ class KeptDatabaseCache(DatabaseCache):
         return self.get_many([key], version=version).get(key, default)
 
     def get_many(self, keys, version=None):
-        out, missing = {}, []
+        out, missing = {}, {}
         for key in keys:
-            found, value = self._recall(self.make_and_validate_key(key, version=version))
+            made = self.make_and_validate_key(key, version=version)
+            found, value = self._recall(made)
             if found:
                 out[key] = value
             else:
-                missing.append(key)
+                missing[key] = made
         if missing:
-            read = super().get_many(missing, version=version)
+            read = super().get_many(list(missing), version=version)
             until = time.time() + self._local_seconds
             for key, value in read.items():
-                self._remember(self.make_and_validate_key(key, version=version), value, until)
+                self._remember(missing[key], value, until)
             out.update(read)
         return out
 

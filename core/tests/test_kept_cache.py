@@ -1,6 +1,6 @@
 """The `fragments` cache (core.cache.KeptDatabaseCache): the table's entries, with the recent ones also in the
-process's memory. A copy in memory serves a read without the database, never outlives its entry's expiry (nor,
-read from the table, LOCAL_SECONDS), is dropped by delete/add/touch/clear, and memory stays bounded."""
+process's memory. A copy in memory serves a read without the database, lives LOCAL_SECONDS at most and never
+beyond the expiry its process wrote, is dropped by delete/add/touch/clear, and memory stays bounded."""
 
 import contextlib
 import datetime
